@@ -1,0 +1,76 @@
+"""The accelerator catalogue: dense 16-bit tensor peak, memory and memory bandwidth.
+
+Peaks are *dense* (no 2:4 sparsity): vendors' headline figures for H100, H200 and B200
+include sparsity and are twice these. Memory is in GB (1e9 bytes), bandwidth in GB/s.
+Figures and provenance follow the project's scaling reference, section 5 (vendor datasheets
+and Google Cloud TPU documentation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Accelerator:
+    name: str
+    label: str
+    peak_tflops: float  # dense BF16 tensor (FP16 where the chip has no BF16)
+    memory_gb: float
+    bandwidth_gbps: float
+    source: str
+
+    @property
+    def peak_flops(self) -> float:
+        return self.peak_tflops * 1e12
+
+    @property
+    def memory_bytes(self) -> float:
+        return self.memory_gb * 1e9
+
+    @property
+    def bandwidth_bytes(self) -> float:
+        return self.bandwidth_gbps * 1e9
+
+
+_GIB = 1.073741824  # GB per GiB, for Google's figures in GiB
+
+CATALOGUE: dict[str, Accelerator] = {
+    a.name: a
+    for a in [
+        Accelerator("a100-40gb", "NVIDIA A100 40GB SXM", 312, 40, 1555, "NVIDIA A100 datasheet"),
+        Accelerator("a100-80gb", "NVIDIA A100 80GB SXM", 312, 80, 2039, "NVIDIA A100 datasheet"),
+        Accelerator("h100-sxm", "NVIDIA H100 SXM5", 989, 80, 3350,
+                    "NVIDIA H100 datasheet (1,979 TFLOPS with sparsity, halved)"),
+        Accelerator("h100-pcie", "NVIDIA H100 PCIe", 756, 80, 2000,
+                    "NVIDIA H100 datasheet (1,513 TFLOPS with sparsity, halved)"),
+        Accelerator("h200", "NVIDIA H200 SXM", 989, 141, 4800, "NVIDIA H200 datasheet (GH100 compute as H100)"),
+        Accelerator("h800", "NVIDIA H800 SXM", 989, 80, 3350, "H100 SXM compute and memory (DeepSeek-V3 report's cluster)"),
+        Accelerator("b200", "NVIDIA B200 (HGX, 1,000 W)", 2250, 180, 8000,
+                    "NVIDIA HGX B200 (4.5 PFLOPS with sparsity, halved; ~180 GB of 192 GB exposed per GPU)"),
+        Accelerator("l4", "NVIDIA L4", 121, 24, 300, "NVIDIA L4 datasheet (242 TFLOPS with sparsity, halved)"),
+        Accelerator("l40s", "NVIDIA L40S", 362.05, 48, 864, "NVIDIA L40S datasheet"),
+        Accelerator("a10", "NVIDIA A10", 125, 24, 600, "NVIDIA A10 datasheet"),
+        Accelerator("a10g", "NVIDIA A10G (AWS G5)", 70, 24, 600,
+                    "AWS G5 / A10G: 24 GB GDDR6 at 600 GB/s; tensor peak below the A10's"),
+        Accelerator("t4", "NVIDIA T4", 65, 16, 300, "NVIDIA T4 datasheet (FP16 mixed precision; no BF16)"),
+        Accelerator("v100", "NVIDIA V100 SXM2 32GB", 125, 32, 900, "NVIDIA V100 datasheet (FP16 tensor; no BF16)"),
+        Accelerator("mi250x", "AMD Instinct MI250X (OAM, 2 GCDs)", 383, 128, 3276.8,
+                    "AMD MI200 datasheet, footnotes MI200-01 and MI200-07"),
+        Accelerator("mi300x", "AMD Instinct MI300X", 1307.4, 192, 5300, "AMD MI300X data sheet, footnote MI300-18"),
+        Accelerator("tpu-v3", "Google TPU v3 (per chip)", 123, 32 * _GIB, 900,
+                    "Patterson et al. 2021, Table 4; 32 GiB HBM per chip"),
+        Accelerator("tpu-v4", "Google TPU v4 (per chip)", 275, 32 * _GIB, 1200, "Google Cloud TPU v4 documentation"),
+        Accelerator("tpu-v5e", "Google TPU v5e (per chip)", 197, 16, 819, "Google Cloud TPU v5e documentation"),
+        Accelerator("tpu-v5p", "Google TPU v5p (per chip)", 459, 95, 2765, "Google Cloud TPU v5p documentation"),
+    ]
+}
+
+
+def lookup(name: str, custom: dict | None = None) -> Accelerator | None:
+    """An accelerator by catalogue name, or from the plan's ``custom_accelerators``."""
+    if custom and name in custom:
+        spec = custom[name]
+        return Accelerator(name, name, spec.peak_tflops, spec.memory_gb, spec.memory_bandwidth_gbps,
+                           spec.source or "declared in the plan (custom_accelerators)")
+    return CATALOGUE.get(name)

@@ -1,0 +1,404 @@
+"""Stage 1: read a file into plain data plus the source position of every key and value.
+
+Safety first: the YAML is read as an event stream (libyaml when available) and turned into
+plain data here, so no tag ever builds an object (``!!python/...`` is reported, not run).
+Building from events, rather than with ``yaml.safe_load``, also lets us
+
+* report every duplicate key (PL003) instead of silently keeping the last one;
+* bound nesting depth and alias expansion while parsing (PL004), so a billion-laughs file
+  or ten thousand nested brackets finish in milliseconds;
+* keep the key and value span of every node for file:line:column findings.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from planlint.findings import Finding, PathT, Severity, Span, dotted
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_CONTAINER_TAGS = {_YAML + "map", _YAML + "seq", "!"}
+# YAML line breaks (YAML 1.1 also counts NEL and the Unicode line and paragraph separators)
+_LINE_BREAK = re.compile("\r\n|\r|\n|\x85|\u2028|\u2029")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety bounds for one file; each is reported as PL004 when hit."""
+
+    max_file_bytes: int = 1_048_576  # a plan is a few KB; 1 MiB leaves room for huge mixes
+    max_depth: int = 64  # a plan nests 3 deep; the bound stops RecursionError and slow parses
+    max_nodes: int = 100_000  # values after alias expansion: stops billion-laughs files
+
+
+@dataclass
+class NodeSpans:
+    key: Span | None  # the key that holds the node, None for list items and the root
+    value: Span
+
+
+@dataclass
+class Document:
+    """One file as the later stages see it."""
+
+    name: str
+    text: str = ""
+    data: Any = None
+    usable: bool = False  # data can be validated (the YAML parsed and stayed within bounds)
+    spans: dict[PathT, NodeSpans] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    _lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = _LINE_BREAK.split(self.text)
+        return self._lines
+
+    def locate(self, path: PathT, target: str = "key") -> Span:
+        """The span of the key (``target="key"``) or value at ``path``.
+
+        A path that the file does not spell out (a missing key, a value inside an alias)
+        falls back to its nearest ancestor that it does, so every finding has a position.
+        """
+        path = tuple(path)
+        while path not in self.spans and path:
+            path = path[:-1]
+        spans = self.spans.get(path)
+        if spans is None:
+            return Span(1, 1, 1, 1)
+        if target == "key" and spans.key is not None:
+            return spans.key
+        return spans.value
+
+    def add(self, code: str, rule: str, message: str, span: Span, fix: str = "",
+            path: PathT = (), severity: Severity = Severity.ERROR) -> None:
+        self.findings.append(
+            Finding(code=code, rule=rule, severity=severity, message=message, fix=fix,
+                    path=path, span=span, file=self.name)
+        )
+
+
+def _span(start, end) -> Span:
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character ``index`` in ``text``."""
+    before = text[:index]
+    breaks = list(_LINE_BREAK.finditer(before))
+    line_start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, index - line_start + 1
+
+
+def decode(raw: bytes, doc: Document) -> str | None:
+    """UTF-8 with or without BOM; anything else is a PL001 finding with its position."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        doc.add("PL001", "yaml-syntax", "the file is UTF-16 encoded; planlint reads UTF-8",
+                Span(1, 1, 1, 1), fix="save the plan as UTF-8")
+        return None
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        line, column = _position(raw[:offset].decode("utf-8", "replace"), offset)
+        doc.add("PL001", "yaml-syntax",
+                f"the file holds a NUL byte at offset {offset}: it looks binary, not a YAML plan",
+                Span(line, column, line, column + 1), fix="check that this is the plan you meant to lint")
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        prefix = raw[: exc.start].decode("utf-8-sig", "replace")
+        line, column = _position(prefix, len(prefix))
+        doc.add("PL001", "yaml-syntax",
+                f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                Span(line, column, line, column + 1),
+                fix="save the plan as UTF-8 (for example `iconv -f latin1 -t utf-8`)")
+        return None
+
+
+def parse(text: str, doc: Document, limits: Limits = Limits()) -> None:
+    """Fill ``doc.data``, ``doc.spans`` and the load findings from YAML ``text``."""
+    doc.text = text
+    builder = _Builder(doc, limits)
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if not builder.feed(event):
+                break
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "malformed YAML"
+        if exc.context and exc.problem and exc.context_mark is not None:
+            message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+        span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(1, 1, 1, 1)
+        doc.add("PL001", "yaml-syntax", f"syntax error: {message}", span,
+                fix="fix the YAML at this position; `planlint` checks the plan once it parses")
+        return
+    except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
+        line, column = _position(text, getattr(exc, "position", 0))
+        reason = getattr(exc, "reason", None) or str(exc)
+        char = getattr(exc, "character", None)
+        shown = f" (#x{ord(char) if isinstance(char, str) else char:04x})" if char is not None else ""
+        doc.add("PL001", "yaml-syntax", f"syntax error: {reason}{shown}",
+                Span(line, column, line, column + 1), fix="remove the character or quote it as an escape")
+        return
+    if builder.over_limit:
+        return
+    # An empty file is valid YAML (no root): validation says what a plan needs.
+    doc.data = None if builder.root is _MISSING else builder.root
+    doc.usable = True
+
+
+_MISSING = object()
+
+
+class _Frame:
+    __slots__ = ("container", "path", "start", "anchor", "key", "key_span", "keys", "merges", "size", "swallow")
+
+    def __init__(self, container, path, start, anchor):
+        self.container = container
+        self.path = path
+        self.start = start
+        self.anchor = anchor
+        self.key = None  # in a mapping: the key waiting for its value
+        self.key_span = None
+        self.keys: dict[str, Span] = {}  # keys seen, for duplicate detection
+        self.merges: list = []
+        self.size = 1
+        self.swallow = False  # the pending key was not a string: drop its value
+
+
+class _Builder:
+    """Turns a YAML event stream into plain data, spans and findings, within ``Limits``."""
+
+    def __init__(self, doc: Document, limits: Limits):
+        self.doc = doc
+        self.limits = limits
+        self.resolver = yaml.resolver.Resolver()
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.root: Any = _MISSING
+        self.documents = 0
+        self.nodes = 0
+        self.over_limit = False
+
+    # -- events -------------------------------------------------------------------------
+
+    def feed(self, event) -> bool:
+        """Consume one event; False stops the parse (a bound was hit or a second document)."""
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            return self._scalar(event)
+        if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            return self._start(event, {} if kind is yaml.MappingStartEvent else [])
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            return self._end(event)
+        if kind is yaml.AliasEvent:
+            return self._alias(event)
+        if kind is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                self.doc.add(
+                    "PL002", "schema",
+                    f"a plan is one YAML document; a second one starts here (line {event.start_mark.line + 1})",
+                    _span(event.start_mark, event.end_mark),
+                    fix="split the file into one plan per file; planlint checked the first document only",
+                )
+                return False
+        return True
+
+    def _scalar(self, event) -> bool:
+        frame = self.stack[-1] if self.stack else None
+        span = _span(event.start_mark, event.end_mark)
+        if frame is not None and isinstance(frame.container, dict) and frame.key is None and not frame.swallow:
+            return self._key(frame, event, span)
+        value = self._construct(event, span)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        return self._place(value, span, 1)
+
+    def _key(self, frame: _Frame, event, span: Span) -> bool:
+        key = event.value
+        if event.tag is None and event.implicit[0] and key == "<<":
+            frame.key, frame.key_span = "<<", span  # a merge key: its value is merged at the end
+            return True
+        first = frame.keys.get(key)
+        if first is not None:
+            where = dotted(frame.path)
+            self.doc.add(
+                "PL003", "duplicate-key",
+                f"duplicate key '{key}' in {where} (first at line {first.line}); YAML readers keep "
+                "only one of the two values, and which one differs between libraries",
+                span, path=frame.path + (key,),
+                fix=f"keep one '{key}' and delete the other",
+            )
+        else:
+            frame.keys[key] = span
+        frame.key, frame.key_span = key, span
+        return True
+
+    def _start(self, event, container) -> bool:
+        if len(self.stack) >= self.limits.max_depth:
+            self.doc.add("PL004", "input-limit",
+                         f"nesting deeper than {self.limits.max_depth} levels; a plan nests 3 or 4 deep",
+                         _span(event.start_mark, event.end_mark),
+                         fix="flatten the structure (the bound is the `max_depth` limit)")
+            self.over_limit = True
+            return False
+        self._check_container_tag(event)
+        parent = self.stack[-1] if self.stack else None
+        path = self._child_path(parent)
+        frame = _Frame(container, path, event.start_mark, event.anchor)
+        if parent is not None and isinstance(parent.container, dict) and parent.key is None and not parent.swallow:
+            # a mapping or list used as a key: not a plan; swallow it and its value
+            self.doc.add("PL002", "schema", "a key must be a plain string, not a mapping or list",
+                         _span(event.start_mark, event.end_mark), path=parent.path,
+                         fix="write the key as a plain word such as `params`")
+            parent.swallow = True
+            frame.path = parent.path + ("?",)
+        self.stack.append(frame)
+        return True
+
+    def _end(self, event) -> bool:
+        frame = self.stack.pop()
+        value = frame.container
+        if frame.merges:
+            self._merge(frame)
+        if frame.anchor:
+            self.anchors[frame.anchor] = (value, frame.size)
+        span = Span(frame.start.line + 1, frame.start.column + 1, event.end_mark.line + 1, event.end_mark.column + 1)
+        if frame.path and frame.path[-1] == "?":  # the swallowed complex key itself
+            return True
+        return self._place(value, span, frame.size)
+
+    def _alias(self, event) -> bool:
+        span = _span(event.start_mark, event.end_mark)
+        found = self.anchors.get(event.anchor)
+        if found is None:
+            self.doc.add("PL001", "yaml-syntax",
+                         f"alias *{event.anchor} refers to no anchor defined before it "
+                         "(an alias cannot refer to a node that contains it)", span,
+                         fix=f"define &{event.anchor} before using *{event.anchor}")
+            return self._place(None, span, 1)
+        value, size = found
+        return self._place(value, span, size)
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _child_path(self, parent: _Frame | None) -> PathT:
+        if parent is None:
+            return ()
+        if isinstance(parent.container, list):
+            return parent.path + (len(parent.container),)
+        return parent.path + (parent.key,)
+
+    def _place(self, value, span: Span, size: int) -> bool:
+        """Put a finished value into its parent and record where it stands."""
+        self.nodes += size
+        if self.nodes > self.limits.max_nodes:
+            self.doc.add("PL004", "input-limit",
+                         f"the file expands to more than {self.limits.max_nodes:,} values "
+                         "(aliases repeat their anchor's content); a plan has a few dozen",
+                         span, fix="remove the repeated aliases (the bound is the `max_nodes` limit)")
+            self.over_limit = True
+            return False
+        frame = self.stack[-1] if self.stack else None
+        if frame is None:
+            self.root = value
+            self.doc.spans[()] = NodeSpans(None, span)
+            return True
+        frame.size += size
+        if isinstance(frame.container, list):
+            path = frame.path + (len(frame.container),)
+            frame.container.append(value)
+            self.doc.spans[path] = NodeSpans(None, span)
+            return True
+        if frame.swallow:  # the value of a complex key
+            frame.swallow = False
+            return True
+        key, key_span = frame.key, frame.key_span
+        frame.key = frame.key_span = None
+        if key == "<<":
+            frame.merges.append((value, key_span))
+            return True
+        frame.container[key] = value
+        self.doc.spans[frame.path + (key,)] = NodeSpans(key_span, span)
+        return True
+
+    def _merge(self, frame: _Frame) -> None:
+        """YAML merge keys: explicit keys win, then earlier merged mappings."""
+        for value, key_span in frame.merges:
+            sources = value if isinstance(value, list) else [value]
+            for source in sources:
+                if not isinstance(source, dict):
+                    self.doc.add("PL002", "schema", "a merge key (<<) must refer to a mapping",
+                                 key_span, path=frame.path, fix="merge an anchored mapping: `<<: *defaults`")
+                    continue
+                for key, item in source.items():
+                    if key not in frame.container:
+                        frame.container[key] = item
+                        self.doc.spans.setdefault(frame.path + (key,), NodeSpans(key_span, key_span))
+
+    def _check_container_tag(self, event) -> None:
+        tag = event.tag
+        if tag is not None and tag not in _CONTAINER_TAGS:
+            self._tag_finding(tag, _span(event.start_mark, event.end_mark))
+
+    def _tag_finding(self, tag: str, span: Span) -> None:
+        shown = "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
+        self.doc.add("PL002", "schema",
+                     f"the tag {shown} is not allowed: a plan holds plain values, and planlint never "
+                     "builds objects from tags", span, fix=f"remove {shown} and write the value itself")
+
+    def _construct(self, event, span: Span):
+        value = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(yaml.ScalarNode, value, event.implicit)
+        if tag not in _SCALAR_TAGS:
+            self._tag_finding(tag, span)
+            return value
+        if tag == _YAML + "str" or tag == _YAML + "timestamp":
+            return value  # dates stay text: the plan has no date fields, and JSON has no dates
+        if tag == _YAML + "null":
+            return None
+        node = yaml.ScalarNode(tag, value)
+        try:
+            if tag == _YAML + "bool":
+                return self.constructor.construct_yaml_bool(node)
+            if tag == _YAML + "int":
+                return self.constructor.construct_yaml_int(node)
+            return self.constructor.construct_yaml_float(node)
+        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+            self.doc.add("PL002", "schema", f"{value!r} is not a valid {tag[len(_YAML):]}", span,
+                         fix="write the value without the tag")
+            return value
+
+
+def load_bytes(raw: bytes, name: str, limits: Limits = Limits(), size: int | None = None) -> Document:
+    """``size`` is the file's real size when ``raw`` was read only up to the limit."""
+    doc = Document(name=name)
+    if len(raw) > limits.max_file_bytes:
+        doc.add("PL004", "input-limit",
+                f"the file is {size or len(raw):,} bytes, over the {limits.max_file_bytes:,}-byte limit for one plan",
+                Span(1, 1, 1, 1), fix="check that this is a plan (the bound is the `max_file_bytes` limit)")
+        return doc
+    text = decode(raw, doc)
+    if text is not None:
+        parse(text, doc, limits)
+    return doc
+
+
+def load_file(path: str, name: str | None = None, limits: Limits = Limits()) -> Document:
+    """Read and parse one file. ``OSError`` propagates: an unreadable path is a usage error."""
+    with open(path, "rb") as handle:
+        raw = handle.read(limits.max_file_bytes + 1)
+        size = os.fstat(handle.fileno()).st_size
+    return load_bytes(raw, name or path, limits, size)

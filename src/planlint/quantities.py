@@ -1,0 +1,176 @@
+"""Quantity syntax of the plan format (spec: "Quantities").
+
+Counts accept a YAML number (``1300000000``, ``1.3e+9``), a suffix K/k, M, B or T (``1.3B``,
+``8k``, with or without a space), scientific notation as a string (PyYAML reads ``3e21`` and
+``3.0e21`` as strings under YAML 1.1) and underscores between digits (``1_300_000_000``).
+Shares accept ``55%`` or ``0.55``; money accepts ``1.80`` or ``"$1.80"``.
+
+Every parser raises :class:`QuantityError` with a message that shows the accepted forms.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+SUFFIXES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+_WORDS = {"thousand": "K", "million": "M", "billion": "B", "trillion": "T"}
+
+# digits with single underscores between them, an optional fraction, an optional exponent
+_NUMBER = r"(?:\d(?:_?\d)*)?(?:\.\d(?:_?\d)*)?"
+_COUNT_RE = re.compile(
+    rf"^(?P<num>{_NUMBER})(?P<exp>[eE][+-]?\d+)?(?:\s?(?P<suffix>[kKMBT]))?$"
+)
+_PREFIX_RE = re.compile(r"^\s*\$?\s*(?P<num>\d[\d_]*(?:\.\d+)?)\s*(?P<word>[A-Za-z]*)")
+
+
+class QuantityError(ValueError):
+    """A value that is not a quantity of the expected kind; ``str()`` is the user message."""
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _plain(x: float) -> str:
+    """3e21 -> '3e21', 1.3e9 -> '1.3e9' (no '+', no trailing zeros)."""
+    mantissa, exp = f"{x:.6e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exp)}"
+
+
+def _suggest_count(value: object) -> str:
+    """The forms a user probably meant, built from what they wrote ('7Bn' -> 7B, 7e9, ...)."""
+    match = _PREFIX_RE.match(str(value))
+    number, suffix = 1.3, "B"
+    if match:
+        try:
+            number = float(match.group("num").replace("_", ""))
+        except ValueError:
+            pass
+        word = match.group("word")
+        letter = _WORDS.get(word.lower(), word[:1] if word[:1] in SUFFIXES else "")
+        suffix = letter.upper() if letter == "k" else letter
+    scaled = number * SUFFIXES.get(suffix, 1)
+    if not suffix:
+        return f"write {number:g}, {_plain(scaled)} or a suffix such as {number:g}B"
+    whole = f"{scaled:.0f}" if scaled < 1e22 and scaled == int(scaled) else _plain(scaled)
+    return f"write {number:g}{suffix}, {_plain(scaled)} or {whole}"
+
+
+def parse_count(value: object) -> float:
+    """A non-negative, finite count: parameters, tokens, FLOPs, hours."""
+    if isinstance(value, bool):
+        raise QuantityError(f"{value!r} is a boolean, not a count: write a number such as 1.3B or 1.3e9")
+    if _is_number(value):
+        try:
+            number = float(value)
+        except OverflowError:
+            raise QuantityError(f"{value} is too large to be a count") from None
+    elif isinstance(value, str):
+        text = value.strip()
+        match = _COUNT_RE.match(text)
+        if not text or not match or not match.group("num"):
+            shown = repr(value) if value.strip() else "an empty string"
+            raise QuantityError(f"{shown} is not a count: {_suggest_count(value)}")
+        number = float(match.group("num").replace("_", "") + (match.group("exp") or ""))
+        number *= SUFFIXES.get(match.group("suffix") or "", 1.0)
+    else:
+        raise QuantityError(f"expected a count such as 1.3B or 1.3e9, found {_kind(value)}")
+    if math.isnan(number):
+        raise QuantityError("NaN is not a count: write a number such as 1.3B or 1.3e9")
+    if math.isinf(number):
+        raise QuantityError(f"{value!r} is infinite: write a finite count such as 1.3B or 1.3e9")
+    if number < 0:
+        raise QuantityError(f"{value!r} is negative: a count is zero or more")
+    return number
+
+
+def parse_integer(value: object) -> int:
+    """A whole count (layers, heads, accelerators, batch size); suffixes allowed (``50k``)."""
+    number = parse_count(value)
+    if number != int(number):
+        raise QuantityError(f"{value!r} is not a whole number")
+    return int(number)
+
+
+def parse_share(value: object) -> float:
+    """``55%`` or ``0.55``, in [0, 1]."""
+    if isinstance(value, bool):
+        raise QuantityError(f"{value!r} is a boolean, not a share: write 55% or 0.55")
+    if isinstance(value, str) and value.strip().endswith("%"):
+        text = value.strip()[:-1].strip()
+        try:
+            number = float(text.replace("_", "")) / 100
+        except ValueError:
+            raise QuantityError(f"{value!r} is not a share: write 55% or 0.55") from None
+    elif _is_number(value) or isinstance(value, str):
+        try:
+            number = float(str(value).strip())
+        except (ValueError, OverflowError):
+            raise QuantityError(f"{value!r} is not a share: write 55% or 0.55") from None
+        if number > 1:
+            raise QuantityError(
+                f"{value!r} is not a share: a share is a fraction (0.55) or a percentage "
+                f"({number:g}%)"
+            )
+    else:
+        raise QuantityError(f"expected a share such as 55% or 0.55, found {_kind(value)}")
+    if math.isnan(number) or not 0 <= number <= 1:
+        raise QuantityError(f"{value!r} is not a share between 0% and 100%")
+    return number
+
+
+def parse_usd(value: object) -> float:
+    """US dollars: ``1.80`` or ``"$1.80"``."""
+    if isinstance(value, bool):
+        raise QuantityError(f"{value!r} is a boolean, not an amount: write 1.80 or \"$1.80\"")
+    if isinstance(value, str):
+        text = value.strip().removeprefix("$").strip().replace(",", "")
+        try:
+            number = float(text)
+        except ValueError:
+            raise QuantityError(f"{value!r} is not an amount in US dollars: write 1.80 or \"$1.80\"") from None
+    elif _is_number(value):
+        number = float(value)
+    else:
+        raise QuantityError(f"expected an amount in US dollars such as 1.80, found {_kind(value)}")
+    if math.isnan(number) or math.isinf(number):
+        raise QuantityError(f"{value!r} is not a finite amount: write 1.80 or \"$1.80\"")
+    if number < 0:
+        raise QuantityError(f"{value!r} is negative: an amount is zero or more")
+    return number
+
+
+def parse_fraction(value: object) -> float:
+    """A utilisation such as MFU: ``0.40`` or ``40%``, in (0, 1] (bounds applied by the schema)."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return parse_share(value)
+    if isinstance(value, bool) or not (_is_number(value) or isinstance(value, str)):
+        raise QuantityError(f"expected a fraction such as 0.40 or 40%, found {_kind(value)}")
+    try:
+        number = float(str(value).strip())
+    except (ValueError, OverflowError):
+        raise QuantityError(f"{value!r} is not a fraction: write 0.40 or 40%") from None
+    if math.isnan(number) or math.isinf(number):
+        raise QuantityError(f"{value!r} is not a finite fraction: write 0.40 or 40%")
+    return number
+
+
+PARSERS = {
+    "count": parse_count,
+    "integer": parse_integer,
+    "share": parse_share,
+    "usd": parse_usd,
+    "fraction": parse_fraction,
+}
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"{value!r}"

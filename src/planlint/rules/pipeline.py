@@ -1,0 +1,49 @@
+"""Findings of the loading and validation stages (PL000-PL004).
+
+These rules have no ``check``: ``planlint.load`` and ``planlint.validate`` report them while
+reading the file. They are declared here so that ``planlint rules`` and ``planlint explain``
+cover every code planlint can print.
+"""
+
+from planlint.findings import Severity
+from planlint.rule import Rule
+
+
+class InternalError(Rule):
+    code = "PL000"
+    name = "internal-error"
+    severity = Severity.ERROR
+    summary = "A rule raised an exception while checking the plan; the other rules still ran."
+    stage = "pipeline"
+
+
+class YamlSyntax(Rule):
+    code = "PL001"
+    name = "yaml-syntax"
+    severity = Severity.ERROR
+    summary = "The file is not well-formed YAML, or not UTF-8 text."
+    stage = "pipeline"
+
+
+class Schema(Rule):
+    code = "PL002"
+    name = "schema"
+    severity = Severity.ERROR
+    summary = "The plan breaks the plan format (schemas/plan.schema.json)."
+    stage = "pipeline"
+
+
+class DuplicateKey(Rule):
+    code = "PL003"
+    name = "duplicate-key"
+    severity = Severity.ERROR
+    summary = "A mapping repeats a key; YAML readers silently keep only one value."
+    stage = "pipeline"
+
+
+class InputLimit(Rule):
+    code = "PL004"
+    name = "input-limit"
+    severity = Severity.ERROR
+    summary = "The file exceeds a safety bound: size, nesting depth or alias expansion."
+    stage = "pipeline"

@@ -1,0 +1,67 @@
+"""PL102 data-repetition: small data epoched too many times (Muennighoff et al. 2023).
+
+Documentation: rules/PL102.md.
+"""
+
+from __future__ import annotations
+
+from planlint import units
+from planlint.estimate import R_D_STAR, effective_tokens
+from planlint.findings import Severity
+from planlint.rule import Option, Rule
+
+WORTHLESS_EPOCHS = 40  # Muennighoff et al. 2023, Fig. 1: "At 40 epochs, repeating is worthless"
+
+
+class DataRepetition(Rule):
+    code = "PL102"
+    name = "data-repetition"
+    severity = Severity.WARNING
+    summary = "Training repeats its unique data (or one source of the mix) too many times."
+    options = {
+        "warn_above": Option(4.0, "Epochs above which repetition is a warning (up to ~4 is nearly as "
+                                  "good as fresh data)."),
+        "error_above": Option(16.0, "Epochs above which repetition is an error (R_D* ~ 15.4 repetitions "
+                                    "is the half-life of repeated data)."),
+    }
+    sources = (
+        "Muennighoff et al. 2023, Scaling Data-Constrained Language Models, NeurIPS 2023, arXiv:2305.16264",
+    )
+
+    def check(self, plan, ctx):
+        data = plan.data
+        if data.unique_tokens is not None:
+            yield from self._judge(ctx, ("data", "unique_tokens"), "the data", data.train_tokens,
+                                   data.unique_tokens, None)
+        for index, entry in enumerate(data.mix or []):
+            if entry.unique_tokens is None:
+                continue
+            tokens = entry.share * data.train_tokens
+            if tokens <= 0:
+                continue
+            yield from self._judge(ctx, ("data", "mix", index, "unique_tokens"), f"source '{entry.source}'",
+                                   tokens, entry.unique_tokens, entry.share)
+
+    def _judge(self, ctx, path, what, tokens, unique, share):
+        opts = ctx.options
+        epochs = tokens / unique
+        if epochs <= opts["warn_above"]:
+            return
+        severity = Severity.ERROR if epochs > opts["error_above"] else Severity.WARNING
+        effective = effective_tokens(tokens, unique)
+        wasted = 1.0 - effective / tokens
+        seen = f"{units.count(tokens)} tokens" + (f" ({units.pct(share)} of training)" if share is not None else "")
+        message = (f"{units.ratio(epochs)} epochs of {what}: {seen} over {units.count(unique)} unique tokens "
+                   f"are worth {units.count(effective)} fresh tokens (D' with R_D* = {R_D_STAR:.1f}, "
+                   f"Muennighoff et al. 2023), so {units.pct(wasted)} of them buy nothing")
+        if epochs >= WORTHLESS_EPOCHS:
+            message += f"; at {WORTHLESS_EPOCHS} epochs repetition is worthless"
+        limit = opts["warn_above"]
+        if share is None:
+            fix = (f"find >= {units.count(tokens / limit)} unique tokens, or cut train_tokens to "
+                   f"{units.count(unique * limit)}, to stay within {limit:g} epochs")
+        else:
+            fix = (f"lower its share to <= {units.pct(share * limit / epochs)} or find >= "
+                   f"{units.count(tokens / limit)} unique tokens for it, to stay within {limit:g} epochs")
+        yield ctx.finding(path, message, fix, severity, epochs=epochs, effective_tokens=effective,
+                          wasted_share=wasted, unique_tokens=unique, tokens=tokens)

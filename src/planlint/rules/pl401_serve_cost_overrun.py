@@ -1,0 +1,105 @@
+"""PL401 serve-cost-overrun: estimated serving cost above the serving budget.
+
+Documentation: rules/PL401.md.
+"""
+
+from __future__ import annotations
+
+from planlint import units
+from planlint.estimate import serving_estimate
+from planlint.findings import Severity
+from planlint.rule import Option, Rule
+
+PATH = ("serving", "max_usd_per_million_tokens")
+LOWER_PRECISION = {"fp32": "bf16", "bf16": "int8", "fp16": "int8", "fp8": "int4", "int8": "int4"}
+SERVING_OPTIONS = {
+    "bandwidth_efficiency": Option(
+        0.9, "Share of the datasheet memory bandwidth a decode kernel achieves (llm-analysis's "
+             "default HBM efficiency)."),
+    "compute_efficiency": Option(
+        0.7, "Share of the dense peak FLOP/s a decode step achieves when compute-bound (llm-analysis's "
+             "worked example)."),
+}
+
+
+class ServeCostOverrun(Rule):
+    code = "PL401"
+    name = "serve-cost-overrun"
+    severity = Severity.WARNING
+    summary = "Estimated cost per million generated tokens exceeds serving.max_usd_per_million_tokens."
+    options = {
+        **SERVING_OPTIONS,
+        "error_factor": Option(2.0, "Cost over this multiple of the budget is an error, not a warning."),
+    }
+    sources = (
+        "Kaplan et al. 2020, arXiv:2001.08361, §2.1: 2N FLOPs per generated token",
+        "kipply 2022, Transformer Inference Arithmetic: decode reads all weights and the KV cache every step",
+    )
+
+    def check(self, plan, ctx):
+        serving = plan.serving
+        if serving is None or serving.max_usd_per_million_tokens is None:
+            return
+        budget = serving.max_usd_per_million_tokens
+        missing = [k for k in ("accelerator", "usd_per_gpu_hour") if getattr(serving, k) is None]
+        if missing:
+            yield ctx.finding(
+                PATH, f"a serving budget of {units.usd(budget)} per million tokens, but no "
+                f"serving.{' or serving.'.join(missing)} to price it against",
+                f"add serving.{' and serving.'.join(missing)} so that the cost can be estimated",
+                Severity.INFO)
+            return
+        opts = ctx.options
+        estimate = serving_estimate(plan, opts["bandwidth_efficiency"], opts["compute_efficiency"])
+        if estimate is None or not estimate.fits:
+            return  # PL402 serve-memory reports a replica the model does not fit in
+        cost = estimate.decode.usd_per_million_tokens
+        if cost <= budget:
+            return
+        severity = Severity.ERROR if cost > opts["error_factor"] * budget else Severity.WARNING
+        message = (f"serving costs ~{units.usd(cost)} per million generated tokens, "
+                   f"{cost / budget:.1f}x the {units.usd(budget)} budget: " + describe(estimate, opts)
+                   + f", at {units.usd(serving.usd_per_gpu_hour)} per accelerator-hour")
+        yield ctx.finding(PATH, message, _fix(plan, estimate, budget, opts), severity,
+                          usd_per_million_tokens=cost, tokens_per_second=estimate.decode.tokens_per_second,
+                          budget=budget)
+
+
+def describe(estimate, opts) -> str:
+    """The assumptions behind a serving estimate, for messages."""
+    decode = estimate.decode
+    acc = estimate.accelerator
+    replica = f"{estimate.accelerators}x {acc.name}" if estimate.accelerators > 1 else acc.name
+    kv = (f" + {units.bytes_(decode.kv_bytes)} KV cache at {units.count(estimate.context)} context"
+          if estimate.kv_counted else " (KV cache not counted: declare model.layers, d_model and heads)")
+    text = (f"{estimate.precision} {units.count(estimate.served_params)} params at batch {estimate.batch} "
+            f"on {replica} decode {units.number(decode.tokens_per_second)} tokens/s, "
+            f"{decode.bound}-bound ({units.bytes_(decode.weight_bytes)} weights{kv} read per step at "
+            f"{units.pct(opts['bandwidth_efficiency'])} of {units.number(acc.bandwidth_gbps)} GB/s)")
+    if estimate.assumed:
+        text += f"; assumed {', '.join(estimate.assumed)}"
+    return text
+
+
+def _fix(plan, estimate, budget, opts) -> str:
+    serving = plan.serving
+    options = []
+    batch = estimate.batch * 2
+    while batch <= 4096:
+        trial = serving_estimate(plan, opts["bandwidth_efficiency"], opts["compute_efficiency"], batch=batch)
+        if not trial.fits:
+            break
+        if trial.decode.usd_per_million_tokens <= budget:
+            options.append(f"raise batch_size to {batch} (~{units.usd(trial.decode.usd_per_million_tokens)})")
+            break
+        batch *= 2
+    lower = LOWER_PRECISION.get(estimate.precision)
+    if lower:
+        trial = serving_estimate(plan, opts["bandwidth_efficiency"], opts["compute_efficiency"], precision=lower)
+        if trial.fits and trial.decode.usd_per_million_tokens <= budget:
+            options.append(f"serve in {lower} (~{units.usd(trial.decode.usd_per_million_tokens)})")
+    cost = estimate.decode.usd_per_million_tokens
+    options.append(f"find {estimate.accelerator.name} hours at <= "
+                   f"{units.usd(serving.usd_per_gpu_hour * budget / cost)}")
+    options.append(f"raise the budget to {units.usd(cost)}")
+    return "; or ".join(options)

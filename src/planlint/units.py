@@ -1,0 +1,82 @@
+"""Human units for messages: 1.3B params, 3.1e20 FLOPs, 2,671 GPU-h, $4,800, 12.5%."""
+
+from __future__ import annotations
+
+import math
+
+_SUFFIXES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
+
+
+def count(x: float, digits: int = 3) -> str:
+    """1.3e9 -> '1.3B', 40e9 -> '40B', 1.4e12 -> '1.4T', 8000 -> '8K', 512 -> '512'."""
+    if not math.isfinite(x):
+        return str(x)
+    for scale, suffix in _SUFFIXES:
+        if abs(x) >= scale:
+            scaled = x / scale
+            if abs(scaled) >= 1000:  # beyond 999T: scientific is clearer than '1500T'
+                return sci(x)
+            return f"{_sig(scaled, digits)}{suffix}"
+    return _sig(x, digits)
+
+
+def _sig(x: float, digits: int) -> str:
+    """``digits`` significant digits, no trailing zeros, no scientific notation."""
+    if x == 0:
+        return "0"
+    decimals = max(0, digits - 1 - int(math.floor(math.log10(abs(x)))))
+    text = f"{x:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def sci(x: float, digits: int = 2) -> str:
+    """3.12e20 -> '3.1e20' (``digits`` significant digits)."""
+    if x == 0 or not math.isfinite(x):
+        return str(x)
+    mantissa, exp = f"{x:.{digits - 1}e}".split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exp)}"
+
+
+def number(x: float, digits: int = 3) -> str:
+    """A plain quantity with thousands separators: 2671.4 -> '2,671', 4.23 -> '4.23'."""
+    if not math.isfinite(x):
+        return str(x)
+    if abs(x) >= 10 ** (digits - 1):
+        return f"{x:,.0f}"
+    return _sig(x, digits)
+
+
+def ratio(x: float) -> str:
+    """Tokens per parameter and the like: 2.31 -> '2.3', 30.77 -> '30.8', 297.3 -> '297'."""
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.1f}"
+
+
+def pct(share: float, digits: int = 2) -> str:
+    """0.1234 -> '12%', 0.0321 -> '3.2%', 0.00042 -> '0.042%'."""
+    value = share * 100
+    if value == 0:
+        return "0%"
+    if abs(value) >= 10:
+        return f"{value:.0f}%"
+    return f"{_sig(value, digits)}%"
+
+
+def usd(x: float) -> str:
+    """4800 -> '$4,800', 0.327 -> '$0.33', 0.0042 -> '$0.0042'."""
+    if abs(x) >= 100:
+        return f"${x:,.0f}"
+    if abs(x) >= 0.01:
+        return f"${x:,.2f}"
+    return f"${_sig(x, 2)}"
+
+
+def bytes_(x: float) -> str:
+    """Decimal units, as datasheets use: 1.3e9 -> '1.3 GB'."""
+    for scale, suffix in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
+        if abs(x) >= scale:
+            return f"{_sig(x / scale, 3)} {suffix}"
+    return f"{x:.0f} B"
