@@ -68,7 +68,8 @@ class Finding:
         return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in self.path)
 
     def sort_key(self) -> tuple:
-        return (self.span.line, self.span.column, self.code, self.message)
+        # position only: a stable sort keeps the order in which a stage reported a spot's findings
+        return (self.span.line, self.span.column)
 
 
 def dotted(path: PathT) -> str:

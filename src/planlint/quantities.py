@@ -21,7 +21,7 @@ _NUMBER = r"(?:\d(?:_?\d)*)?(?:\.\d(?:_?\d)*)?"
 _COUNT_RE = re.compile(
     rf"^(?P<num>{_NUMBER})(?P<exp>[eE][+-]?\d+)?(?:\s?(?P<suffix>[kKMBT]))?$"
 )
-_PREFIX_RE = re.compile(r"^\s*\$?\s*(?P<num>\d[\d_]*(?:\.\d+)?)\s*(?P<word>[A-Za-z]*)")
+_PREFIX_RE = re.compile(r"^\s*(?P<num>\d(?:_?\d)*(?:\.\d+)?)\s*(?P<word>[A-Za-z]*)")
 
 
 class QuantityError(ValueError):
@@ -41,19 +41,19 @@ def _plain(x: float) -> str:
 
 def _suggest_count(value: object) -> str:
     """The forms a user probably meant, built from what they wrote ('7Bn' -> 7B, 7e9, ...)."""
+    generic = "write 1.3B, 1.3e9 or 1300000000"
     match = _PREFIX_RE.match(str(value))
-    number, suffix = 1.3, "B"
-    if match:
-        try:
-            number = float(match.group("num").replace("_", ""))
-        except ValueError:
-            pass
-        word = match.group("word")
-        letter = _WORDS.get(word.lower(), word[:1] if word[:1] in SUFFIXES else "")
-        suffix = letter.upper() if letter == "k" else letter
-    scaled = number * SUFFIXES.get(suffix, 1)
-    if not suffix:
-        return f"write {number:g}, {_plain(scaled)} or a suffix such as {number:g}B"
+    if not match:
+        return generic
+    try:
+        number = float(match.group("num").replace("_", ""))
+    except ValueError:
+        return generic
+    word = match.group("word")
+    suffix = _WORDS.get(word.lower()) or (word[:1].upper() if word[:1].upper() in SUFFIXES else "")
+    if not suffix or number == 0:
+        return generic
+    scaled = number * SUFFIXES[suffix]
     whole = f"{scaled:.0f}" if scaled < 1e22 and scaled == int(scaled) else _plain(scaled)
     return f"write {number:g}{suffix}, {_plain(scaled)} or {whole}"
 
@@ -66,7 +66,7 @@ def parse_count(value: object) -> float:
         try:
             number = float(value)
         except OverflowError:
-            raise QuantityError(f"{value} is too large to be a count") from None
+            raise QuantityError(f"a {len(str(value))}-digit number is too large to be a count") from None
     elif isinstance(value, str):
         text = value.strip()
         match = _COUNT_RE.match(text)

@@ -29,8 +29,8 @@ def _sig(x: float, digits: int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def sci(x: float, digits: int = 2) -> str:
-    """3.12e20 -> '3.1e20' (``digits`` significant digits)."""
+def sci(x: float, digits: int = 3) -> str:
+    """3.124e20 -> "3.12e20", 3e21 -> "3e21" (``digits`` significant digits)."""
     if x == 0 or not math.isfinite(x):
         return str(x)
     mantissa, exp = f"{x:.{digits - 1}e}".split("e")

@@ -112,23 +112,25 @@ def validate(doc: Document) -> bool:
     before = len(doc.findings)
     errors = list(_validator().iter_errors(data))
     quantity_paths = {tuple(e.absolute_path) for e in errors if e.validator == "x-quantity"}
+    reported: set = set()  # (path, key): jsonschema repeats `required` once per missing key
     for error in errors:
         path = tuple(error.absolute_path)
         if error.validator != "x-quantity" and path in quantity_paths:
             continue  # the quantity parser's message says it better
-        _report(doc, error, path)
+        _report(doc, error, path, reported)
     _check_accelerators(doc, data)
     return len(doc.findings) == before
 
 
-def _report(doc: Document, error, path: PathT) -> None:
+def _report(doc: Document, error, path: PathT, reported: set) -> None:
     kind = error.validator
     where = dotted(path)
     if kind == "additionalProperties":
         known = error.schema.get("properties", {})
         for key in error.instance:
-            if key in known or key.startswith("x-"):
+            if key in known or key.startswith("x-") or (path, key) in reported:
                 continue
+            reported.add((path, key))
             guess = _nearest(key, known)
             inside = f" in {where}" if path else ""
             message = f"unknown key '{key}'{inside}"
@@ -141,8 +143,9 @@ def _report(doc: Document, error, path: PathT) -> None:
         return
     if kind == "required":
         for key in error.validator_value:
-            if key in error.instance:
+            if key in error.instance or (path, key) in reported:
                 continue
+            reported.add((path, key))
             about = error.schema.get("properties", {}).get(key, {}).get("description", "")
             owner = f"{where} is" if path else "the plan is"
             message = f"{owner} missing the required key '{key}'"
@@ -197,10 +200,10 @@ def _check_accelerators(doc: Document, data: dict) -> None:
         if name in CATALOGUE or name in custom:
             continue
         known = list(CATALOGUE) + list(custom)
-        guess = _nearest(name.lower(), known)
+        guesses = [k for k in known if k.startswith(name.lower())][:3] or [_nearest(name.lower(), known)]
         message = f"{section}.accelerator: unknown accelerator '{name}'"
-        if guess:
-            message += f"; did you mean '{guess}'?"
+        if guesses[0]:
+            message += f"; did you mean {' or '.join(repr(g) for g in guesses)}?"
         message += f" Known: {', '.join(known)}"
         doc.add(
             "PL002", "schema", message, doc.locate((section, "accelerator"), "value"),

@@ -1,0 +1,135 @@
+"""Helpers to test rules against fixture plans, for planlint's own tests and plugin authors.
+
+Rule cases are YAML data (one file per rule), in the spirit of sqlfluff's rule fixtures::
+
+    rule: PL101
+    cases:
+      - name: gpt3_is_undertrained
+        plan: |
+          planlint: 1
+          name: gpt3
+          model: {params: 175B}
+          data:
+            train_tokens: 300B
+        options: {warn_below: 8}          # optional rule options
+        expect:                           # exactly these findings of the rule, in order
+          - {code: PL101, line: 5, column: 3, severity: error, contains: ["1.7 tokens/param"]}
+
+``expect: []`` asserts the rule stays silent. ``all_codes: true`` compares every finding of
+the plan, not only the rule's. In a plugin's tests::
+
+    from planlint.testing import case_params, run_case
+
+    @pytest.mark.parametrize("case", case_params("tests/cases/ACME101.yaml"))
+    def test_rule(case):
+        run_case(case)
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from planlint.findings import Finding
+
+
+def lint_text(text: str, name: str = "plan.yaml", options: dict[str, dict[str, Any]] | None = None):
+    """Lint plan ``text``; returns the engine's FileResult (``.findings``, ``.doc``)."""
+    from planlint.engine import lint_bytes
+    from planlint.plugins import registry
+
+    return lint_bytes(text.encode("utf-8"), name, registry(), options)
+
+
+def findings(text: str, name: str = "plan.yaml", options=None) -> list[Finding]:
+    return lint_text(text, name, options).findings
+
+
+def render(text: str, name: str = "plan.yaml", fmt: str = "concise", options=None) -> str:
+    """What ``planlint check --format FMT`` prints for the plan (without colour)."""
+    from planlint.report import render as render_results
+
+    stream = io.StringIO()
+    render_results(fmt, [lint_text(text, name, options)], stream)
+    return stream.getvalue()
+
+
+def render_example(plan_text: str) -> str:
+    """The output shown under a catalogue page's failing example (file named example.yaml)."""
+    return render(plan_text, "example.yaml", "concise")
+
+
+# -- rule cases ------------------------------------------------------------------------
+
+
+def load_cases(path: str | Path) -> tuple[str, list[dict]]:
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return data["rule"], data["cases"]
+
+
+def case_params(path: str | Path):
+    """pytest parameters, one per case, with readable ids (``PL101-gpt3_is_undertrained``)."""
+    import pytest
+
+    rule, cases = load_cases(path)
+    return [pytest.param({"rule": rule, **case}, id=f"{rule}-{case['name']}") for case in cases]
+
+
+def run_case(case: dict) -> None:
+    """Assert that the case's plan gives exactly the expected findings."""
+    rule = case["rule"]
+    options = {rule: case["options"]} if case.get("options") else None
+    got = findings(case["plan"], case.get("file", "plan.yaml"), options)
+    if not case.get("all_codes"):
+        got = [f for f in got if f.code == rule]
+    expected = case.get("expect") or []
+    shown = "\n".join(f"  {f.line}:{f.column} {f.code} [{f.severity}] {f.message}" for f in got) or "  (none)"
+    assert len(got) == len(expected), f"expected {len(expected)} finding(s), got {len(got)}:\n{shown}"
+    for want, finding in zip(expected, got):
+        for key in ("code", "line", "column", "severity", "message", "fix", "pointer"):
+            if key in want:
+                actual = str(finding.severity) if key == "severity" else getattr(finding, key)
+                assert actual == want[key], f"{key}: expected {want[key]!r}, got {actual!r}\n{shown}"
+        for snippet in want.get("contains", []):
+            assert snippet in finding.message, f"{snippet!r} not in message {finding.message!r}"
+        for snippet in want.get("fix_contains", []):
+            assert snippet in finding.fix, f"{snippet!r} not in fix {finding.fix!r}"
+
+
+# -- catalogue pages -------------------------------------------------------------------
+
+
+@dataclass
+class DocExamples:
+    failing: str | None
+    output: str | None
+    passing: str | None
+
+
+def _section(text: str, heading: str) -> str | None:
+    match = re.search(rf"^## {heading}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    return match.group(1) if match else None
+
+
+def _block(section: str | None, lang: str) -> str | None:
+    if section is None:
+        return None
+    match = re.search(rf"^```{lang}\n(.*?)^```", section, re.S | re.M)
+    return match.group(1) if match else None
+
+
+def doc_examples(page: str) -> DocExamples:
+    failing = _section(page, "Failing example")
+    return DocExamples(_block(failing, "yaml"), _block(failing, "text"), _block(_section(page, "Passing example"), "yaml"))
+
+
+def doc_options(page: str) -> dict[str, str]:
+    """The option table of a catalogue page: name -> default as written."""
+    section = _section(page, "Options") or ""
+    return {m.group(1): m.group(2).strip() for m in re.finditer(r"^\| `(\w+)` \| ([^|]+)\|", section, re.M)}
