@@ -70,12 +70,14 @@ def describe(estimate, opts) -> str:
     decode = estimate.decode
     acc = estimate.accelerator
     replica = f"{estimate.accelerators}x {acc.name}" if estimate.accelerators > 1 else acc.name
-    kv = (f" + {units.bytes_(decode.kv_bytes)} KV cache at {units.count(estimate.context)} context"
-          if estimate.kv_counted else " (KV cache not counted: declare model.layers, d_model and heads)")
+    kv = (f" and {units.bytes_(decode.kv_bytes)} of KV cache ({units.count(estimate.context)} context)"
+          if estimate.kv_counted else "")
     text = (f"{estimate.precision} {units.count(estimate.served_params)} params at batch {estimate.batch} "
-            f"on {replica} decode {units.number(decode.tokens_per_second)} tokens/s, "
-            f"{decode.bound}-bound ({units.bytes_(decode.weight_bytes)} weights{kv} read per step at "
+            f"on {replica}: {units.number(decode.tokens_per_second)} tokens/s, {decode.bound}-bound (each step "
+            f"reads {units.bytes_(decode.weight_bytes)} of weights{kv} at "
             f"{units.pct(opts['bandwidth_efficiency'])} of {units.number(acc.bandwidth_gbps)} GB/s)")
+    if not estimate.kv_counted:
+        text += "; KV cache not counted (declare model.layers, d_model and heads)"
     if estimate.assumed:
         text += f"; assumed {', '.join(estimate.assumed)}"
     return text

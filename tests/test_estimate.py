@@ -1,0 +1,137 @@
+"""The shared estimation functions against published figures (tolerances stated per test).
+
+Figures marked [P] in the project's scaling reference are read in the primary source;
+[D] figures are derived there by hand from [P] numbers with the arithmetic shown.
+"""
+
+import math
+
+import pytest
+
+from planlint.estimate import (
+    BESIROGLU_2024,
+    HOFFMANN_2022,
+    R_D_STAR,
+    decode_roofline,
+    effective_tokens,
+    kv_cache_bytes,
+    training_flops,
+)
+
+# Hoffmann et al. 2022, Table 3 (Approach 1) [P]: compute-optimal (params, FLOPs, tokens).
+TABLE_3 = [
+    (400e6, 1.92e19, 8.0e9),
+    (1e9, 1.21e20, 20.2e9),
+    (10e9, 1.23e22, 205.1e9),
+    (67e9, 5.76e23, 1.5e12),
+    (175e9, 3.85e24, 3.7e12),
+]
+
+
+@pytest.mark.parametrize("params, flops, tokens", TABLE_3)
+def test_besiroglu_refit_reproduces_table_3_tokens_within_15_percent(params, flops, tokens):
+    _, optimal_tokens = BESIROGLU_2024.optimal_split(flops)
+    assert optimal_tokens == pytest.approx(tokens, rel=0.15)
+
+
+@pytest.mark.parametrize("params, flops, tokens", TABLE_3)
+def test_twenty_tokens_per_param_reproduces_table_3_within_15_percent(params, flops, tokens):
+    # N = sqrt(C / 120) is the 20 tokens/param rule under C = 6ND
+    n = math.sqrt(flops / 120)
+    assert 20 * n == pytest.approx(tokens, rel=0.15)
+
+
+# The scaling reference's §1.7 frontier table [D]: (C, N_opt in B, D/N) per constant set.
+FRONTIER = [
+    (1e20, BESIROGLU_2024, 0.853, 22.9), (1e21, BESIROGLU_2024, 2.78, 21.6), (1e22, BESIROGLU_2024, 9.05, 20.4),
+    (5.76e23, BESIROGLU_2024, 72.2, 18.4), (3.8e25, BESIROGLU_2024, 619, 16.5),
+    (1e20, HOFFMANN_2022, 0.775, 27.8), (1e22, HOFFMANN_2022, 6.34, 41.4), (5.76e23, HOFFMANN_2022, 40.4, 58.9),
+    (1e26, HOFFMANN_2022, 425, 92.3),
+]
+
+
+@pytest.mark.parametrize("flops, fit, params_b, ratio", FRONTIER)
+def test_closed_form_frontier_matches_the_reference_table(flops, fit, params_b, ratio):
+    n, d = fit.optimal_split(flops)
+    assert n / 1e9 == pytest.approx(params_b, rel=0.005)  # the table rounds to 3 significant digits
+    assert d / n == pytest.approx(ratio, rel=0.005)
+
+
+def test_unrounded_hoffmann_constants_give_the_papers_40b_at_the_gopher_budget():
+    # Hoffmann et al. 2022, Fig. 4 caption: "the optimal model size given the Gopher FLOP budget to be 40B"
+    n, _ = HOFFMANN_2022.optimal_split(5.76e23)
+    assert n == pytest.approx(40e9, rel=0.02)
+
+
+def test_split_spends_exactly_the_compute():
+    n, d = BESIROGLU_2024.optimal_split(3e21)
+    assert training_flops(n, d) == pytest.approx(3e21, rel=1e-12)
+
+
+def test_waste_is_zero_on_the_frontier_and_grows_off_it():
+    n, d = BESIROGLU_2024.optimal_split(1e22)
+    assert BESIROGLU_2024.compute_waste(n, d) == pytest.approx(0, abs=1e-9)
+    flops = training_flops(n, d)
+    for factor in (2, 4, 10):  # same compute, more params and fewer tokens
+        assert BESIROGLU_2024.compute_waste(n * factor, d / factor) > BESIROGLU_2024.compute_waste(
+            n * factor / 2, d * 2 / factor)
+        assert training_flops(n * factor, d / factor) == pytest.approx(flops)
+
+
+def test_flops_for_loss_inverts_the_frontier():
+    for flops in (1e19, 1e21, 1e24):
+        assert BESIROGLU_2024.flops_for_loss(BESIROGLU_2024.optimal_loss(flops)) == pytest.approx(flops, rel=1e-9)
+    assert BESIROGLU_2024.flops_for_loss(BESIROGLU_2024.E) == math.inf
+
+
+def test_predicted_loss_of_the_reference_plan():
+    # peers.md §4: the `chinchilla` package predicts 2.0647 for 7B params on 2T tokens with the Besiroglu fit
+    assert BESIROGLU_2024.loss(7e9, 2e12) == pytest.approx(2.0647, abs=5e-4)
+
+
+# Muennighoff et al. 2023 [D in the reference's §3.7, from R_D* = 15.387756 [P]]
+@pytest.mark.parametrize("epochs, fresh", [(1, 1.00), (2, 1.97), (4, 3.73), (8, 6.62), (16, 10.58), (40, 15.17), (100, 16.36)])
+def test_effective_data_under_repetition(epochs, fresh):
+    assert effective_tokens(epochs * 1e9, 1e9) / 1e9 == pytest.approx(fresh, rel=0.01)
+
+
+def test_effective_data_saturates_at_one_plus_r_star():
+    assert effective_tokens(1e6, 1.0) == pytest.approx(1 + R_D_STAR, rel=1e-6)
+
+
+def test_effective_data_of_a_single_epoch_is_the_data():
+    assert effective_tokens(5e9, 10e9) == 5e9  # U_D = min(unique, train)
+
+
+def test_6nd_for_llama_3_1_405b():
+    # Llama Team 2024: 405B params, 15.6T tokens, 3.8e25 FLOPs [P]; 6ND within 2%
+    assert training_flops(405e9, 15.6e12) == pytest.approx(3.8e25, rel=0.02)
+
+
+@pytest.mark.parametrize(
+    "layers, kv_heads, head_dim, per_token",
+    [(32, 8, 128, 131_072), (32, 32, 128, 524_288), (80, 8, 128, 327_680)],  # Mistral 7B, Llama 2 7B, Llama 2 70B
+)
+def test_kv_cache_bytes_per_token(layers, kv_heads, head_dim, per_token):
+    assert kv_cache_bytes(layers, kv_heads, head_dim, context=1, batch=1) == per_token
+
+
+def test_decode_roofline_of_llama_2_7b_on_h100():
+    # Reference §6.2 [D]: 13.5 GB of bf16 weights at 3.35 TB/s: 4.0 ms per token, ~249 tokens/s at batch 1
+    est = decode_roofline(6.74e9, 6.74e9, 2.0, batch=1, accelerators=1, peak_flops=989e12, bandwidth=3.35e12)
+    assert est.step_time_s == pytest.approx(4.0e-3, rel=0.01)
+    assert est.tokens_per_second == pytest.approx(249, rel=0.01)
+    assert est.bound == "memory"
+
+
+def test_decode_cost_per_million_tokens():
+    est = decode_roofline(1e9, 1e9, 2.0, batch=1, accelerators=2, peak_flops=1e15, bandwidth=1e12,
+                          usd_per_hour=3.6)
+    # 2 GB over 2 TB/s: 1 ms per token, 1,000 tokens/s; 2 x $3.60/h = $7.20/h = $0.002/s -> $2 per million
+    assert est.tokens_per_second == pytest.approx(1000)
+    assert est.usd_per_million_tokens == pytest.approx(2.0)
+
+
+def test_decode_turns_compute_bound_at_large_batch():
+    est = decode_roofline(1e9, 1e9, 2.0, batch=4096, accelerators=1, peak_flops=312e12, bandwidth=2.039e12)
+    assert est.bound == "compute"
