@@ -28,3 +28,16 @@ data:
 compute:
   flops: 1.2e20
 """
+
+
+@pytest.fixture
+def cli():
+    """Invoke the command line in-process; returns click's Result (exit_code, output)."""
+    from click.testing import CliRunner
+
+    from planlint.cli import main
+
+    def run(*args, input=None, env=None):
+        return CliRunner().invoke(main, list(args), input=input, env=env, catch_exceptions=False)
+
+    return run

@@ -1,0 +1,179 @@
+"""The command line as users run it: exit codes, formats, discovery, start-up."""
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import MINIMAL
+
+UNDERTRAINED = MINIMAL.replace("train_tokens: 20B", "train_tokens: 2B")  # 2 tokens/param: PL101 error
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_version(cli):
+    result = cli("--version")
+    assert (result.exit_code, result.output) == (0, "planlint 0.1.0\n")
+
+
+def test_clean_plan_exits_0(cli, tmp_path):
+    result = cli("check", write(tmp_path / "ok.yaml", MINIMAL))
+    assert (result.exit_code, result.output) == (0, "Checked 1 plan: no findings.\n")
+
+
+def test_findings_exit_1_with_located_text(cli, tmp_path):
+    path = write(tmp_path / "bad.yaml", UNDERTRAINED)
+    result = cli("check", "--color", "never", path)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{path}:7:3: PL101 [error] 2.0 tokens/param (2B tokens for 1B params) against the ~20:1 Chinchilla "
+        "baseline; 42% of its 1.2e19 FLOPs buys nothing that a compute-optimal split (288M params on 6.95B "
+        "tokens) would not reach (Besiroglu et al. 2024 fit) (undertrained-ratio)\n"
+        "  |\n"
+        "7 |   train_tokens: 2B\n"
+        "  |   ^^^^^^^^^^^^\n"
+        "  = fix: train on >= 20B tokens, or shrink to 100M params for 2B tokens\n"
+        "\n"
+        "Found 1 finding (1 error) in 1 of 1 plan.\n"
+    )
+
+
+def test_fail_on_moves_the_threshold(cli, tmp_path):
+    path = write(tmp_path / "bad.yaml", UNDERTRAINED.replace("goal: base\n", "goal: base\n"))
+    assert cli("check", "--fail-on", "error", path).exit_code == 1
+    info_only = write(tmp_path / "over.yaml", MINIMAL.replace("train_tokens: 20B", "train_tokens: 500B"))
+    assert cli("check", info_only).exit_code == 0
+    assert cli("check", "--fail-on", "info", info_only).exit_code == 1
+    assert cli("check", "--exit-zero", path).exit_code == 0
+
+
+def test_json_output_has_the_spec_keys(cli, tmp_path):
+    path = write(tmp_path / "bad.yaml", UNDERTRAINED)
+    result = cli("check", "--format", "json", path)
+    assert result.exit_code == 1
+    findings = json.loads(result.output)
+    assert [(f["file"], f["line"], f["column"], f["code"], f["rule"], f["severity"]) for f in findings] == [
+        (path, 7, 3, "PL101", "undertrained-ratio", "error")
+    ]
+    assert findings[0]["pointer"] == "/data/train_tokens"
+    assert findings[0]["facts"]["tokens_per_param"] == 2.0
+    assert findings[0]["message"].startswith("2.0 tokens/param")
+
+
+def test_json_output_of_a_clean_run_is_an_empty_array(cli, tmp_path):
+    result = cli("check", "--format", "json", write(tmp_path / "ok.yaml", MINIMAL))
+    assert (result.exit_code, json.loads(result.output)) == (0, [])
+
+
+def test_missing_path_is_exit_2_and_others_still_checked(cli, tmp_path):
+    bad = write(tmp_path / "bad.yaml", UNDERTRAINED)
+    result = cli("check", "--format", "concise", str(tmp_path / "nope.yaml"), bad)
+    assert result.exit_code == 2
+    assert "PL101" in result.output
+    assert f"planlint: error: {tmp_path / 'nope.yaml'}: no such file or folder" in result.output
+
+
+def test_one_broken_file_never_hides_the_others(cli, tmp_path):
+    broken = write(tmp_path / "a.yaml", "planlint: 1\nname: [\n")
+    binary = tmp_path / "b.yaml"
+    binary.write_bytes(b"planlint: 1\n\x00\xff")
+    bad = write(tmp_path / "c.yaml", UNDERTRAINED)
+    result = cli("check", "--format", "json", broken, str(binary), bad)
+    assert result.exit_code == 1
+    assert [(f["file"], f["code"]) for f in json.loads(result.output)] == [
+        (broken, "PL001"), (str(binary), "PL001"), (bad, "PL101")]
+
+
+def test_folder_discovery(cli, tmp_path):
+    write(tmp_path / "plans" / "a.yaml", UNDERTRAINED)
+    write(tmp_path / "plans" / "nested" / "b.yml", MINIMAL)
+    write(tmp_path / "plans" / "other.yaml", "key: value\n")  # not a plan: skipped
+    write(tmp_path / "plans" / "broken.yaml", "planlint: 1\nname: [\n")  # a broken plan is still found
+    write(tmp_path / "plans" / ".git" / "x.yaml", UNDERTRAINED)
+    write(tmp_path / "plans" / "node_modules" / "x.yaml", UNDERTRAINED)
+    write(tmp_path / "plans" / "env" / "pyvenv.cfg", "home = /usr\n")
+    write(tmp_path / "plans" / "env" / "x.yaml", UNDERTRAINED)
+    write(tmp_path / "plans" / "notes.txt", UNDERTRAINED)
+    result = cli("check", "--format", "json", str(tmp_path / "plans"))
+    files = sorted({os.path.relpath(f["file"], tmp_path) for f in json.loads(result.output)})
+    assert files == ["plans/a.yaml", "plans/broken.yaml"]
+    assert result.exit_code == 1
+
+
+def test_folder_without_plans_is_exit_2(cli, tmp_path):
+    write(tmp_path / "x.yaml", "key: value\n")
+    result = cli("check", str(tmp_path))
+    assert result.exit_code == 2
+    assert "no plans found" in result.output
+
+
+def test_skip_non_plans_for_hooks(cli, tmp_path):
+    other = write(tmp_path / ".pre-commit-config.yaml", "repos: []\n")
+    assert cli("check", "--skip-non-plans", other).exit_code == 0
+    assert cli("check", other).exit_code == 1  # named explicitly: linted, and it is no plan
+
+
+def test_stdin(cli):
+    result = cli("check", "--format", "concise", "--stdin-filename", "plans/x.yaml", "-", input=UNDERTRAINED)
+    assert result.exit_code == 1
+    assert result.output.startswith("plans/x.yaml:7:3: PL101 [error]")
+
+
+def test_color_only_when_asked_or_on_a_terminal(cli, tmp_path):
+    path = write(tmp_path / "bad.yaml", UNDERTRAINED)
+    assert "\x1b[" not in cli("check", path).output  # not a terminal
+    assert "\x1b[31m" in cli("check", "--color", "always", path).output
+
+
+def test_terminal_escapes_in_plan_text_are_neutralised(cli, tmp_path):
+    path = write(tmp_path / "bad.yaml", MINIMAL.replace("goal: base", 'goal: "\\e[2J\\e]0;pwned\\a"'))
+    result = cli("check", path)
+    assert "\x1b" not in result.output
+    assert "\\x1b[2J" in result.output
+
+
+def test_rules_lists_every_code(cli):
+    result = cli("rules")
+    codes = [line.split()[0] for line in result.output.splitlines()]
+    assert codes == ["PL000", "PL001", "PL002", "PL003", "PL004", "PL101", "PL102", "PL201", "PL301", "PL401",
+                     "PL402"]
+    rows = json.loads(cli("rules", "--format", "json").output)
+    assert rows[5]["code"] == "PL101" and rows[5]["options"]["warn_below"] == 10.0
+
+
+def test_explain_unknown_rule(cli):
+    result = cli("explain", "PL999")
+    assert result.exit_code == 2
+    assert "no rule 'PL999'" in result.output
+
+
+def test_schema_command_prints_the_published_schema(cli):
+    assert json.loads(cli("schema").output)["title"] == "planlint training plan, format version 1"
+
+
+def test_usage_error_is_exit_2(cli):
+    assert cli("check").exit_code == 2
+    assert cli("check", "--format", "xml", "x.yaml").exit_code == 2
+
+
+def test_version_and_help_do_not_import_heavy_modules():
+    """A check on sys.modules, not a timing: --version and --help must not pay for the linter."""
+    probe = (
+        "import sys\n"
+        "from planlint.cli import main\n"
+        "try:\n"
+        "    main([sys.argv[1]])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'jsonschema', 'yaml', 'pluggy')"
+        " or m.startswith('planlint.rules') or m == 'importlib.metadata')\n"
+        "print(heavy)\n"
+    )
+    for flag in ("--version", "--help"):
+        out = subprocess.run([sys.executable, "-c", probe, flag], capture_output=True, text=True, check=True)
+        assert out.stdout.strip().splitlines()[-1] == "[]", (flag, out.stdout)
