@@ -136,3 +136,16 @@ def test_complex_key(lint):
 def test_garbage_never_raises(lint, raw):
     found = lint(raw)
     assert found and all(code.startswith("PL00") for code, *_ in found)
+
+
+def test_alias_as_a_key(lint):
+    found = lint(MINIMAL + "x-k: &k name\n*k : again\n")
+    assert codes(found) == [("PL003", 11, 1)]
+    assert codes(lint(MINIMAL + "x-m: &m {a: 1}\n*m : 2\n")) == [("PL002", 11, 1)]
+
+
+def test_a_large_legitimate_mix_is_within_bounds():
+    mix = "".join(f"    - {{source: s{i}, share: 0.0001}}\n" for i in range(10_000))
+    doc = load_bytes((MINIMAL.replace("  train_tokens: 20B\n", "  train_tokens: 20B\n  mix:\n" + mix)).encode(), "big")
+    assert doc.findings == []
+    assert len(doc.data["data"]["mix"]) == 10_000

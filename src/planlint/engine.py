@@ -73,7 +73,7 @@ def lint_target(target: Target, registry: Registry, rule_options=None, limits: L
     """None when a file found in a folder is not a plan."""
     try:
         if target.path == "-":
-            raw, size = sys.stdin.buffer.read(), None
+            raw, size = sys.stdin.buffer.read(limits.max_file_bytes + 1), None
             return lint_bytes(raw, stdin_name, registry, rule_options, limits, size)
         with open(target.path, "rb") as handle:
             raw = handle.read(limits.max_file_bytes + 1)

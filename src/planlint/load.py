@@ -218,15 +218,17 @@ class _Builder:
         frame = self.stack[-1] if self.stack else None
         span = _span(event.start_mark, event.end_mark)
         if frame is not None and isinstance(frame.container, dict) and frame.key is None and not frame.swallow:
-            return self._key(frame, event, span)
+            merge = event.tag is None and event.implicit[0] and event.value == "<<"
+            if event.anchor:
+                self.anchors[event.anchor] = (event.value, 1)
+            return self._key(frame, event.value, span, merge)
         value = self._construct(event, span)
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
         return self._place(value, span, 1)
 
-    def _key(self, frame: _Frame, event, span: Span) -> bool:
-        key = event.value
-        if event.tag is None and event.implicit[0] and key == "<<":
+    def _key(self, frame: _Frame, key: str, span: Span, merge: bool = False) -> bool:
+        if merge:
             frame.key, frame.key_span = "<<", span  # a merge key: its value is merged at the end
             return True
         first = frame.keys.get(key)
@@ -276,11 +278,20 @@ class _Builder:
         span = Span(frame.start.line + 1, frame.start.column + 1, event.end_mark.line + 1, event.end_mark.column + 1)
         if frame.path and frame.path[-1] == "?":  # the swallowed complex key itself
             return True
-        return self._place(value, span, frame.size)
+        return self._place(value, span, frame.size, new=1)  # its children were counted already
 
     def _alias(self, event) -> bool:
         span = _span(event.start_mark, event.end_mark)
         found = self.anchors.get(event.anchor)
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and isinstance(frame.container, dict) and frame.key is None and not frame.swallow:
+            # an alias used as a key: fine when it names a string, like any plain key
+            if found is not None and isinstance(found[0], str):
+                return self._key(frame, found[0], span)
+            self.doc.add("PL002", "schema", "a key must be a plain string, not an alias of a mapping or list",
+                         span, path=frame.path, fix="write the key as a plain word such as `params`")
+            frame.swallow = True
+            return True
         if found is None:
             self.doc.add("PL001", "yaml-syntax",
                          f"alias *{event.anchor} refers to no anchor defined before it "
@@ -299,9 +310,14 @@ class _Builder:
             return parent.path + (len(parent.container),)
         return parent.path + (parent.key,)
 
-    def _place(self, value, span: Span, size: int) -> bool:
-        """Put a finished value into its parent and record where it stands."""
-        self.nodes += size
+    def _place(self, value, span: Span, size: int, new: int | None = None) -> bool:
+        """Put a finished value into its parent and record where it stands.
+
+        ``size`` is the value's node count with aliases expanded (what anchoring it would
+        repeat); ``new`` the nodes it adds to the file's count (a container's children were
+        counted as they were placed).
+        """
+        self.nodes += size if new is None else new
         if self.nodes > self.limits.max_nodes:
             self.doc.add("PL004", "input-limit",
                          f"the file expands to more than {self.limits.max_nodes:,} values "
