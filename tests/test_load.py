@@ -20,10 +20,10 @@ def test_every_duplicate_key_is_reported_at_the_second_key(lint):
     plan = MINIMAL.replace("  params: 1B\n", "  params: 1B\n  params: 2B\n") + "name: again\n"
     found = lint(plan)
     assert found == [
-        ("PL003", 6, 3, "duplicate key 'params' in model (first at line 5); YAML readers keep only one of "
-                        "the two values, and which one differs between libraries"),
-        ("PL003", 11, 1, "duplicate key 'name' in the plan (first at line 2); YAML readers keep only one of "
-                         "the two values, and which one differs between libraries"),
+        ("PL003", 6, 3, "duplicate key 'params' in model (first at line 5); PyYAML silently keeps the last "
+                        "value and strict YAML readers reject the file"),
+        ("PL003", 11, 1, "duplicate key 'name' in the plan (first at line 2); PyYAML silently keeps the last "
+                         "value and strict YAML readers reject the file"),
     ]
 
 

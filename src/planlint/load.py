@@ -236,8 +236,8 @@ class _Builder:
             where = dotted(frame.path)
             self.doc.add(
                 "PL003", "duplicate-key",
-                f"duplicate key '{key}' in {where} (first at line {first.line}); YAML readers keep "
-                "only one of the two values, and which one differs between libraries",
+                f"duplicate key '{key}' in {where} (first at line {first.line}); PyYAML silently keeps "
+                "the last value and strict YAML readers reject the file",
                 span, path=frame.path + (key,),
                 fix=f"keep one '{key}' and delete the other",
             )

@@ -155,7 +155,7 @@ def _report(doc: Document, error, path: PathT, reported: set) -> None:
         return
     if kind == "x-quantity":
         doc.add("PL002", "schema", f"{where}: {error.message}", doc.locate(path, "value"), path=path,
-                fix=_schema_at(path).get("description", ""))
+                fix=_fix_for(path, _QUANTITY_FORMS.get(error.schema.get("x-quantity"), "a number")))
         return
     if kind == "enum":
         options = [str(o) for o in error.validator_value]
@@ -164,7 +164,7 @@ def _report(doc: Document, error, path: PathT, reported: set) -> None:
         if guess:
             message += f"; did you mean '{guess}'?"
         doc.add("PL002", "schema", message, doc.locate(path, "value"), path=path,
-                fix=_schema_at(path).get("description", ""))
+                fix=_fix_for(path, "one of " + ", ".join(options)))
         return
     if kind == "const" and path == ("planlint",):
         doc.add("PL002", "schema",
@@ -176,14 +176,30 @@ def _report(doc: Document, error, path: PathT, reported: set) -> None:
         wanted = [wanted] if isinstance(wanted, str) else wanted
         words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
         doc.add("PL002", "schema", f"{where} must be {words}, found {_type_of(error.instance)}",
-                doc.locate(path, "value"), path=path, fix=_schema_at(path).get("description", ""))
+                doc.locate(path, "value"), path=path, fix=_fix_for(path, words))
         return
     if kind == "minLength":
         doc.add("PL002", "schema", f"{where} must not be empty", doc.locate(path, "value"), path=path,
-                fix=_schema_at(path).get("description", ""))
+                fix=_fix_for(path, "a non-empty value"))
         return
     doc.add("PL002", "schema", f"{where}: {error.message}", doc.locate(path, "value"), path=path,
-            fix=_schema_at(path).get("description", ""))
+            fix=_fix_for(path, "a valid value"))
+
+
+_QUANTITY_FORMS = {
+    "count": "a count such as 1.3B, 1.3e9 or 1_300_000_000",
+    "integer": "a whole number such as 24 or 50k",
+    "share": "a share such as 55% or 0.55",
+    "usd": "an amount in US dollars such as 1.80 or \"$1.80\"",
+    "fraction": "a fraction such as 0.40 or 40%",
+}
+
+
+def _fix_for(path: PathT, wanted: str) -> str:
+    """'write a count such as 1.3B (model.params: total parameters, ...)'."""
+    about = _schema_at(path).get("description", "").split(". ")[0].rstrip(".")
+    field = dotted(path)
+    return f"write {wanted}" + (f" ({field}: {about[0].lower() + about[1:]})" if about else "")
 
 
 def _check_accelerators(doc: Document, data: dict) -> None:

@@ -27,10 +27,13 @@ class UndisclosedCompute(Rule):
             path, message = (), "no compute section: the plan declares no compute budget"
         else:
             path, message = ("compute",), "compute declares neither flops nor gpu_hours"
-        message += (f", so nothing checks that its {units.sci(needed)} FLOPs (6 x "
+        message += (f", so a reviewer cannot see whether its {units.sci(needed)} FLOPs (6 x "
                     f"{units.count(plan.model.active)} params x {units.count(plan.data.train_tokens)} tokens) "
-                    "fit a budget")
-        fix = f"add `compute: {{flops: {units.sci(needed)}}}`"
+                    "are paid for")
+        if compute is None:
+            fix = f"add `compute: {{flops: {units.sci(needed)}}}`"
+        else:
+            fix = f"add `flops: {units.sci(needed)}` under compute"
         accelerator = plan.accelerator(compute.accelerator if compute else None)
         if accelerator is not None and compute.mfu is not None:
             hours = needed / (accelerator.peak_flops * compute.mfu * 3600)

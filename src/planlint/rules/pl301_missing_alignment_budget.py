@@ -23,8 +23,8 @@ class MissingAlignmentBudget(Rule):
         if plan.goal in ("base", "research"):
             return
         alignment = plan.alignment
-        if alignment is not None and (alignment.stages or alignment.gpu_hours is not None):
-            return
+        if alignment is not None and (alignment.stages or (alignment.gpu_hours or 0) > 0):
+            return  # zero hours and no stage is no budget
         if plan.goal == "assistant":
             path = ("goal",)
             message = "goal: assistant, but the plan reserves no post-training"

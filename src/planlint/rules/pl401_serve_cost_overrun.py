@@ -14,11 +14,11 @@ PATH = ("serving", "max_usd_per_million_tokens")
 LOWER_PRECISION = {"fp32": "bf16", "bf16": "int8", "fp16": "int8", "fp8": "int4", "int8": "int4"}
 SERVING_OPTIONS = {
     "bandwidth_efficiency": Option(
-        0.9, "Share of the datasheet memory bandwidth a decode kernel achieves (llm-analysis's "
-             "default HBM efficiency)."),
+        0.9, "Share of the datasheet memory bandwidth a decode step achieves (the HBM efficiency of "
+             "llm-analysis's Llama 2 inference example; its own default, 1.0, is an ideal roofline)."),
     "compute_efficiency": Option(
-        0.7, "Share of the dense peak FLOP/s a decode step achieves when compute-bound (llm-analysis's "
-             "worked example)."),
+        0.7, "Share of the dense peak FLOP/s a decode step achieves when compute-bound (the FLOPs "
+             "efficiency of the same llm-analysis example)."),
 }
 
 
@@ -70,7 +70,7 @@ def describe(estimate, opts) -> str:
     decode = estimate.decode
     acc = estimate.accelerator
     replica = f"{estimate.accelerators}x {acc.name}" if estimate.accelerators > 1 else acc.name
-    kv = (f" and {units.bytes_(decode.kv_bytes)} of KV cache ({units.count(estimate.context)} context)"
+    kv = (f" and {units.bytes_(decode.kv_bytes)} of KV cache ({estimate.context:,}-token context)"
           if estimate.kv_counted else "")
     text = (f"{estimate.precision} {units.count(estimate.served_params)} params at batch {estimate.batch} "
             f"on {replica}: {units.number(decode.tokens_per_second)} tokens/s, {decode.bound}-bound (each step "
