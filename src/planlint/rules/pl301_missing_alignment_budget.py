@@ -5,8 +5,16 @@ Documentation: rules/PL301.md.
 
 from __future__ import annotations
 
+from planlint import units
 from planlint.findings import Severity
 from planlint.rule import Rule
+
+# Published post-training compute as a share of pre-training compute:
+# InstructGPT 175B, SFT 4.9 + PPO-ptx 60 petaflop/s-days against GPT-3's 3,640 (Ouyang et al.
+# 2022, §5.1): 1.8%. DeepSeek-V3, 5K post-training against 2,664K pre-training H800-hours
+# (DeepSeek-AI 2024, Table 1): 0.19%.
+INSTRUCTGPT_SHARE = (4.9 + 60) / 3640
+DEEPSEEK_V3_SHARE = 5e3 / 2664e3
 
 
 class MissingAlignmentBudget(Rule):
@@ -17,6 +25,7 @@ class MissingAlignmentBudget(Rule):
     sources = (
         "Ouyang et al. 2022, Training language models to follow instructions with human feedback, arXiv:2203.02155",
         "Touvron et al. 2023, Llama 2: Open Foundation and Fine-Tuned Chat Models, arXiv:2307.09288",
+        "DeepSeek-AI 2024, DeepSeek-V3 Technical Report, arXiv:2412.19437, Table 1",
     )
 
     def check(self, plan, ctx):
@@ -34,6 +43,12 @@ class MissingAlignmentBudget(Rule):
         message += (": a pre-trained model, compute-optimal or not, follows instructions only after "
                     "supervised fine-tuning and preference tuning (InstructGPT; Llama 2-Chat used SFT then RLHF)")
         fix = "add `alignment: {stages: [{kind: sft}, {kind: preference}], gpu_hours: ...}` with the hours reserved"
+        hours = plan.compute.gpu_hours if plan.compute else None
+        if hours:
+            fix += (f"; published runs spent {units.pct(DEEPSEEK_V3_SHARE)} (DeepSeek-V3) to "
+                    f"{units.pct(INSTRUCTGPT_SHARE)} (InstructGPT) of pre-training compute on it, "
+                    f"{units.number(hours * DEEPSEEK_V3_SHARE)} to {units.number(hours * INSTRUCTGPT_SHARE)} "
+                    "of this plan's GPU-hours")
         if plan.goal is None:
             fix += ", or declare `goal: base` or `goal: research` if no one will chat with the model"
         yield ctx.finding(path, message, fix)
