@@ -7,7 +7,7 @@ import sys
 
 from conftest import MINIMAL
 
-UNDERTRAINED = MINIMAL.replace("train_tokens: 20B", "train_tokens: 2B")  # 2 tokens/param: PL101 error
+UNDERTRAINED = MINIMAL.replace("train_tokens: 20B", "train_tokens: 2B").replace("1.2e20", "1.2e19")  # PL101 error
 
 
 def write(path, text):
@@ -46,7 +46,7 @@ def test_findings_exit_1_with_located_text(cli, tmp_path):
 def test_fail_on_moves_the_threshold(cli, tmp_path):
     path = write(tmp_path / "bad.yaml", UNDERTRAINED.replace("goal: base\n", "goal: base\n"))
     assert cli("check", "--fail-on", "error", path).exit_code == 1
-    info_only = write(tmp_path / "over.yaml", MINIMAL.replace("train_tokens: 20B", "train_tokens: 500B"))
+    info_only = write(tmp_path / "over.yaml", MINIMAL.replace("train_tokens: 20B", "train_tokens: 500B").replace("1.2e20", "3e21"))
     assert cli("check", info_only).exit_code == 0
     assert cli("check", "--fail-on", "info", info_only).exit_code == 1
     assert cli("check", "--exit-zero", path).exit_code == 0
@@ -140,8 +140,8 @@ def test_terminal_escapes_in_plan_text_are_neutralised(cli, tmp_path):
 def test_rules_lists_every_code(cli):
     result = cli("rules")
     codes = [line.split()[0] for line in result.output.splitlines()]
-    assert codes == ["PL000", "PL001", "PL002", "PL003", "PL004", "PL101", "PL102", "PL201", "PL301", "PL401",
-                     "PL402"]
+    assert codes == ["PL000", "PL001", "PL002", "PL003", "PL004", "PL101", "PL102", "PL103", "PL104", "PL201",
+                     "PL202", "PL203", "PL204", "PL205", "PL206", "PL301", "PL401", "PL402", "PL403", "PL404"]
     rows = json.loads(cli("rules", "--format", "json").output)
     assert rows[5]["code"] == "PL101" and rows[5]["options"]["warn_below"] == 10.0
 

@@ -50,6 +50,7 @@ def main() -> None:
     \b
     Quick start:
       planlint check plan.yaml       lint one plan (or a folder of plans)
+      planlint estimate plan.yaml    FLOPs, GPU-hours, days, dollars, loss, memory, serving cost
       planlint rules                 list every rule
       planlint explain PL101         a rule's documentation, thresholds and sources
     """
@@ -98,6 +99,57 @@ def check(paths, fmt, fail_on, exit_zero, color, skip_non_plans, stdin_filename)
     threshold = Severity.parse(fail_on)
     failed = any(f.severity >= threshold for r in results for f in r.findings)
     sys.exit(1 if failed and not exit_zero else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fit", type=click.Choice(["besiroglu2024", "hoffmann2022", "rule-20"]), default="besiroglu2024",
+              show_default=True, help="Loss fit for the compute-optimal split, predicted loss and waste.")
+def estimate(paths, fmt, fit):
+    """What each plan costs, how long it takes and how good it gets, with every assumption named."""
+    from planlint.discover import expand
+    from planlint.engine import lint_target
+    from planlint.estimate import FITS
+    from planlint.findings import Severity
+    from planlint.forecast import forecast
+    from planlint.model import build
+    from planlint.report import estimate_table
+
+    registry = _registry()
+    targets, errors = expand(list(paths))
+    entries, broken = [], []
+    for target in targets:
+        result = lint_target(target, registry)
+        if result is None:
+            continue
+        if result.error:
+            errors.append(result.error)
+            continue
+        blocking = [f for f in result.findings if f.code in ("PL000", "PL001", "PL002", "PL004")
+                    and f.severity >= Severity.ERROR]
+        if blocking or result.doc is None or not isinstance(result.doc.data, dict):
+            first = blocking[0] if blocking else None
+            where = f" (first: {first.line}:{first.column} {first.code} {first.message})" if first else ""
+            broken.append(f"{result.name}: not estimated, the plan does not validate{where}; "
+                          "`planlint check` lists every problem")
+            continue
+        plan = build(result.doc.data)
+        chosen = FITS[fit]
+        entries.append((result.name, plan.name, forecast(plan, chosen), chosen.label))
+    if fmt == "json":
+        estimate_table.render_json(entries, sys.stdout)
+    else:
+        estimate_table.render_table(entries, sys.stdout)
+    for message in broken:
+        click.echo(f"planlint: {message}", err=True)
+    for error in errors:
+        _fail(error)
+    if errors or (not entries and not broken):
+        if not entries and not broken and not errors:
+            _fail("no plans found: a plan is a .yaml or .yml file whose top level has a `planlint:` key")
+        sys.exit(2)
+    sys.exit(1 if broken else 0)
 
 
 @main.command()

@@ -20,6 +20,78 @@ def training_flops(active_params: float, tokens: float) -> float:
     return 6.0 * active_params * tokens
 
 
+def attention_flops(layers: int, d_model: int, context: int, tokens: float) -> float:
+    """The attention term 6ND leaves out: 12 x L x H x Q x T per token, with H x Q = d_model and
+    T the sequence length (Chowdhery et al. 2022, PaLM, App. B; it is how PaLM counts MFU)."""
+    return 12.0 * layers * d_model * context * tokens
+
+
+def gpu_hours_for(flops: float, peak_flops: float, mfu: float) -> float:
+    """Accelerator-hours = C / (3600 x peak x MFU) (the reference's §6.5)."""
+    return flops / (3600.0 * peak_flops * mfu)
+
+
+def implied_mfu(flops: float, gpu_hours: float, peak_flops: float) -> float:
+    """The MFU at which ``gpu_hours`` deliver ``flops``: C / (GPU-h x 3600 x peak)."""
+    return flops / (gpu_hours * 3600.0 * peak_flops)
+
+
+# ---------------------------------------------------------------------------------------
+# Training memory
+# ---------------------------------------------------------------------------------------
+
+# Mixed-precision Adam: fp16 weights and gradients (2 + 2 bytes) plus fp32 weights, momentum
+# and variance (4 + 4 + 4): "16 Psi bytes" (Rajbhandari et al. 2019, ZeRO, §3.1).
+MODEL_STATE_BYTES_PER_PARAM = 16.0
+
+
+def model_state_bytes(params: float, zero_stage: int = 0, devices: int = 1) -> float:
+    """Per-accelerator model states under ZeRO data parallelism over ``devices``
+    (Rajbhandari et al. 2019, Fig. 1): stage 1 shards the 12 bytes of optimizer state,
+    stage 2 also the 2 of gradients, stage 3 also the 2 of weights."""
+    n = max(devices, 1)
+    if zero_stage == 0:
+        per_param = 16.0
+    elif zero_stage == 1:
+        per_param = 4.0 + 12.0 / n
+    elif zero_stage == 2:
+        per_param = 2.0 + 14.0 / n
+    elif zero_stage == 3:
+        per_param = 16.0 / n
+    else:
+        raise ValueError(f"ZeRO stages are 0 to 3, not {zero_stage}")
+    return per_param * params
+
+
+def activation_bytes(layers: int, d_model: int, heads: int, context: int, micro_batch: int = 1) -> float:
+    """Activations kept for the backward pass in 16-bit, without recomputation or tensor
+    parallelism: s b h (34 + 5 a s / h) bytes per layer (Korthikanti et al. 2022, Eq. 1)."""
+    s, b, h, a = context, micro_batch, d_model, heads
+    return layers * s * b * h * (34.0 + 5.0 * a * s / h)
+
+
+# ---------------------------------------------------------------------------------------
+# Parameters from the shape
+# ---------------------------------------------------------------------------------------
+
+
+def params_from_shape(layers: int, d_model: int, heads: int | None = None, kv_heads: int | None = None,
+                      vocab_size: int | None = None, ffn_dim: int | None = None, ffn_gated: bool = False,
+                      tied_embeddings: bool = False) -> float:
+    """Weights of a decoder-only transformer, biases and norms left out (under 0.1%):
+    attention Q and O (2 d^2) plus K and V (2 d x kv_heads x d_head, grouped-query attention);
+    feed-forward 2 d f, or 3 d f when gated (SwiGLU; Shazeer 2020), f = 4d by default
+    (Kaplan et al. 2020: N = 12 L d^2); embeddings V d, twice unless tied."""
+    heads = heads or 1
+    kv_heads = kv_heads or heads
+    head_dim = d_model / heads
+    attention = 2 * d_model * d_model + 2 * d_model * kv_heads * head_dim
+    ffn = ffn_dim or 4 * d_model
+    feed_forward = (3 if ffn_gated else 2) * d_model * ffn
+    embeddings = (vocab_size or 0) * d_model * (1 if tied_embeddings else 2)
+    return layers * (attention + feed_forward) + embeddings
+
+
 # ---------------------------------------------------------------------------------------
 # Parametric loss fits L(N, D) = E + A / N^alpha + B / D^beta
 # ---------------------------------------------------------------------------------------
@@ -94,6 +166,63 @@ HOFFMANN_2022 = LossFit("hoffmann2022", "Hoffmann et al. 2022 (unrounded)", E=ma
 # The ~20 tokens/parameter baseline: Hoffmann et al. 2022, Table 3 (Approach 1) gives 20-22
 # tokens per parameter at every scale; Besiroglu et al. 2024's refit gives 16-23.
 CHINCHILLA_TOKENS_PER_PARAM = 20.0
+
+
+@dataclass(frozen=True)
+class TokensPerParamRule:
+    """The plain rule of thumb: D = 20 N, so N = sqrt(C / 120) under C = 6ND. It has no loss
+    function, so it predicts no loss and prices no waste."""
+
+    key: str = "rule-20"
+    label: str = "20 tokens/param rule"
+    ratio: float = CHINCHILLA_TOKENS_PER_PARAM
+
+    def optimal_split(self, flops: float) -> tuple[float, float]:
+        params = math.sqrt(flops / (6.0 * self.ratio))
+        return params, self.ratio * params
+
+
+RULE_OF_20 = TokensPerParamRule()
+FITS = {fit.key: fit for fit in (BESIROGLU_2024, HOFFMANN_2022, RULE_OF_20)}
+
+
+def inference_optimal(fit: LossFit, loss: float, inference_tokens: float) -> tuple[float, float] | None:
+    """(N, D) reaching ``loss`` with the least training plus inference compute,
+    6ND + 2N x inference_tokens (Sardana et al. 2023, "Beyond Chinchilla-Optimal", §2).
+
+    On the loss contour D(N) = (B / (L - E - A/N^alpha))^(1/beta); the total is convex in
+    log N on (N_min, inf), so a golden-section search finds the minimum. None if the loss is
+    out of the fit's reach (at or below E).
+    """
+    gap = loss - fit.E
+    if gap <= 0:
+        return None
+    n_min = (fit.A / gap) ** (1.0 / fit.alpha)  # below this no amount of data reaches the loss
+
+    def tokens(params: float) -> float:
+        return (fit.B / (gap - fit.A / params**fit.alpha)) ** (1.0 / fit.beta)
+
+    def total(log_n: float) -> float:
+        params = math.exp(log_n)
+        return 6.0 * params * tokens(params) + 2.0 * params * inference_tokens
+
+    low, high = math.log(n_min) + 1e-9, math.log(n_min) + 12.0
+    ratio = (math.sqrt(5.0) - 1.0) / 2.0
+    a, b = high - ratio * (high - low), low + ratio * (high - low)
+    fa, fb = total(a), total(b)
+    for _ in range(200):
+        if fa < fb:
+            high, b, fb = b, a, fa
+            a = high - ratio * (high - low)
+            fa = total(a)
+        else:
+            low, a, fa = a, b, fb
+            b = low + ratio * (high - low)
+            fb = total(b)
+        if high - low < 1e-10:
+            break
+    params = math.exp((low + high) / 2.0)
+    return params, tokens(params)
 
 
 # ---------------------------------------------------------------------------------------

@@ -43,6 +43,9 @@ class ModelSpec(_Section):
     kv_heads: Optional[Whole] = None
     vocab_size: Optional[Whole] = None
     context_length: Optional[Whole] = None
+    ffn_dim: Optional[Whole] = None
+    ffn_gated: Optional[bool] = None
+    tied_embeddings: Optional[bool] = None
 
     @property
     def active(self) -> float:

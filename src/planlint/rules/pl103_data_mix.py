@@ -1,0 +1,42 @@
+"""PL103 data-mix: mix shares must add up to 100% and sources must be unique.
+
+Documentation: rules/PL103.md.
+"""
+
+from __future__ import annotations
+
+from planlint import units
+from planlint.findings import Severity
+from planlint.rule import Option, Rule
+
+
+class DataMix(Rule):
+    code = "PL103"
+    name = "data-mix"
+    severity = Severity.ERROR
+    summary = "Data-mix shares do not add up to 100%, or a source appears twice."
+    options = {"tolerance": Option(0.005, "How far the shares may sum from 100% (0.005 is half a point).")}
+
+    def check(self, plan, ctx):
+        mix = plan.data.mix
+        if not mix:
+            return
+        total = sum(entry.share for entry in mix)
+        if abs(total - 1.0) > ctx.options["tolerance"]:
+            gap = 1.0 - total
+            if gap > 0:
+                fix = f"add the missing {units.pct(gap)} as a source, or raise shares by {units.pct(gap)} in all"
+            else:
+                fix = f"lower the shares by {units.pct(-gap)} in all; {len(mix)} shares must add up to 100%"
+            yield ctx.finding(("data", "mix"), f"the mix shares add up to {units.pct(total, 3)}, not 100%: "
+                              f"{units.count(plan.data.train_tokens * total)} of {units.count(plan.data.train_tokens)} "
+                              "training tokens are accounted for", fix, shares_total=total)
+        first_seen: dict[str, int] = {}
+        for index, entry in enumerate(mix):
+            if entry.source in first_seen:
+                yield ctx.finding(("data", "mix", index, "source"),
+                                  f"source '{entry.source}' appears twice in the mix (first as entry "
+                                  f"{first_seen[entry.source] + 1})",
+                                  "merge the two entries into one with the summed share", target="value")
+            else:
+                first_seen[entry.source] = index

@@ -1,0 +1,58 @@
+"""PL203 implausible-mfu: a declared or implied MFU above what large runs achieve.
+
+Documentation: rules/PL203.md.
+"""
+
+from __future__ import annotations
+
+from planlint import units
+from planlint.estimate import implied_mfu
+from planlint.forecast import training_compute
+from planlint.findings import Severity
+from planlint.rule import Option, Rule
+
+
+class ImplausibleMfu(Rule):
+    code = "PL203"
+    name = "implausible-mfu"
+    severity = Severity.WARNING
+    summary = "A declared or implied model FLOPs utilization above what published large runs achieve."
+    options = {
+        "warn_above": Option(0.6, "MFU above which a plan is a warning (published large runs report 38-56%)."),
+        "error_above": Option(1.0, "Implied MFU above which the GPU-hours cannot deliver the FLOPs at all."),
+    }
+    sources = (
+        "Llama Team 2024, The Llama 3 Herd of Models, arXiv:2407.21783, Table 4 (BF16 MFU 38-43%)",
+        "Chowdhery et al. 2022, PaLM, arXiv:2204.02311, Table 3 (46.2% MFU)",
+        "Zhang et al. 2024, TinyLlama, arXiv:2401.02385 (56% MFU without activation checkpointing)",
+    )
+
+    def check(self, plan, ctx):
+        compute = plan.compute
+        if compute is None:
+            return
+        warn, error = ctx.options["warn_above"], ctx.options["error_above"]
+        if compute.mfu is not None and compute.mfu > warn:
+            yield ctx.finding(
+                ("compute", "mfu"),
+                f"declared MFU {units.pct(compute.mfu)} is above {units.pct(warn)}: the best published large runs "
+                "report 38-56% (Llama 3.1 405B 38-43%, PaLM 540B 46%, TinyLlama 56%)",
+                "plan at 40-50% MFU unless you have measured more on this model and cluster",
+                mfu=compute.mfu)
+            return
+        accelerator = plan.accelerator(compute.accelerator)
+        if compute.mfu is not None or compute.gpu_hours is None or accelerator is None:
+            return
+        needed, _ = training_compute(plan)
+        mfu = implied_mfu(needed, compute.gpu_hours, accelerator.peak_flops)
+        if mfu <= warn:
+            return
+        hours_at_half = needed / (3600 * accelerator.peak_flops * 0.5)
+        severity = Severity.ERROR if mfu > error else Severity.WARNING
+        what = "more than the accelerators' peak" if mfu > error else "above what published large runs achieve (38-56%)"
+        yield ctx.finding(
+            ("compute", "gpu_hours"),
+            f"{units.number(compute.gpu_hours)} {accelerator.name} hours deliver the plan's {units.sci(needed)} "
+            f"FLOPs only at {units.pct(mfu)} MFU, {what}",
+            f"budget >= {units.number(hours_at_half)} GPU-hours (50% MFU), or declare the compute.mfu you expect",
+            severity, implied_mfu=mfu)

@@ -1,0 +1,58 @@
+"""PL205 training-memory: model states against accelerator memory, with ZeRO sharding.
+
+Documentation: rules/PL205.md.
+"""
+
+from __future__ import annotations
+
+import math
+
+from planlint import units
+from planlint.estimate import MODEL_STATE_BYTES_PER_PARAM, model_state_bytes
+from planlint.findings import Severity
+from planlint.rule import Rule
+
+SHARDING = {
+    1: "ZeRO-1 (optimizer states sharded; DeepSpeed stage 1)",
+    2: "ZeRO-2 (optimizer states and gradients; DeepSpeed stage 2, FSDP SHARD_GRAD_OP)",
+    3: "ZeRO-3 (everything sharded; DeepSpeed stage 3, FSDP FULL_SHARD)",
+}
+
+
+class TrainingMemory(Rule):
+    code = "PL205"
+    name = "training-memory"
+    severity = Severity.ERROR
+    summary = "Mixed-precision Adam model states do not fit per accelerator without sharding, or at all."
+    sources = ("Rajbhandari et al. 2019, ZeRO: Memory Optimizations Toward Training Trillion Parameter Models, "
+               "arXiv:1910.02054, §3.1 and Fig. 1",)
+
+    def check(self, plan, ctx):
+        compute = plan.compute
+        accelerator = plan.accelerator(compute.accelerator) if compute else None
+        if accelerator is None or not compute.accelerators:
+            return
+        params, devices, memory = plan.model.params, compute.accelerators, accelerator.memory_bytes
+        unsharded = model_state_bytes(params)
+        if unsharded <= memory:
+            return
+        head = (f"model states of {units.count(params)} params take {units.bytes_(unsharded)} "
+                f"({MODEL_STATE_BYTES_PER_PARAM:g} bytes/param for mixed-precision Adam), over one {accelerator.name}'s "
+                f"{units.bytes_(memory)}")
+        for stage in (1, 2, 3):
+            per_device = model_state_bytes(params, stage, devices)
+            if per_device <= memory:
+                yield ctx.finding(
+                    ("compute", "accelerators"),
+                    f"{head}; {SHARDING[stage].split(' (')[0]} across {devices:,} accelerators brings it to "
+                    f"{units.bytes_(per_device)} each, before activations",
+                    f"shard with {SHARDING[stage]} or beyond", Severity.INFO, stage=stage,
+                    bytes_per_accelerator=per_device)
+                return
+        fully = model_state_bytes(params, 3, devices)
+        needed = math.ceil(unsharded / memory)
+        yield ctx.finding(
+            ("compute", "accelerators"),
+            f"{head}; even fully sharded (ZeRO-3) across {devices:,} accelerators each holds {units.bytes_(fully)}",
+            f"use >= {needed:,} accelerators (or add tensor or pipeline parallelism, or offload)",
+            Severity.ERROR, bytes_per_accelerator=fully)

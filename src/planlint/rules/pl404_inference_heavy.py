@@ -1,0 +1,50 @@
+"""PL404 inference-heavy: the model is much larger than the inference-aware optimum.
+
+Documentation: rules/PL404.md.
+"""
+
+from __future__ import annotations
+
+from planlint import units
+from planlint.estimate import BESIROGLU_2024, inference_optimal, training_flops
+from planlint.findings import Severity
+from planlint.rule import Option, Rule
+
+
+class InferenceHeavy(Rule):
+    code = "PL404"
+    name = "inference-heavy"
+    severity = Severity.INFO
+    summary = "Given its lifetime serving volume, the model is over twice the inference-aware optimal size."
+    options = {"factor": Option(2.0, "How many times the inference-aware optimum the model may be.")}
+    sources = ("Sardana et al. 2023, Beyond Chinchilla-Optimal: Accounting for Inference in Language Model "
+               "Scaling Laws, arXiv:2401.00448",)
+
+    def check(self, plan, ctx):
+        serving = plan.serving
+        if serving is None or serving.lifetime_tokens is None or plan.model.is_moe:
+            return
+        fit = BESIROGLU_2024
+        params, tokens = plan.model.params, plan.data.train_tokens
+        loss = fit.loss(params, tokens)
+        found = inference_optimal(fit, loss, serving.lifetime_tokens)
+        if found is None:
+            return
+        best_params, best_tokens = found
+        if params <= ctx.options["factor"] * best_params:
+            return
+        served = serving.lifetime_tokens
+
+        def lifetime(n: float, d: float) -> float:
+            return training_flops(n, d) + 2.0 * n * served
+
+        saving = 1.0 - lifetime(best_params, best_tokens) / lifetime(params, tokens)
+        yield ctx.finding(
+            ("serving", "lifetime_tokens"),
+            f"serving {units.count(served)} tokens over its life, a {units.count(params)}-param model is "
+            f"{params / best_params:.1f}x the inference-aware optimum: {units.count(best_params)} params on "
+            f"{units.count(best_tokens)} tokens reach the same predicted loss ({loss:.3f}, Besiroglu et al. 2024 "
+            f"fit) with {units.pct(saving)} less training plus inference compute (Sardana et al. 2023)",
+            f"train {units.count(best_params)} params on {units.count(best_tokens)} tokens and declare "
+            "`sizing: inference-optimal`",
+            inference_optimal_params=best_params, inference_optimal_tokens=best_tokens, compute_saving=saving)
