@@ -159,9 +159,11 @@ def forecast(plan, fit=est.BESIROGLU_2024) -> Forecast:
             v["activation_bytes"] = est.activation_bytes(model.layers, model.d_model, model.heads,
                                                          model.context_length)
             notes["activation_bytes"] = "micro-batch 1, no recomputation (Korthikanti et al. 2022)"
+        else:
+            notes["activation_bytes"] = "declare model.layers, d_model, heads and context_length"
     else:
         v["memory_per_accelerator_bytes"] = None
-        notes["memory_per_accelerator_bytes"] = "declare compute.accelerator"
+        notes["memory_per_accelerator_bytes"] = notes["activation_bytes"] = "declare compute.accelerator"
 
     serving = est.serving_estimate(plan, 0.9, 0.7)
     if serving is not None:
@@ -174,7 +176,7 @@ def forecast(plan, fit=est.BESIROGLU_2024) -> Forecast:
             notes["serve_usd_per_million_tokens"] = "declare serving.usd_per_gpu_hour"
     else:
         v["serve_tokens_per_second"] = v["serve_usd_per_million_tokens"] = None
-        notes["serve_tokens_per_second"] = "declare serving.accelerator"
+        notes["serve_tokens_per_second"] = notes["serve_usd_per_million_tokens"] = "declare serving.accelerator"
 
     lifetime = plan.serving.lifetime_tokens if plan.serving else None
     v["inference_optimal_params"] = v["inference_optimal_tokens"] = None
