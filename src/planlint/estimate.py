@@ -82,10 +82,9 @@ def params_from_shape(layers: int, d_model: int, heads: int | None = None, kv_he
     attention Q and O (2 d^2) plus K and V (2 d x kv_heads x d_head, grouped-query attention);
     feed-forward 2 d f, or 3 d f when gated (SwiGLU; Shazeer 2020), f = 4d by default
     (Kaplan et al. 2020: N = 12 L d^2); embeddings V d, twice unless tied."""
-    heads = heads or 1
-    kv_heads = kv_heads or heads
-    head_dim = d_model / heads
-    attention = 2 * d_model * d_model + 2 * d_model * kv_heads * head_dim
+    # K and V are d_model wide unless grouped: kv_heads x d_head, which needs the head count
+    kv_width = d_model if not (heads and kv_heads) else kv_heads * d_model / heads
+    attention = 2 * d_model * d_model + 2 * d_model * kv_width
     ffn = ffn_dim or 4 * d_model
     feed_forward = (3 if ffn_gated else 2) * d_model * ffn
     embeddings = (vocab_size or 0) * d_model * (1 if tied_embeddings else 2)

@@ -82,6 +82,7 @@ class Compute(_Section):
     gpu_hours: Optional[Count] = None
     accelerator: Optional[str] = None
     accelerators: Optional[Whole] = None
+    zero_stage: Optional[Whole] = None
     mfu: Optional[Fraction] = None
     usd_per_gpu_hour: Optional[Usd] = None
     deadline_days: Optional[Count] = None

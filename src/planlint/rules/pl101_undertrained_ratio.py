@@ -84,13 +84,15 @@ def _waste_note(plan, facts: dict) -> str:
     if plan.model.is_moe:
         return "; the dense-model loss fit does not price a mixture of experts"
     params, tokens = plan.model.params, plan.data.train_tokens
+    fit = BESIROGLU_2024
     flops = training_flops(params, tokens)
-    waste = BESIROGLU_2024.compute_waste(params, tokens)
-    best_params, best_tokens = BESIROGLU_2024.optimal_split(flops)
-    facts.update(train_flops=flops, compute_waste=waste, optimal_params=best_params, optimal_tokens=best_tokens,
-                 loss_fit=BESIROGLU_2024.key)
-    return (f"; {units.pct(waste)} of its {units.sci(flops)} FLOPs buys nothing that a compute-optimal "
-            f"split ({units.count(best_params)} params on {units.count(best_tokens)} tokens) would not reach "
+    needed = fit.flops_for_loss(fit.loss(params, tokens))
+    waste = max(0.0, 1.0 - needed / flops)
+    same_params, same_tokens = fit.optimal_split(needed)
+    facts.update(train_flops=flops, compute_waste=waste, same_loss_params=same_params,
+                 same_loss_tokens=same_tokens, same_loss_flops=needed, loss_fit=fit.key)
+    return (f"; a compute-optimal split reaches the same predicted loss with {units.pct(waste)} less than its "
+            f"{units.sci(flops)} FLOPs: {units.count(same_params)} params on {units.count(same_tokens)} tokens "
             f"(Besiroglu et al. 2024 fit)")
 
 

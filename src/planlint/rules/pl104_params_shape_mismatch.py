@@ -38,9 +38,16 @@ class ParamsShapeMismatch(Rule):
                  + ("" if model.ffn_dim else " (4 x d_model, assumed)")]
         if model.kv_heads and model.heads and model.kv_heads != model.heads:
             parts.append(f"{model.kv_heads} of {model.heads} heads for K and V")
+        elif model.kv_heads and not model.heads:
+            parts.append("no heads: K and V counted d_model wide, kv_heads unused")
         parts.append(f"vocabulary {model.vocab_size:,}" if model.vocab_size else "no vocab_size: embeddings not counted")
         message = (f"model.params is {units.count(model.params)} but the declared shape counts "
-                   f"{units.count(counted)} ({'+' if off > 0 else ''}{units.pct(off)}): {', '.join(parts)}")
-        fix = (f"check the shape and the unit: set params to {units.count(counted)}, or declare ffn_dim, "
-               "ffn_gated, kv_heads and vocab_size as the model has them")
+                   f"{units.count(counted)} ({'+' if off > 0 else ''}{units.pct(off, 3)}): {', '.join(parts)}")
+        missing = [name for name in ("heads", "kv_heads", "ffn_dim", "ffn_gated", "vocab_size")
+                   if getattr(model, name) is None]
+        if missing:
+            fix = (f"declare {', '.join(missing)} as the model has them, or correct params or the shape "
+                   f"(the shape as declared counts {units.count(counted)})")
+        else:
+            fix = f"correct params or the shape: as declared the shape counts {units.count(counted)}"
         yield ctx.finding(("model", "params"), message, fix, counted_params=counted, relative_difference=off)

@@ -33,26 +33,38 @@ class TrainingMemory(Rule):
         if accelerator is None or not compute.accelerators:
             return
         params, devices, memory = plan.model.params, compute.accelerators, accelerator.memory_bytes
-        unsharded = model_state_bytes(params)
-        if unsharded <= memory:
+        declared = compute.zero_stage
+        fitting = next((stage for stage in range(4) if model_state_bytes(params, stage, devices) <= memory), None)
+        if declared is not None and fitting is not None and declared >= fitting:
+            return  # the declared sharding holds the model states
+        if declared is None and fitting == 0:
             return
+        unsharded = model_state_bytes(params)
         head = (f"model states of {units.count(params)} params take {units.bytes_(unsharded)} "
-                f"({MODEL_STATE_BYTES_PER_PARAM:g} bytes/param for mixed-precision Adam), over one {accelerator.name}'s "
-                f"{units.bytes_(memory)}")
-        for stage in (1, 2, 3):
-            per_device = model_state_bytes(params, stage, devices)
-            if per_device <= memory:
-                yield ctx.finding(
-                    ("compute", "accelerators"),
-                    f"{head}; {SHARDING[stage].split(' (')[0]} across {devices:,} accelerators brings it to "
-                    f"{units.bytes_(per_device)} each, before activations",
-                    f"shard with {SHARDING[stage]} or beyond", Severity.INFO, stage=stage,
-                    bytes_per_accelerator=per_device)
-                return
-        fully = model_state_bytes(params, 3, devices)
-        needed = math.ceil(unsharded / memory)
+                f"({MODEL_STATE_BYTES_PER_PARAM:g} bytes/param for mixed-precision Adam)")
+        if fitting is None:
+            fully = model_state_bytes(params, 3, devices)
+            needed = math.ceil(unsharded / memory)
+            yield ctx.finding(
+                ("compute", "accelerators"),
+                f"{head}: even fully sharded (ZeRO-3) across {devices:,} accelerators each holds "
+                f"{units.bytes_(fully)}, over one {accelerator.name}'s {units.bytes_(memory)}",
+                f"use >= {needed:,} accelerators (or add tensor or pipeline parallelism, or offload)",
+                Severity.ERROR, bytes_per_accelerator=fully)
+            return
+        per_device = model_state_bytes(params, fitting, devices)
+        if declared is None:
+            yield ctx.finding(
+                ("compute", "accelerators"),
+                f"{head}, over one {accelerator.name}'s {units.bytes_(memory)}; {SHARDING[fitting].split(' (')[0]} "
+                f"across {devices:,} accelerators brings it to {units.bytes_(per_device)} each, before activations",
+                f"shard with {SHARDING[fitting]} or beyond, and declare it as compute.zero_stage",
+                Severity.INFO, stage=fitting, bytes_per_accelerator=per_device)
+            return
+        at_declared = model_state_bytes(params, declared, devices)
         yield ctx.finding(
-            ("compute", "accelerators"),
-            f"{head}; even fully sharded (ZeRO-3) across {devices:,} accelerators each holds {units.bytes_(fully)}",
-            f"use >= {needed:,} accelerators (or add tensor or pipeline parallelism, or offload)",
-            Severity.ERROR, bytes_per_accelerator=fully)
+            ("compute", "zero_stage"),
+            f"{head}: at the declared ZeRO stage {declared} each of {devices:,} accelerators holds "
+            f"{units.bytes_(at_declared)}, over one {accelerator.name}'s {units.bytes_(memory)}",
+            f"set zero_stage: {fitting} ({SHARDING[fitting]})", Severity.WARNING, stage=fitting,
+            bytes_per_accelerator=at_declared)
