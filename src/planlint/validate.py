@@ -66,6 +66,22 @@ def _check_quantity(validator, kind: str, instance: Any, schema: dict) -> Iterat
         )
 
 
+def _under_quantity(error) -> bool:
+    """Whether the error comes from inside a field that carries ``x-quantity``."""
+    node: Any = plan_schema()
+    for part in error.absolute_schema_path:
+        if isinstance(node, dict) and "x-quantity" in node:
+            return True
+        if part == "$ref" and isinstance(node, dict):
+            node = plan_schema()["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+            continue
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return isinstance(node, dict) and "x-quantity" in node
+
+
 def _type_of(value: Any) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()}"
@@ -111,13 +127,11 @@ def validate(doc: Document) -> bool:
         return False
     before = len(doc.findings)
     errors = list(_validator().iter_errors(data))
-    quantity_paths = {tuple(e.absolute_path) for e in errors if e.validator == "x-quantity"}
     reported: set = set()  # (path, key): jsonschema repeats `required` once per missing key
     for error in errors:
-        path = tuple(error.absolute_path)
-        if error.validator != "x-quantity" and path in quantity_paths:
-            continue  # the quantity parser's message says it better
-        _report(doc, error, path, reported)
+        if error.validator != "x-quantity" and _under_quantity(error):
+            continue  # the quantity parser is authoritative; the schema's patterns are for editors
+        _report(doc, error, tuple(error.absolute_path), reported)
     _check_accelerators(doc, data)
     return len(doc.findings) == before
 
