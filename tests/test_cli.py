@@ -32,8 +32,8 @@ def test_findings_exit_1_with_located_text(cli, tmp_path):
     assert result.exit_code == 1
     assert result.output == (
         f"{path}:7:3: PL101 [error] 2.0 tokens/param (2B tokens for 1B params) against the ~20:1 Chinchilla "
-        "baseline; 42% of its 1.2e19 FLOPs buys nothing that a compute-optimal split (288M params on 6.95B "
-        "tokens) would not reach (Besiroglu et al. 2024 fit) (undertrained-ratio)\n"
+        "baseline; a compute-optimal split reaches the same predicted loss with 42% less than its 1.2e19 FLOPs: "
+        "218M params on 5.34B tokens (Besiroglu et al. 2024 fit) (undertrained-ratio)\n"
         "  |\n"
         "7 |   train_tokens: 2B\n"
         "  |   ^^^^^^^^^^^^\n"

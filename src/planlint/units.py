@@ -56,12 +56,11 @@ def ratio(x: float) -> str:
 
 
 def pct(share: float, digits: int = 2) -> str:
-    """0.1234 -> '12%', 0.0321 -> '3.2%', 0.00042 -> '0.042%'."""
+    """``digits`` significant digits, never rounding whole percents away:
+    0.1234 -> '12%', 0.0321 -> '3.2%', 0.00042 -> '0.042%'; pct(1.006, 4) -> '100.6%'."""
     value = share * 100
     if value == 0:
         return "0%"
-    if abs(value) >= 10:
-        return f"{value:.0f}%"
     return f"{_sig(value, digits)}%"
 
 

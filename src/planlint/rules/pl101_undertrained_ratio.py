@@ -64,7 +64,9 @@ class UndertrainedRatio(Rule):
                 return
             message += ": deliberate over-training buys a smaller model to serve at the price of " \
                        "training compute (Sardana et al. 2023)" + _waste_note(plan, facts)
-            if plan.sizing == "inference-optimal":
+            if plan.sizing == "inference-optimal" and plan.serving and plan.serving.lifetime_tokens:
+                fix = "none needed: the serving volume is declared, and PL404 checks the size against it"
+            elif plan.sizing == "inference-optimal":
                 fix = "none needed if the serving volume pays for it; set serving.lifetime_tokens to record it"
             else:
                 fix = "declare `sizing: inference-optimal` to record that over-training is deliberate"

@@ -24,13 +24,15 @@ class DataMix(Rule):
         total = sum(entry.share for entry in mix)
         if abs(total - 1.0) > ctx.options["tolerance"]:
             gap = 1.0 - total
+            points = f"{units.pct(abs(gap), 4)[:-1]} percentage points"
             if gap > 0:
-                fix = f"add the missing {units.pct(gap)} as a source, or raise shares by {units.pct(gap)} in all"
+                fix = f"add the missing {points} as a source, or raise the shares by {points} in total"
             else:
-                fix = f"lower the shares by {units.pct(-gap)} in all; {len(mix)} shares must add up to 100%"
-            yield ctx.finding(("data", "mix"), f"the mix shares add up to {units.pct(total, 3)}, not 100%: "
-                              f"{units.count(plan.data.train_tokens * total)} of {units.count(plan.data.train_tokens)} "
-                              "training tokens are accounted for", fix, shares_total=total)
+                fix = f"lower the shares by {points} in total"
+            tokens, claimed = plan.data.train_tokens, plan.data.train_tokens * total
+            yield ctx.finding(("data", "mix"), f"the mix shares add up to {units.pct(total, 4)}, not 100%: they "
+                              f"draw {units.count(claimed)} tokens for a {units.count(tokens)}-token run",
+                              fix, shares_total=total)
         first_seen: dict[str, int] = {}
         for index, entry in enumerate(mix):
             if entry.source in first_seen:

@@ -42,9 +42,11 @@ class ParamsShapeMismatch(Rule):
             parts.append("no heads: K and V counted d_model wide, kv_heads unused")
         parts.append(f"vocabulary {model.vocab_size:,}" if model.vocab_size else "no vocab_size: embeddings not counted")
         message = (f"model.params is {units.count(model.params)} but the declared shape counts "
-                   f"{units.count(counted)} ({'+' if off > 0 else ''}{units.pct(off, 3)}): {', '.join(parts)}")
-        missing = [name for name in ("heads", "kv_heads", "ffn_dim", "ffn_gated", "vocab_size")
-                   if getattr(model, name) is None]
+                   f"{units.count(counted)} ({'+' if off > 0 else ''}{units.pct(off)}): {', '.join(parts)}")
+        # kv_heads defaults to heads (plain multi-head attention): ask for it only without heads
+        missing = [name for name in ("heads", "ffn_dim", "ffn_gated", "vocab_size") if getattr(model, name) is None]
+        if model.heads is None and model.kv_heads is None:
+            missing.insert(1, "kv_heads")
         if missing:
             fix = (f"declare {', '.join(missing)} as the model has them, or correct params or the shape "
                    f"(the shape as declared counts {units.count(counted)})")

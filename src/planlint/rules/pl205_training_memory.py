@@ -13,9 +13,9 @@ from planlint.findings import Severity
 from planlint.rule import Rule
 
 SHARDING = {
-    1: "ZeRO-1 (optimizer states sharded; DeepSpeed stage 1)",
-    2: "ZeRO-2 (optimizer states and gradients; DeepSpeed stage 2, FSDP SHARD_GRAD_OP)",
-    3: "ZeRO-3 (everything sharded; DeepSpeed stage 3, FSDP FULL_SHARD)",
+    1: "ZeRO-1: optimizer states sharded, DeepSpeed stage 1",
+    2: "ZeRO-2: optimizer states and gradients sharded, DeepSpeed stage 2 or FSDP SHARD_GRAD_OP",
+    3: "ZeRO-3: weights, gradients and optimizer states sharded, DeepSpeed stage 3 or FSDP FULL_SHARD",
 }
 
 
@@ -49,16 +49,17 @@ class TrainingMemory(Rule):
                 ("compute", "accelerators"),
                 f"{head}: even fully sharded (ZeRO-3) across {devices:,} accelerators each holds "
                 f"{units.bytes_(fully)}, over one {accelerator.name}'s {units.bytes_(memory)}",
-                f"use >= {needed:,} accelerators (or add tensor or pipeline parallelism, or offload)",
+                f"use >= {needed:,} accelerators for the model states alone, more for activations (or add "
+                "tensor or pipeline parallelism, or offload)",
                 Severity.ERROR, bytes_per_accelerator=fully)
             return
         per_device = model_state_bytes(params, fitting, devices)
         if declared is None:
             yield ctx.finding(
                 ("compute", "accelerators"),
-                f"{head}, over one {accelerator.name}'s {units.bytes_(memory)}; {SHARDING[fitting].split(' (')[0]} "
+                f"{head}, over one {accelerator.name}'s {units.bytes_(memory)}; {SHARDING[fitting].split(':')[0]} "
                 f"across {devices:,} accelerators brings it to {units.bytes_(per_device)} each, before activations",
-                f"shard with {SHARDING[fitting]} or beyond, and declare it as compute.zero_stage",
+                f"shard at stage {fitting} or higher ({SHARDING[fitting]}) and declare `zero_stage: {fitting}`",
                 Severity.INFO, stage=fitting, bytes_per_accelerator=per_device)
             return
         at_declared = model_state_bytes(params, declared, devices)
@@ -66,5 +67,5 @@ class TrainingMemory(Rule):
             ("compute", "zero_stage"),
             f"{head}: at the declared ZeRO stage {declared} each of {devices:,} accelerators holds "
             f"{units.bytes_(at_declared)}, over one {accelerator.name}'s {units.bytes_(memory)}",
-            f"set zero_stage: {fitting} ({SHARDING[fitting]})", Severity.WARNING, stage=fitting,
+            f"set `zero_stage: {fitting}` ({SHARDING[fitting]})", Severity.WARNING, stage=fitting,
             bytes_per_accelerator=at_declared)

@@ -24,6 +24,8 @@ class InferenceHeavy(Rule):
         serving = plan.serving
         if serving is None or serving.lifetime_tokens is None or plan.model.is_moe:
             return
+        if serving.params is not None and serving.params != plan.model.params:
+            return  # a distilled model is served: the trade-off is not the trained model's size
         fit = BESIROGLU_2024
         params, tokens = plan.model.params, plan.data.train_tokens
         loss = fit.loss(params, tokens)
