@@ -154,7 +154,8 @@ def forecast(plan, fit=est.BESIROGLU_2024) -> Forecast:
         v["memory_per_accelerator_bytes"] = states
         v["memory_by_zero_stage_bytes"] = {str(stage): est.model_state_bytes(params, stage, devices)
                                            for stage in range(4)}
-        notes["memory_per_accelerator_bytes"] = "model states, 16 bytes/param unsharded (Rajbhandari et al. 2019)"
+        notes["memory_per_accelerator_bytes"] = (f"16 bytes/param for mixed-precision Adam, sharded across {devices:,} "
+                                                 "(Rajbhandari et al. 2019)")
         if model.layers and model.d_model and model.heads and model.context_length:
             v["activation_bytes"] = est.activation_bytes(model.layers, model.d_model, model.heads,
                                                          model.context_length)
@@ -174,6 +175,9 @@ def forecast(plan, fit=est.BESIROGLU_2024) -> Forecast:
                                             f"{serving.accelerators}x {serving.accelerator.name}, 90% of bandwidth")
         if serving.decode.usd_per_million_tokens is None:
             notes["serve_usd_per_million_tokens"] = "declare serving.usd_per_gpu_hour"
+        else:
+            notes["serve_usd_per_million_tokens"] = (f"{serving.accelerators} x ${plan.serving.usd_per_gpu_hour:g} "
+                                                     "per accelerator-hour over the decode throughput")
     else:
         v["serve_tokens_per_second"] = v["serve_usd_per_million_tokens"] = None
         notes["serve_tokens_per_second"] = notes["serve_usd_per_million_tokens"] = "declare serving.accelerator"

@@ -18,7 +18,7 @@ def _loss(v):
 
 
 def _memory(v):
-    text = f"{units.bytes_(v['memory_per_accelerator_bytes'])} model states"
+    text = f"{units.bytes_(v['memory_per_accelerator_bytes'])} unsharded"
     stages = v.get("memory_by_zero_stage_bytes")
     if stages:
         text += " (ZeRO-1/2/3: " + " / ".join(units.bytes_(stages[s]) for s in ("1", "2", "3")) + ")"
