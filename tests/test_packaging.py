@@ -25,6 +25,8 @@ def test_wheel_holds_every_catalogue_page_and_the_schema(wheel):
     pages = {f"planlint/_data/rules/{p.name}" for p in (ROOT / "rules").glob("*.md")}
     assert pages and pages <= names
     assert "planlint/_data/schemas/plan.schema.json" in names
+    assert "planlint/_data/schemas/config.schema.json" in names
+    assert "planlint/starter_plan.yaml" in names  # planlint init
     assert wheel.read("planlint/_data/rules/PL101.md") == (ROOT / "rules" / "PL101.md").read_bytes()
 
 

@@ -15,6 +15,8 @@ import click
 from planlint import __version__
 
 SEVERITY_CHOICE = click.Choice(["error", "warning", "info"], case_sensitive=False)
+# the names of the output formats (planlint.report.FORMATS), here so that --help imports nothing
+FORMATS = ("text", "concise", "json", "sarif", "github", "junit", "gitlab")
 
 
 def _fail(message: str) -> None:
@@ -56,39 +58,138 @@ def main() -> None:
     """
 
 
+def _codes(values) -> list[str]:
+    """--select PL1,PL2 --select PL3 -> [PL1, PL2, PL3]."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on):
+    from planlint.config import ConfigError, Resolver
+
+    overrides = {}
+    if select:
+        overrides["select"] = _codes(select)
+    if extend_select:
+        overrides["extend-select"] = _codes(extend_select)
+    if ignore:
+        overrides["ignore"] = _codes(ignore)
+    if fail_on:
+        overrides["fail-on"] = fail_on.lower()
+    try:
+        resolver = Resolver(registry, config_file=config_file, isolated=isolated, overrides=overrides)
+        if overrides:  # check the command line once, before any plan is read
+            from planlint.config import Config, build
+
+            build(overrides, registry, origin="command line", base=Config())
+    except ConfigError as exc:
+        _fail(str(exc))
+        sys.exit(2)
+    return resolver
+
+
+def _config_options(function):
+    """The options that choose rules and thresholds, shared by commands that lint."""
+    options = [
+        click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+                     help="Use this configuration file (.planlint.yaml or pyproject.toml) for every plan, "
+                          "instead of the nearest one above each plan."),
+        click.option("--isolated", is_flag=True, help="Ignore configuration files; defaults and options only."),
+        click.option("--select", multiple=True, metavar="CODES",
+                     help="Rule codes or prefixes to run, comma-separated (replaces the configuration's select)."),
+        click.option("--extend-select", multiple=True, metavar="CODES", help="Codes or prefixes to run as well."),
+        click.option("--ignore", multiple=True, metavar="CODES", help="Codes or prefixes not to run."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "concise", "json"]), default="text",
-              show_default=True, help="text: findings with source and fix; concise: one line each; json: an array.")
-@click.option("--fail-on", type=SEVERITY_CHOICE, default="warning", show_default=True,
-              help="Exit 1 when a finding is at this severity or above.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default=None,
+              help="text (default; github when GITHUB_ACTIONS=true): findings with source and fix; concise: one "
+                   "line each; json: an array; sarif: code scanning; github: workflow annotations; junit: test "
+                   "report; gitlab: Code Quality report.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write the report to FILE instead of standard output.")
+@click.option("--fail-on", type=SEVERITY_CHOICE, default=None,
+              help="Exit 1 when a finding is at this severity or above [default: the configuration's, else warning].")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (still 2 on errors).")
+@_config_options
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Report only findings that are not in this baseline.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Record today's findings in FILE (for --baseline) and exit 0.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=10.0, show_default=True, metavar="SECONDS",
+              help="Stop checking a plan after this long and report it (PL004); 0 for no limit.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule reported, not the findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, nothing when clean.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--skip-non-plans", is_flag=True,
               help="Skip named files that have no top-level `planlint:` key (for pre-commit hooks).")
-@click.option("--stdin-filename", default="-", metavar="NAME", help="The name to report for a plan read from '-'.")
-def check(paths, fmt, fail_on, exit_zero, color, skip_non_plans, stdin_filename):
+@click.option("--stdin-filename", default="-", metavar="NAME",
+              help="The name to report for a plan read from '-'; its folder selects the configuration.")
+def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, select, extend_select, ignore,
+          baseline_file, write_baseline, timeout, statistics, quiet, color, skip_non_plans, stdin_filename):
     """Lint plans: files, folders (every YAML plan below them) or '-' for standard input."""
+    from planlint.config import ConfigError
     from planlint.discover import Target, expand
     from planlint.engine import lint_target
-    from planlint.findings import Severity
-    from planlint.report import render
 
     registry = _registry()
+    resolver = _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on)
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     targets, errors = expand(list(paths))
     results = []
     for target in targets:
         if skip_non_plans and target.explicit and target.path != "-":
             target = Target(target.path, explicit=False)
-        result = lint_target(target, registry, stdin_name=stdin_filename)
+        try:
+            result = lint_target(target, registry, stdin_name=stdin_filename, resolver=resolver,
+                                 timeout=timeout or None)
+        except ConfigError as exc:
+            _fail(str(exc))
+            sys.exit(2)
         if result is None:
             continue
         if result.error:
             errors.append(result.error)
             continue
         results.append(result)
-    render(fmt, results, sys.stdout, color=_use_color(color), fail_on=fail_on)
+
+    if write_baseline:
+        from planlint import baseline
+
+        try:
+            recorded = baseline.write(write_baseline, results)
+        except OSError as exc:
+            _fail(f"{write_baseline}: cannot write the baseline: {exc.strerror or exc}")
+            sys.exit(2)
+        click.echo(f"planlint: recorded {recorded} finding{'' if recorded == 1 else 's'} of "
+                   f"{len(results)} plan{'' if len(results) == 1 else 's'} in {write_baseline}", err=True)
+        for error in errors:
+            _fail(error)
+        sys.exit(2 if errors else 0)
+    if baseline_file:
+        from planlint import baseline
+
+        try:
+            hidden, stale = baseline.subtract(results, baseline_file)
+        except baseline.BaselineError as exc:
+            _fail(str(exc))
+            sys.exit(2)
+        notes = []
+        if hidden:
+            notes.append(f"{hidden} finding{'' if hidden == 1 else 's'} in the baseline not shown")
+        if stale:
+            notes.append(f"{stale} baseline entr{'y' if stale == 1 else 'ies'} matched nothing (fixed, or not "
+                         "checked in this run): --write-baseline refreshes it")
+        if notes and not quiet:
+            click.echo("planlint: " + "; ".join(notes), err=True)
+
+    _report(results, fmt, output_file, color, quiet, statistics, fail_on, registry)
     for error in errors:
         _fail(error)
     if errors:
@@ -96,9 +197,37 @@ def check(paths, fmt, fail_on, exit_zero, color, skip_non_plans, stdin_filename)
     if not results and not skip_non_plans:
         _fail("no plans found: a plan is a .yaml or .yml file whose top level has a `planlint:` key")
         sys.exit(2)
-    threshold = Severity.parse(fail_on)
-    failed = any(f.severity >= threshold for r in results for f in r.findings)
+    failed = any(result.failed() for result in results)
     sys.exit(1 if failed and not exit_zero else 0)
+
+
+def _report(results, fmt, output_file, color, quiet, statistics, fail_on, registry) -> None:
+    from planlint.report import render
+
+    stream = sys.stdout
+    handle = None
+    if output_file:
+        try:
+            handle = stream = open(output_file, "w", encoding="utf-8", newline="")
+        except OSError as exc:
+            _fail(f"{output_file}: cannot write the report: {exc.strerror or exc}")
+            sys.exit(2)
+    try:
+        if statistics:
+            from planlint.report.statistics import render_statistics
+
+            render_statistics(results, stream, "json" if fmt == "json" else "text")
+        elif quiet and fmt in ("text", "concise"):
+            from planlint.report.text import render_text
+
+            render_text(results, stream, color=_use_color(color) and handle is None,
+                        source=(fmt == "text"), summary=False)
+        else:
+            render(fmt, results, stream, color=_use_color(color) and handle is None, fail_on=fail_on,
+                   registry=registry)
+    finally:
+        if handle is not None:
+            handle.close()
 
 
 @main.command()
@@ -152,6 +281,57 @@ def estimate(paths, fmt, fit):
     sys.exit(1 if broken else 0)
 
 
+@main.command("config")
+@click.argument("path", default=".", type=click.Path())
+@_config_options
+@click.option("--fail-on", type=SEVERITY_CHOICE, default=None, help="As for `check`.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def config_command(path, config_file, isolated, select, extend_select, ignore, fail_on, fmt):
+    """Show the configuration a plan (or the plans in a folder) gets, and where each value came from."""
+    import json
+
+    from planlint.config import ConfigError, describe
+
+    registry = _registry()
+    resolver = _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on)
+    plan = None if os.path.isdir(path) else path
+    try:
+        config = resolver.for_plan(plan or os.path.join(path, "plan.yaml"))
+    except ConfigError as exc:
+        _fail(str(exc))
+        sys.exit(2)
+    rows = describe(config, registry, plan)
+    origin = str(config.path) if config.path is not None else "none (defaults)"
+    if fmt == "json":
+        click.echo(json.dumps({"path": path, "config_file": str(config.path) if config.path else None,
+                               "settings": [{"key": k, "value": v, "source": src} for k, v, src in rows]},
+                              indent=2))
+        return
+    click.echo(f"configuration for {path}: {origin}")
+    for key, value, source in rows:
+        shown = json.dumps(value) if not isinstance(value, str) else value
+        click.echo(f"  {key:<38} {shown:<24} {source}")
+
+
+@main.command()
+@click.argument("path", default="plan.yaml", type=click.Path(dir_okay=False))
+def init(path):
+    """Write a commented starter plan to PATH (default plan.yaml); never overwrites a file."""
+    from pathlib import Path
+
+    text = Path(__file__).with_name("starter_plan.yaml").read_text(encoding="utf-8")
+    try:
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        _fail(f"{path} exists; planlint init never overwrites a file (name another path)")
+        sys.exit(2)
+    except OSError as exc:
+        _fail(f"{path}: cannot write it: {exc.strerror or exc}")
+        sys.exit(2)
+    click.echo(f"wrote {path}: edit the numbers, then run `planlint check {path}`")
+
+
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules(fmt):
@@ -184,11 +364,13 @@ def explain(rule):
 
 
 @main.command()
-def schema():
+@click.option("--config", "of_config", is_flag=True, help="Print the configuration's schema instead.")
+def schema(of_config):
     """Print the plan format's JSON Schema (for editors and check-jsonschema)."""
-    from planlint.resources import schema_path
+    from planlint.resources import data_dir
 
-    click.echo(schema_path().read_text(encoding="utf-8").rstrip())
+    name = "config.schema.json" if of_config else "plan.schema.json"
+    click.echo((data_dir("schemas") / name).read_text(encoding="utf-8").rstrip())
 
 
 @main.command()

@@ -47,7 +47,9 @@ def _snippet(finding, doc, style) -> list[str]:
     ]
 
 
-def render_text(results, stream, *, color: bool = False, source: bool = True, fail_on=None) -> None:
+def render_text(results, stream, *, color: bool = False, source: bool = True, fail_on=None,
+                summary: bool = True) -> None:
+    """Findings as people read them; ``summary=False`` (``--quiet``) drops the closing line."""
     style = _Style(color)
     counts = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
     files_with_findings = 0
@@ -72,6 +74,8 @@ def render_text(results, stream, *, color: bool = False, source: bool = True, fa
             elif finding.fix:
                 stream.write(f"  fix: {safe(finding.fix)}\n")
     total = sum(counts.values())
+    if not summary:
+        return
     plans = f"{checked} plan" + ("" if checked == 1 else "s")
     if total == 0:
         stream.write(f"Checked {plans}: no findings.\n")

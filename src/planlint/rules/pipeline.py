@@ -47,3 +47,19 @@ class InputLimit(Rule):
     severity = Severity.ERROR
     summary = "The file exceeds a safety bound: size, nesting depth or alias expansion."
     stage = "pipeline"
+
+
+class UnusedSuppression(Rule):
+    code = "PL005"
+    name = "unused-suppression"
+    severity = Severity.WARNING
+    summary = "A `# planlint: disable=...` comment silences nothing, or names no rule."
+    stage = "pipeline"
+
+
+class SuppressionReason(Rule):
+    code = "PL006"
+    name = "suppression-reason"
+    severity = Severity.WARNING
+    summary = "A suppression comment gives no `-- reason` while the configuration requires one."
+    stage = "pipeline"

@@ -1,0 +1,434 @@
+"""Configuration: which rules run, at what severity, with which thresholds.
+
+Settings come from, lowest precedence first:
+
+1. planlint's defaults (every rule selected, each rule's own option defaults, fail-on warning);
+2. the nearest configuration file, found by walking up from each plan's folder: in each folder
+   ``.planlint.yaml`` is read if present, else ``pyproject.toml`` if it has a ``[tool.planlint]``
+   table; the first folder that has either wins (files in parent folders are not merged);
+   ``--config FILE`` names one file for every plan instead, ``--isolated`` ignores them all;
+3. the command line (``--select``, ``--ignore``, ``--extend-select``, ``--fail-on``).
+
+Keys (the same in both files; ``schemas/config.schema.json`` publishes them)::
+
+    select: [ALL]                 # codes, prefixes or names of the rules that run (default: ALL,
+                                  # every installed rule, plugins' included)
+    extend-select: [ACME1]        # added to select, e.g. a plugin's rules
+    ignore: [PL206]               # codes or prefixes that do not run; wins over select
+    per-file-ignores:             # glob (relative to the configuration's folder) -> codes
+      "experiments/*.yaml": [PL101]
+    severity: {PL102: error}      # report every finding of a rule at this level
+    options:                      # rule thresholds, by code (see `planlint explain CODE`)
+      PL101: {warn_below: 8}
+    fail-on: warning              # exit 1 at this severity or above
+    require-reason: true          # suppression comments must say why (`-- reason`)
+
+A problem in a configuration file (unknown key, unknown rule code, an option of the wrong
+type) is a :class:`ConfigError`, which the command line reports with the file and key and
+exit code 2.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planlint.findings import Severity
+
+DEDICATED = ".planlint.yaml"
+PYPROJECT = "pyproject.toml"
+# Codes that mean planlint could not check the file: never deselected, never suppressed.
+ALWAYS_ON = ("PL000", "PL001", "PL002", "PL004")
+KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "options", "fail-on",
+        "require-reason")
+DEFAULT, COMMAND_LINE = "default", "command line"
+
+
+class ConfigError(Exception):
+    """A configuration file or option planlint cannot use; the message names file and key."""
+
+
+@dataclass
+class Config:
+    select: tuple[str, ...] = ("",)  # "" is ALL: every installed rule, plugins' included
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fail_on: Severity = Severity.WARNING
+    require_reason: bool = False
+    path: Path | None = None  # the file it was read from
+    # where each setting came from, by dotted key ("ignore", "options.PL101.warn_below")
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        """The folder that per-file-ignores globs are relative to."""
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    def source(self, key: str) -> str:
+        return self.sources.get(key, DEFAULT)
+
+    def selects(self, code: str) -> bool:
+        """Whether the rule ``code`` runs at all (before per-file ignores)."""
+        if code in ALWAYS_ON:
+            return True
+        chosen = _matches(code, self.select) or _matches(code, self.extend_select)
+        return chosen and not _matches(code, self.ignore)
+
+    def ignored_for(self, filename: str) -> tuple[str, ...]:
+        """Codes and prefixes that per-file-ignores switch off for ``filename``."""
+        if not self.per_file_ignores or filename in ("", "-"):
+            return ()
+        try:
+            relative = Path(os.path.abspath(filename)).relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            relative = Path(filename).as_posix()
+        base = relative.rsplit("/", 1)[-1]
+        out: list[str] = []
+        for pattern, codes in self.per_file_ignores.items():
+            target = relative if "/" in pattern else base
+            if fnmatch.fnmatchcase(target, pattern):
+                out.extend(codes)
+        return tuple(out)
+
+    def enabled_for(self, code: str, filename: str) -> bool:
+        if code in ALWAYS_ON:
+            return True
+        return self.selects(code) and not _matches(code, self.ignored_for(filename))
+
+    def rule_options(self) -> dict[str, dict[str, Any]]:
+        return self.options
+
+
+def _matches(code: str, selectors) -> bool:
+    return any(code.startswith(selector) for selector in selectors)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest ``.planlint.yaml`` or ``pyproject.toml`` with ``[tool.planlint]``, walking up."""
+    folder = start if start.is_dir() else start.parent
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        dedicated = candidate / DEDICATED
+        if dedicated.is_file():
+            return dedicated
+        pyproject = candidate / PYPROJECT
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    # a cheap text test first: most pyproject.toml files have no [tool.planlint] at all
+    try:
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "tool.planlint" in text and "planlint" in _read_pyproject(pyproject, text)
+
+
+def _read_pyproject(path: Path, text: str | None = None) -> dict:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ModuleNotFoundError:
+            raise ConfigError(f"{path}: reading [tool.planlint] needs Python 3.11 or the tomli package "
+                              f"(pip install tomli), or use {DEDICATED}") from None
+    try:
+        if text is None:
+            text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return data.get("tool", {}) if isinstance(data.get("tool"), dict) else {}
+
+
+def read_file(path: Path) -> dict:
+    """The raw settings mapping of a configuration file."""
+    if path.name == PYPROJECT or path.suffix == ".toml":
+        tool = _read_pyproject(path)
+        table = tool.get("planlint", {})
+        where = "[tool.planlint]"
+    else:
+        import yaml
+
+        try:
+            table = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read it: {exc}") from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        where = "the top level"
+        if table is None:
+            table = {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: {where} must be a mapping of settings")
+    return table
+
+
+def from_file(path: Path, registry) -> Config:
+    return build(read_file(path), registry, origin=str(path), path=path)
+
+
+def build(table: dict, registry, origin: str, path: Path | None = None, base: Config | None = None) -> Config:
+    """Check ``table`` (settings from ``origin``) and lay it over ``base`` (the defaults)."""
+    config = _copy(base) if base is not None else Config()
+    config.path = path if path is not None else config.path
+    for key, value in table.items():
+        if key not in KEYS:
+            from difflib import get_close_matches
+
+            close = get_close_matches(str(key).replace("_", "-"), KEYS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(KEYS)}"
+            raise ConfigError(f"{origin}: unknown key '{key}'{hint}")
+        where = f"{origin}: {key}"
+        if key in ("select", "extend-select", "ignore"):
+            codes = _selectors(value, where, registry)
+            if key == "ignore":
+                _refuse_always_on(codes, where)
+            setattr(config, key.replace("-", "_"), codes)
+            config.sources[key] = origin
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} must map globs to lists of codes")
+            globs = {}
+            for pattern, codes in value.items():
+                selectors = _selectors(codes, f"{where}.{pattern}", registry)
+                _refuse_always_on(selectors, f"{where}.{pattern}")
+                globs[str(pattern)] = selectors
+            config.per_file_ignores = globs
+            config.sources[key] = origin
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} must map rule codes to error, warning or info")
+            for code, level in value.items():
+                code = _known_code(code, f"{where}.{code}", registry)
+                config.severity[code] = _severity(level, f"{where}.{code}")
+                config.sources[f"severity.{code}"] = origin
+        elif key == "options":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} must map rule codes to their options")
+            for code, options in value.items():
+                code = _known_code(code, f"{where}.{code}", registry)
+                rule = registry.rules[code]
+                if not isinstance(options, dict):
+                    raise ConfigError(f"{where}.{code} must be a mapping of option names to values")
+                merged = dict(config.options.get(code, {}))
+                for name, setting in options.items():
+                    merged[name] = _option(rule, name, setting, f"{where}.{code}.{name}")
+                    config.sources[f"options.{code}.{name}"] = origin
+                config.options[code] = merged
+        elif key == "fail-on":
+            config.fail_on = _severity(value, where)
+            config.sources[key] = origin
+        elif key == "require-reason":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where} must be true or false, not {value!r}")
+            config.require_reason = value
+            config.sources[key] = origin
+    return config
+
+
+def _copy(config: Config) -> Config:
+    return Config(config.select, config.extend_select, config.ignore, dict(config.per_file_ignores),
+                  dict(config.severity), {k: dict(v) for k, v in config.options.items()}, config.fail_on,
+                  config.require_reason, config.path, dict(config.sources))
+
+
+def _selectors(value, where: str, registry) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of rule codes or prefixes, like [PL101, PL2]")
+    out = []
+    for raw in value:
+        selector = raw.strip()
+        if not selector:
+            continue
+        rule = registry.find(selector)
+        if rule is not None:  # a code, or a rule's name
+            out.append(rule.code)
+        elif selector.upper() == "ALL":
+            out.append("")
+        elif any(code.startswith(selector.upper()) for code in registry.rules) and selector[:1].isalpha():
+            out.append(selector.upper())
+        else:
+            raise ConfigError(f"{where}: no rule or prefix {selector!r}; `planlint rules` lists them")
+    return tuple(out)
+
+
+def _refuse_always_on(selectors, where: str) -> None:
+    for selector in selectors:
+        if selector in ALWAYS_ON:
+            raise ConfigError(f"{where}: {selector} cannot be ignored: it means the plan could not be checked")
+
+
+def _known_code(code, where: str, registry) -> str:
+    rule = registry.find(str(code))
+    if rule is None:
+        raise ConfigError(f"{where}: no rule {code!r}; `planlint rules` lists them")
+    return rule.code
+
+
+def _severity(value, where: str) -> Severity:
+    try:
+        return Severity.parse(str(value)) if isinstance(value, str) else Severity.parse("")
+    except ValueError:
+        raise ConfigError(f"{where} must be error, warning or info, not {value!r}") from None
+
+
+def _option(rule, name: str, value, where: str):
+    if name not in rule.options:
+        known = ", ".join(rule.options) or "none"
+        raise ConfigError(f"{where}: {rule.code} has no option '{name}' (its options: {known})")
+    default = rule.options[name].default
+    kind = type(default)
+    if kind is bool:
+        ok = isinstance(value, bool)
+    elif kind is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, kind)
+    if ok and isinstance(value, float):
+        import math
+
+        ok = math.isfinite(value)
+    if not ok:
+        expected = {bool: "true or false", float: "a number", int: "a whole number", str: "a string"}.get(
+            kind, kind.__name__)
+        raise ConfigError(f"{where} must be {expected}, not {value!r} (default {default!r})")
+    return value
+
+
+# --- resolving per plan ---------------------------------------------------------------------
+
+class Resolver:
+    """The configuration for each plan, reading each configuration file once per run."""
+
+    def __init__(self, registry, *, config_file: str | None = None, isolated: bool = False,
+                 overrides: dict | None = None):
+        self.registry = registry
+        self.isolated = isolated
+        self.overrides = overrides or {}
+        self._explicit = None
+        self._by_file: dict[Path | None, Config] = {}
+        self._by_folder: dict[Path, Path | None] = {}
+        if config_file is not None:
+            path = Path(config_file)
+            if not path.is_file():
+                raise ConfigError(f"{config_file}: no such configuration file")
+            self._explicit = path
+
+    def for_plan(self, filename: str) -> Config:
+        if self.isolated:
+            path = None
+        elif self._explicit is not None:
+            path = self._explicit
+        else:
+            start = Path(filename) if filename not in ("", "-") else Path.cwd()
+            folder = (start if start.is_dir() else start.parent).resolve()
+            if folder not in self._by_folder:
+                self._by_folder[folder] = find_config_file(folder)
+            path = self._by_folder[folder]
+        if path not in self._by_file:
+            base = from_file(path, self.registry) if path is not None else Config()
+            if self.overrides:
+                base = build(self.overrides, self.registry, origin=COMMAND_LINE, base=base)
+            self._by_file[path] = base
+        return self._by_file[path]
+
+
+def describe(config: Config, registry, filename: str | None = None) -> list[tuple[str, Any, str]]:
+    """(dotted key, effective value, where it came from) for ``planlint config``; with a
+    ``filename``, rules that per-file-ignores switch off for it show as off."""
+    rows: list[tuple[str, Any, str]] = [
+        ("select", _shown(config.select), config.source("select")),
+        ("extend-select", _shown(config.extend_select), config.source("extend-select")),
+        ("ignore", _shown(config.ignore), config.source("ignore")),
+        ("per-file-ignores", {k: list(v) for k, v in config.per_file_ignores.items()},
+         config.source("per-file-ignores")),
+        ("fail-on", str(config.fail_on), config.source("fail-on")),
+        ("require-reason", config.require_reason, config.source("require-reason")),
+    ]
+    for code, rule in registry.rules.items():
+        enabled = config.selects(code)
+        source = "always on" if code in ALWAYS_ON else _selection_source(config, code)
+        if enabled and filename is not None and not config.enabled_for(code, filename):
+            enabled, source = False, f"{config.source('per-file-ignores')} (per-file-ignores)"
+        rows.append((f"rules.{code}", "on" if enabled else "off", source))
+        if code in config.severity:
+            rows.append((f"severity.{code}", str(config.severity[code]), config.source(f"severity.{code}")))
+        for name, option in rule.options.items():
+            value = config.options.get(code, {}).get(name, option.default)
+            rows.append((f"options.{code}.{name}", value, config.source(f"options.{code}.{name}")))
+    return rows
+
+
+def _shown(selectors) -> list[str]:
+    return [selector or "ALL" for selector in selectors]
+
+
+def _selection_source(config: Config, code: str) -> str:
+    if _matches(code, config.ignore):
+        return config.source("ignore")
+    if _matches(code, config.extend_select) and not _matches(code, config.select):
+        return config.source("extend-select")
+    return config.source("select")
+
+
+def json_schema(registry) -> dict:
+    """The JSON Schema of the configuration (``schemas/config.schema.json``), with each built-in
+    rule's options, their types, defaults and meanings, so that editors can complete them."""
+    selectors = {"type": "array", "items": {"type": "string", "pattern": "^([A-Za-z]{1,5}[0-9]{0,4}|[a-z][a-z0-9-]*)$"},
+                 "description": "Rule codes (PL101), code prefixes (PL1) or rule names (undertrained-ratio)."}
+    kinds = {bool: "boolean", float: "number", int: "integer", str: "string"}
+    options = {}
+    for code, rule in registry.rules.items():
+        if not rule.options:
+            continue
+        options[code] = {
+            "type": "object", "additionalProperties": False,
+            "description": f"{code} {rule.name}: {rule.summary}",
+            "properties": {name: {"type": kinds.get(type(option.default), "string"), "default": option.default,
+                                  "description": option.help} for name, option in rule.options.items()},
+        }
+    code_pattern = "^[A-Z]{2,5}[0-9]{3,4}$"
+    level = {"enum": ["error", "warning", "info"]}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "planlint configuration",
+        "description": f"Settings for planlint, in {DEDICATED} or in [tool.planlint] of {PYPROJECT}. "
+                       "Generated by scripts/update_config_schema.py from the rules' declared options.",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "select": {**selectors, "description": "Rules that run (default: all). " + selectors["description"]},
+            "extend-select": {**selectors, "description": "Rules that run in addition to select."},
+            "ignore": {**selectors, "description": "Rules that do not run; wins over select. PL000, PL001, "
+                                                   "PL002 and PL004 always run."},
+            "per-file-ignores": {"type": "object", "description": "Glob (relative to the configuration's "
+                                 "folder; without '/' it matches the file name) -> rules that do not run there.",
+                                 "additionalProperties": selectors},
+            "severity": {"type": "object", "description": "Report every finding of a rule at this level.",
+                         "propertyNames": {"pattern": code_pattern}, "additionalProperties": level},
+            "options": {"type": "object", "description": "Rule thresholds, by rule code (`planlint explain "
+                        "CODE` documents them).", "properties": options,
+                        "propertyNames": {"pattern": code_pattern}, "additionalProperties": {"type": "object"}},
+            "fail-on": {**level, "default": "warning",
+                        "description": "Exit 1 when a finding is at this severity or above."},
+            "require-reason": {"type": "boolean", "default": False,
+                               "description": "Suppression comments must give a reason after `--` (PL006)."},
+        },
+    }

@@ -1,0 +1,95 @@
+"""What the CI formats (sarif, github, junit, gitlab) share: report paths, fingerprints,
+rule lists and the severity threshold.
+
+A fingerprint identifies a finding across commits, so that a CI system can tell a new
+finding from one it has seen before. It is the SHA-256 of the file's report path, the rule
+code, the finding's JSON pointer and an occurrence counter (the n-th finding with that same
+file, code and pointer, in report order). It never uses the line number: adding or removing
+lines elsewhere in the file leaves it unchanged. Findings with an empty pointer (a YAML
+syntax error, a file-level problem) are told apart by the counter alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+import re
+
+FINGERPRINT_VERSION = "planlint/v1"
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def report_path(name: str) -> str:
+    """The file name as CI systems want it: forward slashes, no leading ``./``."""
+    if os.sep == "\\":
+        name = name.replace("\\", "/")
+    if name in ("", "-"):
+        return name
+    return posixpath.normpath(name)
+
+
+def no_surrogates(text: str) -> str:
+    """Lone surrogates (from undecodable file names) cannot be encoded: use U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def clean_strings(value):
+    """Every string inside ``value`` (dicts, lists, tuples) with lone surrogates replaced."""
+    if isinstance(value, str):
+        return no_surrogates(value)
+    if isinstance(value, dict):
+        return {clean_strings(str(k)): clean_strings(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_strings(v) for v in value]
+    return value
+
+
+def finding_file(result, finding) -> str:
+    return finding.file or result.name
+
+
+def fingerprint(path: str, code: str, pointer: str, occurrence: int) -> str:
+    key = json.dumps([FINGERPRINT_VERSION, path, code, pointer, occurrence], ensure_ascii=True)
+    return hashlib.sha256(key.encode("ascii")).hexdigest()
+
+
+def fingerprinted(results):
+    """Yield ``(result, finding, fingerprint)`` for every finding of every readable file."""
+    seen: dict[tuple[str, str, str], int] = {}
+    for result in results:
+        if getattr(result, "error", None):
+            continue
+        for finding in result.findings:
+            path = report_path(finding_file(result, finding))
+            key = (path, finding.code, finding.pointer)
+            occurrence = seen.get(key, 0)
+            seen[key] = occurrence + 1
+            yield result, finding, fingerprint(path, finding.code, finding.pointer, occurrence)
+
+
+def rules_run(result, registry) -> list[str]:
+    """The codes of the rules that ran on ``result``'s file, plus any code it reported."""
+    codes = set(getattr(result, "rules_run", ()) or registry.rules)
+    codes.update(f.code for f in result.findings)
+    return sorted(codes)
+
+
+def threshold(fail_on):
+    """``--fail-on`` as a Severity (a Severity, its name, or None for the default, warning)."""
+    from planlint.findings import Severity
+
+    if fail_on is None:
+        return Severity.WARNING
+    if isinstance(fail_on, Severity):
+        return fail_on
+    return Severity.parse(str(fail_on))
+
+
+def with_fix(finding, separator: str = "\n") -> str:
+    """The message, then the fix when there is one."""
+    if finding.fix:
+        return f"{finding.message}{separator}fix: {finding.fix}"
+    return finding.message

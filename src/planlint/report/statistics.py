@@ -1,0 +1,34 @@
+"""``--statistics``: how many findings each rule reported, worst rules first."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from planlint.findings import Severity
+
+
+def count(results) -> list[dict]:
+    by_code: dict[str, Counter] = {}
+    names: dict[str, str] = {}
+    for result in results:
+        for finding in result.findings:
+            by_code.setdefault(finding.code, Counter())[finding.severity] += 1
+            names[finding.code] = finding.rule
+    rows = []
+    for code, levels in by_code.items():
+        rows.append({"code": code, "rule": names[code], "count": sum(levels.values()),
+                     "severities": {str(s): levels[s] for s in sorted(levels, reverse=True)}})
+    rows.sort(key=lambda r: (-max(Severity.parse(s) for s in r["severities"]), -r["count"], r["code"]))
+    return rows
+
+
+def render_statistics(results, stream, fmt: str = "text") -> None:
+    rows = count(results)
+    if fmt == "json":
+        json.dump(rows, stream, indent=2)
+        stream.write("\n")
+        return
+    for row in rows:
+        levels = ", ".join(f"{n} {s}" for s, n in row["severities"].items())
+        stream.write(f"{row['count']:>5}  {row['code']:<8} {row['rule']:<26} {levels}\n")
