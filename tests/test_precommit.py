@@ -1,0 +1,156 @@
+"""The pre-commit hook, for real: pre-commit installs planlint from this checkout into its own
+environment and runs the hook in a scratch git repository holding a failing plan, a passing
+plan and a YAML file that is not a plan.
+
+The scratch repository uses the README's `.pre-commit-config.yaml`, pointed at a commit of this
+checkout. pre-commit pip-installs the project once (10-40 s, from the package index) into a
+PRE_COMMIT_HOME under pytest's temporary directory, so the user's own pre-commit cache is never
+touched and the second run reuses the environment. (`pre-commit try-repo` would reinstall on
+every call: it keeps its environments in a throwaway directory.)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git, and git is not installed")
+
+# Folders never copied into the snapshot when the project is not a git checkout (an sdist).
+_JUNK = {".git", ".venv", "venv", "build", "dist", "node_modules", "__pycache__", ".pytest_cache",
+         ".hypothesis", ".tox", ".nox", ".mypy_cache", ".ruff_cache"}
+
+NOT_A_PLAN = """\
+# Not a plan: the hook must skip it. Linted on its own, it would fail the schema (PL002).
+services:
+  trainer:
+    image: example/trainer:latest
+"""
+
+
+def _git_env(home: Path) -> dict[str, str]:
+    """Git with a fixed identity and none of the user's or the system's configuration."""
+    config = home / "gitconfig"
+    config.touch()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update({
+        "GIT_AUTHOR_NAME": "planlint tests", "GIT_AUTHOR_EMAIL": "tests@planlint.invalid",
+        "GIT_COMMITTER_NAME": "planlint tests", "GIT_COMMITTER_EMAIL": "tests@planlint.invalid",
+        "GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1",
+        "PRE_COMMIT_HOME": str(home / "pre-commit-home"),
+        "NO_COLOR": "1",
+    })
+    return env
+
+
+def _git(cwd: Path, env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
+                          cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"git {' '.join(args)} failed:\n{done.stdout}{done.stderr}"
+    return done.stdout
+
+
+def _project_files(env: dict[str, str]) -> list[str]:
+    """The project as it is on disk: tracked and new files, without ignored ones."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if listed.returncode == 0:
+        return [name for name in listed.stdout.split("\0") if name and (ROOT / name).is_file()]
+    files = []
+    for folder, dirs, names in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in _JUNK and not d.endswith(".egg-info")]
+        files += [os.path.relpath(os.path.join(folder, name), ROOT) for name in names]
+    return files
+
+
+def _readme_config() -> dict:
+    """The `.pre-commit-config.yaml` the README shows."""
+    match = re.search(r"^## pre-commit\n.*?```yaml\n(.*?)```", README, re.S | re.M)
+    assert match, "no yaml block in the README's pre-commit section"
+    return yaml.safe_load(match.group(1))
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    """``run(*args)`` runs ``pre-commit run planlint *args`` in a scratch git repository with
+    plans/gpt3-175b.yaml (fails), plans/chinchilla-70b.yaml (passes) and config/deploy.yml (not a
+    plan), configured as the README says."""
+    if subprocess.run([sys.executable, "-c", "import pre_commit"], capture_output=True).returncode:
+        pytest.fail("pre-commit is not installed in this environment: pip install '.[test]'")
+    home = tmp_path_factory.mktemp("precommit")
+    env = _git_env(home)
+
+    # pre-commit installs a hook repository from a commit. Committing a copy of the working
+    # tree (new files included) tests the code as it is on disk, not as it was last committed.
+    project = home / "project"
+    for name in _project_files(env):
+        target = project / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    _git(project, env, "init", "-q")
+    _git(project, env, "add", "-A")
+    _git(project, env, "commit", "-q", "-m", "snapshot")
+    head = _git(project, env, "rev-parse", "HEAD").strip()
+
+    config = _readme_config()
+    [entry] = config["repos"]
+    assert entry["repo"] == "https://github.com/planlint/planlint"
+    entry.update(repo=str(project), rev=head)
+
+    repo = home / "repo"
+    (repo / "plans").mkdir(parents=True)
+    (repo / "config").mkdir()
+    shutil.copy(ROOT / "examples" / "gpt3-175b.yaml", repo / "plans")
+    shutil.copy(ROOT / "examples" / "chinchilla-70b.yaml", repo / "plans")
+    (repo / "config" / "deploy.yml").write_text(NOT_A_PLAN, encoding="utf-8")
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    _git(repo, env, "init", "-q")
+    _git(repo, env, "add", "-A")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "planlint", "--color", "never", *args],
+                              cwd=repo, env=env, capture_output=True, text=True, timeout=900, check=False)
+
+    return run
+
+
+def test_hook_fails_on_the_undertrained_plan_and_skips_the_non_plan(workspace):
+    done = workspace("--all-files")
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "plans/gpt3-175b.yaml:16:3: PL101 [error]" in output
+    assert "train_tokens: 300B" in output
+    assert "Failed" in output
+    # Two plans checked: the compose-style file and .pre-commit-config.yaml were passed to the
+    # hook (types: [yaml]) and skipped, not linted against the schema.
+    assert "in 1 of 2 plans" in output
+    assert "deploy.yml" not in output
+    assert "PL002" not in output
+
+
+def test_hook_passes_on_a_good_plan_next_to_a_non_plan(workspace):
+    done = workspace("--files", "plans/chinchilla-70b.yaml", "config/deploy.yml")
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "Passed" in output
+
+
+def test_hooks_file_declares_one_python_hook_for_yaml_that_skips_non_plans():
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [hook["id"] for hook in hooks] == ["planlint"]
+    [hook] = hooks
+    assert hook["language"] == "python"
+    assert hook["types"] == ["yaml"]
+    assert hook["entry"].split()[:2] == ["planlint", "check"]
+    assert "--skip-non-plans" in hook["entry"].split()
+    assert hook.get("pass_filenames", True) is True
