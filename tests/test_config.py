@@ -256,3 +256,25 @@ def test_the_readme_configuration_examples_load(tmp_path):
     table = tomllib.loads(toml)["tool"]["planlint"]
     jsonschema.Draft202012Validator(SCHEMA).validate(table)
     assert build(table, registry(), origin="README").per_file_ignores == {"ablations/*.yaml": ("PL101", "PL206")}
+
+
+def test_limits_from_the_configuration(cli, tmp_path):
+    write(tmp_path / ".planlint.yaml", "limits: {max-file-bytes: 64, timeout: 5}\n")
+    plan = write(tmp_path / "plan.yaml", MINIMAL)  # 96 bytes
+    result = cli("check", "--format", "concise", plan)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{plan}:1:1: PL004 [error]")
+    rows = {row["key"]: row for row in json.loads(cli("config", "--format", "json", plan).output)["settings"]}
+    assert rows["limits.max-file-bytes"]["value"] == 64 and rows["limits.timeout"]["value"] == 5
+    assert rows["limits.max-depth"] == {"key": "limits.max-depth", "value": 64, "source": "default"}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("limits: {max-file-bytes: 1.5}\n", "limits.max-file-bytes must be a whole number >= 1, not 1.5 (default 1048576)"),
+    ("limits: {timeout: -1}\n", "limits.timeout must be a number of seconds >= 0, not -1 (default 10.0)"),
+    ("limits: {max-size: 10}\n", "limits: no limit 'max-size' (limits: max-file-bytes, max-depth, max-nodes, timeout)"),
+])
+def test_bad_limits(cli, tmp_path, text, message):
+    config = write(tmp_path / ".planlint.yaml", text)
+    result = cli("check", write(tmp_path / "plan.yaml", MINIMAL))
+    assert (result.exit_code, result.output) == (2, f"planlint: error: {config}: {message}\n")

@@ -63,7 +63,7 @@ def _codes(values) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on):
+def _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on, timeout=None):
     from planlint.config import ConfigError, Resolver
 
     overrides = {}
@@ -75,6 +75,8 @@ def _resolver(registry, config_file, isolated, select, ignore, extend_select, fa
         overrides["ignore"] = _codes(ignore)
     if fail_on:
         overrides["fail-on"] = fail_on.lower()
+    if timeout is not None:
+        overrides["limits"] = {"timeout": timeout}
     try:
         resolver = Resolver(registry, config_file=config_file, isolated=isolated, overrides=overrides)
         if overrides:  # check the command line once, before any plan is read
@@ -120,8 +122,9 @@ def _config_options(function):
               help="Report only findings that are not in this baseline.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
               help="Record today's findings in FILE (for --baseline) and exit 0.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=10.0, show_default=True, metavar="SECONDS",
-              help="Stop checking a plan after this long and report it (PL004); 0 for no limit.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Stop checking a plan after this long and report it (PL004); 0 for no limit "
+                   "[default: the configuration's limits.timeout, else 10].")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule reported, not the findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, nothing when clean.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -138,7 +141,7 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
     from planlint.engine import lint_target
 
     registry = _registry()
-    resolver = _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on)
+    resolver = _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on, timeout)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     targets, errors = expand(list(paths))
@@ -147,8 +150,7 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
         if skip_non_plans and target.explicit and target.path != "-":
             target = Target(target.path, explicit=False)
         try:
-            result = lint_target(target, registry, stdin_name=stdin_filename, resolver=resolver,
-                                 timeout=timeout or None)
+            result = lint_target(target, registry, stdin_name=stdin_filename, resolver=resolver)
         except ConfigError as exc:
             _fail(str(exc))
             sys.exit(2)

@@ -22,6 +22,8 @@ Keys (the same in both files; ``schemas/config.schema.json`` publishes them)::
       PL101: {warn_below: 8}
     fail-on: warning              # exit 1 at this severity or above
     require-reason: true          # suppression comments must say why (`-- reason`)
+    limits: {timeout: 10}         # safety bounds per plan: max-file-bytes, max-depth,
+                                  # max-nodes, timeout (seconds)
 
 A problem in a configuration file (unknown key, unknown rule code, an option of the wrong
 type) is a :class:`ConfigError`, which the command line reports with the file and key and
@@ -43,7 +45,14 @@ PYPROJECT = "pyproject.toml"
 # Codes that mean planlint could not check the file: never deselected, never suppressed.
 ALWAYS_ON = ("PL000", "PL001", "PL002", "PL004")
 KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "options", "fail-on",
-        "require-reason")
+        "require-reason", "limits")
+# Safety bounds per plan (reported as PL004), with their defaults; see planlint.load.Limits.
+LIMITS = {
+    "max-file-bytes": (1_048_576, "Largest plan file read, in bytes (a plan is a few KB)."),
+    "max-depth": (64, "Deepest nesting of mappings and lists (a plan nests 3 deep)."),
+    "max-nodes": (100_000, "Most values after alias expansion (stops billion-laughs files)."),
+    "timeout": (10.0, "Seconds before checking one plan is stopped; 0 for no limit."),
+}
 DEFAULT, COMMAND_LINE = "default", "command line"
 
 
@@ -61,6 +70,7 @@ class Config:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     fail_on: Severity = Severity.WARNING
     require_reason: bool = False
+    limits: dict[str, float] = field(default_factory=lambda: {k: v[0] for k, v in LIMITS.items()})
     path: Path | None = None  # the file it was read from
     # where each setting came from, by dotted key ("ignore", "options.PL101.warn_below")
     sources: dict[str, str] = field(default_factory=dict)
@@ -101,8 +111,15 @@ class Config:
             return True
         return self.selects(code) and not _matches(code, self.ignored_for(filename))
 
-    def rule_options(self) -> dict[str, dict[str, Any]]:
-        return self.options
+    def load_limits(self):
+        from planlint.load import Limits
+
+        return Limits(max_file_bytes=int(self.limits["max-file-bytes"]), max_depth=int(self.limits["max-depth"]),
+                      max_nodes=int(self.limits["max-nodes"]))
+
+    @property
+    def timeout(self) -> float | None:
+        return self.limits["timeout"] or None
 
 
 def _matches(code: str, selectors) -> bool:
@@ -232,6 +249,21 @@ def build(table: dict, registry, origin: str, path: Path | None = None, base: Co
         elif key == "fail-on":
             config.fail_on = _severity(value, where)
             config.sources[key] = origin
+        elif key == "limits":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} must map {', '.join(LIMITS)} to numbers")
+            for name, setting in value.items():
+                if name not in LIMITS:
+                    raise ConfigError(f"{where}: no limit '{name}' (limits: {', '.join(LIMITS)})")
+                default = LIMITS[name][0]
+                whole = isinstance(default, int)
+                ok = (isinstance(setting, (int, float)) and not isinstance(setting, bool)
+                      and (not whole or isinstance(setting, int)) and setting >= (0 if name == "timeout" else 1))
+                if not ok:
+                    kind = "a whole number >= 1" if whole else "a number of seconds >= 0"
+                    raise ConfigError(f"{where}.{name} must be {kind}, not {setting!r} (default {default!r})")
+                config.limits[name] = setting
+                config.sources[f"limits.{name}"] = origin
         elif key == "require-reason":
             if not isinstance(value, bool):
                 raise ConfigError(f"{where} must be true or false, not {value!r}")
@@ -243,7 +275,7 @@ def build(table: dict, registry, origin: str, path: Path | None = None, base: Co
 def _copy(config: Config) -> Config:
     return Config(config.select, config.extend_select, config.ignore, dict(config.per_file_ignores),
                   dict(config.severity), {k: dict(v) for k, v in config.options.items()}, config.fail_on,
-                  config.require_reason, config.path, dict(config.sources))
+                  config.require_reason, dict(config.limits), config.path, dict(config.sources))
 
 
 def _selectors(value, where: str, registry) -> tuple[str, ...]:
@@ -362,6 +394,7 @@ def describe(config: Config, registry, filename: str | None = None) -> list[tupl
         ("fail-on", str(config.fail_on), config.source("fail-on")),
         ("require-reason", config.require_reason, config.source("require-reason")),
     ]
+    rows += [(f"limits.{name}", config.limits[name], config.source(f"limits.{name}")) for name in LIMITS]
     for code, rule in registry.rules.items():
         enabled = config.selects(code)
         source = "always on" if code in ALWAYS_ON else _selection_source(config, code)
@@ -430,5 +463,11 @@ def json_schema(registry) -> dict:
                         "description": "Exit 1 when a finding is at this severity or above."},
             "require-reason": {"type": "boolean", "default": False,
                                "description": "Suppression comments must give a reason after `--` (PL006)."},
+            "limits": {"type": "object", "additionalProperties": False,
+                       "description": "Safety bounds per plan; a plan past one is reported as PL004.",
+                       "properties": {name: {"type": "integer" if isinstance(default, int) else "number",
+                                             "minimum": 0 if name == "timeout" else 1, "default": default,
+                                             "description": text}
+                                      for name, (default, text) in LIMITS.items()}},
         },
     }

@@ -151,12 +151,18 @@ def _configure(doc: Document, registry: Registry, config: Config, enabled, name:
     return kept
 
 
-def lint_target(target: Target, registry: Registry, rule_options=None, limits: Limits = Limits(),
+def lint_target(target: Target, registry: Registry, rule_options=None, limits: Limits | None = None,
                 stdin_name: str = "-", config: Config | None = None, resolver=None,
                 timeout: float | None = DEFAULT_TIMEOUT) -> FileResult | None:
     """None when a file found in a folder is not a plan. ``resolver`` (a config.Resolver) picks
-    each plan's configuration; a configuration error propagates as config.ConfigError."""
+    each plan's configuration, whose limits and timeout then apply; a configuration error
+    propagates as config.ConfigError."""
     name = stdin_name if target.path == "-" else target.path
+    if resolver is not None:
+        config = resolver.for_plan(name)
+        limits = limits or config.load_limits()
+        timeout = config.timeout
+    limits = limits or Limits()
     try:
         if target.path == "-":
             raw, size = sys.stdin.buffer.read(limits.max_file_bytes + 1), None
@@ -168,8 +174,6 @@ def lint_target(target: Target, registry: Registry, rule_options=None, limits: L
         return FileResult(name=name, error=f"{name}: {exc.strerror or exc}")
     if target.path != "-" and not target.explicit and not looks_like_plan(raw):
         return None
-    if resolver is not None:
-        config = resolver.for_plan(name)
     return lint_bytes(raw, name, registry, rule_options, limits, size, config, timeout)
 
 
