@@ -85,3 +85,9 @@ def test_init_writes_a_starter_plan_that_validates_and_is_clean(cli, tmp_path):
     again = cli("init", str(target))
     assert again.exit_code == 2 and "never overwrites" in again.output
     assert target.read_text() == text
+
+
+def test_a_dot_argument_reports_paths_without_dot_slash(cli, tmp_path, monkeypatch):
+    write(tmp_path / "plans" / "p.yaml", UNDERTRAINED)
+    monkeypatch.chdir(tmp_path)
+    assert cli("check", "--format", "concise", ".").output.startswith("plans/p.yaml:7:3: PL101")

@@ -52,7 +52,9 @@ def expand(paths: list[str]) -> tuple[list[Target], list[str]]:
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not _is_virtualenv(os.path.join(root, d)))
                 for name in sorted(files):
                     if name.endswith(YAML_SUFFIXES):
-                        add(os.path.join(root, name), False)
+                        found = os.path.join(root, name)
+                        # `planlint check .` reports plans/x.yaml, not ./plans/x.yaml
+                        add(found[2:] if found.startswith("./") else found, False)
         elif os.path.exists(path):
             add(path, True)
         else:
