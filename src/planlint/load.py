@@ -8,6 +8,12 @@ Building from events, rather than with ``yaml.safe_load``, also lets us
 * bound nesting depth and alias expansion while parsing (PL004), so a billion-laughs file
   or ten thousand nested brackets finish in milliseconds;
 * keep the key and value span of every node for file:line:column findings.
+
+libyaml and PyYAML's pure-Python parser agree on every line and column (both count code
+points, CRLF as one break, tabs as one column), with two exceptions, both handled here:
+libyaml counts a byte-order mark inside the text as an extra column, so such a text is read
+with the pure parser; and libyaml reports a disallowed character at its *byte* offset, which
+is turned back into a character offset.
 """
 
 from __future__ import annotations
@@ -21,7 +27,10 @@ import yaml
 
 from planlint.findings import Finding, PathT, Severity, Span, dotted
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # PyYAML built without libyaml
+    _CParser = None
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _CONTAINER_TAGS = {_YAML + "map", _YAML + "seq", "!"}
@@ -38,10 +47,43 @@ class Limits:
     max_nodes: int = 100_000  # values after alias expansion: stops billion-laughs files
 
 
-@dataclass
+_Pos = tuple  # (line, column, end line, end column), 1-based: a Span before it is needed
+
+
 class NodeSpans:
-    key: Span | None  # the key that holds the node, None for list items and the root
-    value: Span
+    """Where a node stands: the span of the key that holds it (None for list items and the
+    root) and the span of its value. The loader records plain position tuples, and the Span
+    objects are made when asked for: most positions of a file are never reported."""
+
+    __slots__ = ("_key", "_value")
+
+    def __init__(self, key: Span | _Pos | None, value: Span | _Pos):
+        self._key = key
+        self._value = value
+
+    @property
+    def key(self) -> Span | None:
+        key = self._key
+        if isinstance(key, tuple):
+            key = self._key = Span(*key)
+        return key
+
+    @property
+    def value(self) -> Span:
+        value = self._value
+        if isinstance(value, tuple):
+            value = self._value = Span(*value)
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NodeSpans):
+            return NotImplemented
+        return (self.key, self.value) == (other.key, other.value)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"NodeSpans(key={self.key!r}, value={self.value!r})"
 
 
 @dataclass
@@ -80,14 +122,16 @@ class Document:
 
     def add(self, code: str, rule: str, message: str, span: Span, fix: str = "",
             path: PathT = (), severity: Severity = Severity.ERROR) -> None:
+        if isinstance(span, tuple):
+            span = Span(*span)  # a position from the loader
         self.findings.append(
             Finding(code=code, rule=rule, severity=severity, message=message, fix=fix,
                     path=path, span=span, file=self.name)
         )
 
 
-def _span(start, end) -> Span:
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+def _span(start, end) -> _Pos:
+    return (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
@@ -126,11 +170,29 @@ def decode(raw: bytes, doc: Document) -> str | None:
 def parse(text: str, doc: Document, limits: Limits = Limits()) -> None:
     """Fill ``doc.data``, ``doc.spans`` and the load findings from YAML ``text``."""
     doc.text = text
-    builder = _Builder(doc, limits)
+    fast = _CParser is not None and "\ufeff" not in text
+    findings_before = len(doc.findings)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if not builder.feed(event):
-                break
+        try:
+            builder = _Builder(doc, limits)
+            if fast:
+                _feed_from_libyaml(text, builder)
+            else:
+                _feed_from_python(text, builder)
+        except yaml.MarkedYAMLError as exc:
+            if not (fast and _LIBYAML_NEST_LIMIT in str(exc.problem) and exc.problem_mark):
+                raise
+            # libyaml refuses more than 1,000 open collections, and it scans ahead of the
+            # events it hands over, so the builder never saw the nesting. The text up to where
+            # libyaml stopped holds 1,000 levels: read that, so the depth bound reports the
+            # level where it is crossed. A bound above libyaml's needs the pure parser.
+            builder = _restart(doc, findings_before, limits)
+            if limits.max_depth < 1000:
+                mark = exc.problem_mark
+                _feed_from_libyaml(text[: _offset(text, mark.line, mark.column)], builder, quiet=True)
+            if not builder.over_limit:
+                builder = _restart(doc, findings_before, limits)
+                _feed_from_python(text, builder)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "malformed YAML"
@@ -141,7 +203,10 @@ def parse(text: str, doc: Document, limits: Limits = Limits()) -> None:
                 fix="fix the YAML at this position; `planlint` checks the plan once it parses")
         return
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
-        line, column = _position(text, getattr(exc, "position", 0))
+        position = getattr(exc, "position", 0) or 0
+        if fast:  # libyaml counts bytes of the UTF-8 text
+            position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+        line, column = _position(text, position)
         reason = getattr(exc, "reason", None) or str(exc)
         char = getattr(exc, "character", None)
         shown = f" (#x{ord(char) if isinstance(char, str) else char:04x})" if char is not None else ""
@@ -155,7 +220,61 @@ def parse(text: str, doc: Document, limits: Limits = Limits()) -> None:
     doc.usable = True
 
 
+_LIBYAML_NEST_LIMIT = "maximum nesting depth"  # libyaml 0.2.5's message past 1,000 levels
+
+
+def _restart(doc: Document, findings_before: int, limits: Limits) -> _Builder:
+    """A fresh builder for a second reading: forget what the first one recorded."""
+    del doc.findings[findings_before:]
+    doc.spans.clear()
+    return _Builder(doc, limits)
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The character index of 0-based ``line`` and ``column`` in ``text``."""
+    index = 0
+    for _ in range(line):
+        found = _LINE_BREAK.search(text, index)
+        if found is None:
+            return len(text)
+        index = found.end()
+    return min(index + column, len(text))
+
+
+def _feed_from_python(text: str, builder: _Builder) -> None:
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if not builder.feed(event):
+            break
+
+
+def _feed_from_libyaml(text: str, builder: _Builder, quiet: bool = False) -> None:
+    """Feed libyaml's events to ``builder``. With ``quiet``, a syntax error ends the feed
+    without raising: the caller reads a deliberately cut text for its depth alone."""
+    parser = _CParser(text)
+    try:
+        get_event = parser.get_event
+        feed, scalar = builder.feed, builder._scalar
+        scalar_event, end = yaml.ScalarEvent, yaml.StreamEndEvent
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is scalar_event:  # most events: straight to their handler
+                if not scalar(event):
+                    break
+            elif event is None or not feed(event) or kind is end:
+                break
+    except yaml.MarkedYAMLError:
+        if not quiet:
+            raise
+    finally:
+        parser.dispose()
+
+
 _MISSING = object()
+# Stateless helpers, shared by every file rather than built per file.
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_PLAIN: dict[tuple[str, Any], Any] = {}  # (untagged scalar, implicit) -> its value, across files
 
 
 class _Frame:
@@ -168,7 +287,7 @@ class _Frame:
         self.anchor = anchor
         self.key = None  # in a mapping: the key waiting for its value
         self.key_span = None
-        self.keys: dict[str, Span] = {}  # keys seen, for duplicate detection
+        self.keys: dict[str, _Pos] = {}  # keys seen, for duplicate detection
         self.merges: list = []
         self.size = 1
         self.swallow = False  # the pending key was not a string: drop its value
@@ -180,8 +299,7 @@ class _Builder:
     def __init__(self, doc: Document, limits: Limits):
         self.doc = doc
         self.limits = limits
-        self.resolver = yaml.resolver.Resolver()
-        self.constructor = yaml.constructor.SafeConstructor()
+        self.constructor = _CONSTRUCTOR
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.root: Any = _MISSING
@@ -216,7 +334,8 @@ class _Builder:
 
     def _scalar(self, event) -> bool:
         frame = self.stack[-1] if self.stack else None
-        span = _span(event.start_mark, event.end_mark)
+        start, end = event.start_mark, event.end_mark
+        span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         if frame is not None and isinstance(frame.container, dict) and frame.key is None and not frame.swallow:
             merge = event.tag is None and event.implicit[0] and event.value == "<<"
             if event.anchor:
@@ -227,7 +346,7 @@ class _Builder:
             self.anchors[event.anchor] = (value, 1)
         return self._place(value, span, 1)
 
-    def _key(self, frame: _Frame, key: str, span: Span, merge: bool = False) -> bool:
+    def _key(self, frame: _Frame, key: str, span: _Pos, merge: bool = False) -> bool:
         if merge:
             frame.key, frame.key_span = "<<", span  # a merge key: its value is merged at the end
             return True
@@ -236,7 +355,7 @@ class _Builder:
             where = dotted(frame.path)
             self.doc.add(
                 "PL003", "duplicate-key",
-                f"duplicate key '{key}' in {where} (first at line {first.line}); PyYAML silently keeps "
+                f"duplicate key '{key}' in {where} (first at line {first[0]}); PyYAML silently keeps "
                 "the last value and strict YAML readers reject the file",
                 span, path=frame.path + (key,),
                 fix=f"keep one '{key}' and delete the other",
@@ -275,7 +394,7 @@ class _Builder:
             self._merge(frame)
         if frame.anchor:
             self.anchors[frame.anchor] = (value, frame.size)
-        span = Span(frame.start.line + 1, frame.start.column + 1, event.end_mark.line + 1, event.end_mark.column + 1)
+        span = (frame.start.line + 1, frame.start.column + 1, event.end_mark.line + 1, event.end_mark.column + 1)
         if frame.path and frame.path[-1] == "?":  # the swallowed complex key itself
             return True
         return self._place(value, span, frame.size, new=1)  # its children were counted already
@@ -310,7 +429,7 @@ class _Builder:
             return parent.path + (len(parent.container),)
         return parent.path + (parent.key,)
 
-    def _place(self, value, span: Span, size: int, new: int | None = None) -> bool:
+    def _place(self, value, span: _Pos, size: int, new: int | None = None) -> bool:
         """Put a finished value into its parent and record where it stands.
 
         ``size`` is the value's node count with aliases expanded (what anchoring it would
@@ -367,17 +486,30 @@ class _Builder:
         if tag is not None and tag not in _CONTAINER_TAGS:
             self._tag_finding(tag, _span(event.start_mark, event.end_mark))
 
-    def _tag_finding(self, tag: str, span: Span) -> None:
+    def _tag_finding(self, tag: str, span: _Pos) -> None:
         shown = "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
         self.doc.add("PL002", "schema",
                      f"the tag {shown} is not allowed: a plan holds plain values, and planlint never "
                      "builds objects from tags", span, fix=f"remove {shown} and write the value itself")
 
-    def _construct(self, event, span: Span):
+    def _construct(self, event, span: _Pos):
         value = event.value
         tag = event.tag
-        if tag is None or tag == "!":
-            tag = self.resolver.resolve(yaml.ScalarNode, value, event.implicit)
+        if tag is None:  # a plain or quoted scalar: the same text always gives the same value
+            key = (value, event.implicit)
+            found = _PLAIN.get(key, _MISSING)
+            if found is not _MISSING:
+                return found
+            before = len(self.doc.findings)
+            found = self._typed(value, _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit), span)
+            if len(self.doc.findings) == before and len(_PLAIN) < 4096 and len(value) < 64:
+                _PLAIN[key] = found
+            return found
+        if tag == "!":
+            tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)
+        return self._typed(value, tag, span)
+
+    def _typed(self, value: str, tag: str, span: _Pos):
         if tag not in _SCALAR_TAGS:
             self._tag_finding(tag, span)
             return value
