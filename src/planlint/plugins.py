@@ -3,12 +3,21 @@
 Each entry point of the ``planlint`` group is loaded on its own: one that fails to import
 gives a warning naming it and the others still load. Rule codes must be unique: a collision
 is an error that names both plugins, never resolved silently.
+
+Importing ``importlib.metadata`` costs a one-plan run more than reading the metadata it
+would read, so when nothing has imported it yet the entry points are read here directly,
+the way it reads them (``sys.path`` order, the first distribution of a name wins). Anything
+unusual on ``sys.path`` or ``sys.meta_path`` (a zip, an egg, a finder that lists
+distributions) hands the search back to ``importlib.metadata``.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from dataclasses import dataclass, field
+from typing import Any
 
 from planlint.rule import Rule
 
@@ -50,9 +59,7 @@ def _plugin_manager(autoload: bool, warnings: list[str]):
     manager.add_hookspecs(hooks.PlanlintSpec)
     loaded_builtin = False
     if autoload:
-        from importlib.metadata import entry_points
-
-        for entry in entry_points(group=hooks.PROJECT):
+        for entry in entry_points(hooks.PROJECT):
             if entry.name == BUILTIN and entry.value != "planlint.rules":
                 continue  # only planlint itself may register as the built-in bundle
             try:
@@ -71,6 +78,114 @@ def _plugin_manager(autoload: bool, warnings: list[str]):
         if not manager.is_registered(rules):
             manager.register(rules, name=BUILTIN)
     return manager
+
+
+def entry_points(group: str) -> list:
+    """The installed entry points of ``group``, as ``importlib.metadata.entry_points`` lists them."""
+    if "importlib.metadata" not in sys.modules:
+        found = scan_entry_points(group)
+        if found is not None:
+            return found
+    from importlib.metadata import entry_points as metadata_entry_points
+
+    return list(metadata_entry_points(group=group))
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """An entry point read from an ``entry_points.txt``; ``load`` as importlib.metadata's."""
+
+    name: str
+    value: str
+    group: str
+
+    _PATTERN = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
+
+    def load(self) -> Any:
+        import importlib
+
+        match = self._PATTERN.match(self.value)
+        if match is None:
+            raise ValueError(f"{self.value!r} is not a module or module:attribute reference")
+        target = importlib.import_module(match.group("module"))
+        for attribute in filter(None, (match.group("attr") or "").split(".")):
+            target = getattr(target, attribute)
+        return target
+
+
+_INFO_SUFFIXES = (".dist-info", ".egg-info")
+
+
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def scan_entry_points(group: str, path: list[str] | None = None) -> list[EntryPoint] | None:
+    """Read ``group`` from the ``*.dist-info`` and ``*.egg-info`` folders on ``path`` (default
+    ``sys.path``); None when the search needs importlib.metadata (see the module docstring)."""
+    import importlib.machinery
+
+    for finder in sys.meta_path:
+        if finder is not importlib.machinery.PathFinder and hasattr(finder, "find_distributions"):
+            return None
+    found: list[EntryPoint] = []
+    seen: set[str] = set()
+    for entry in sys.path if path is None else path:
+        if not isinstance(entry, str):
+            return None
+        root = entry or "."
+        if root.lower().endswith(".egg"):
+            return None
+        try:
+            children = os.listdir(root)
+        except NotADirectoryError:
+            return None  # a zip on the path
+        except OSError:
+            continue  # missing or unreadable: importlib.metadata skips it too
+        groups: dict[str, list[str]] = {}  # by normalized name, in the order first met
+        for child in children:
+            low = child.lower()
+            if low.endswith(_INFO_SUFFIXES):
+                if not child.endswith(_INFO_SUFFIXES):
+                    return None  # importlib.metadata would name it from its METADATA file
+                name = _normalize(low.rpartition(".")[0].partition("-")[0])
+                groups.setdefault(name, []).append(child)
+        for name, folders in groups.items():
+            for folder in folders:
+                if name in seen:
+                    continue
+                seen.add(name)
+                entries = _read_group(os.path.join(root, folder, "entry_points.txt"), group)
+                if entries is None:
+                    return None
+                found.extend(entries)
+    return found
+
+
+def _read_group(path: str, group: str) -> list[EntryPoint] | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
+        return []
+    except (OSError, UnicodeDecodeError):
+        return None
+    entries = []
+    section = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line.strip("[]")
+            continue
+        if section != group:
+            continue
+        name, sep, value = line.partition("=")
+        if not sep:
+            return None  # importlib.metadata's own reading decides what this means
+        entries.append(EntryPoint(name.strip(), value.strip(), group))
+    return entries
 
 
 def build_registry(autoload: bool = True) -> Registry:

@@ -28,12 +28,52 @@ class QuantityError(ValueError):
     """A value that is not a quantity of the expected kind; ``str()`` is the user message."""
 
 
+def _remember(parse):
+    """Remember what ``parse`` made of each text it parsed (a plan's quantities are parsed by
+    the validator, then again for the typed plan, and recur across plans). Only strings, and
+    only successes: an error is raised afresh, and a number is quicker to convert than to
+    look up."""
+    seen: dict[str, object] = {}
+
+    def parse_remembered(value: object):
+        if type(value) is not str:
+            return parse(value)
+        found = seen.get(value)
+        if found is None:
+            found = parse(value)
+            if len(seen) < 4096:
+                seen[value] = found
+        return found
+
+    parse_remembered.__name__ = parse.__name__
+    parse_remembered.__qualname__ = parse.__qualname__
+    parse_remembered.__doc__ = parse.__doc__
+    parse_remembered.__wrapped__ = parse
+    return parse_remembered
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _digits(value: int) -> int:
+    """Decimal digits of a huge int, without ``str()`` (which refuses past 4,300 digits)."""
+    value = abs(value)
+    digits = int(value.bit_length() * math.log10(2)) + 1  # exact or one too many
+    return digits - 1 if digits > 1 and 10 ** (digits - 1) > value else digits
+
+
+def _shown(value: object) -> str:
+    """``repr(value)`` for messages; a huge int by its size (``repr`` refuses past 4,300 digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1000:
+        return f"a {_digits(value)}-digit number"
+    return repr(value)
+
+
 def _plain(x: float) -> str:
     """3e21 -> '3e21', 1.3e9 -> '1.3e9' (no '+', no trailing zeros)."""
+    if not math.isfinite(x):
+        return str(x)
     mantissa, exp = f"{x:.6e}".split("e")
     mantissa = mantissa.rstrip("0").rstrip(".")
     return f"{mantissa}e{int(exp)}"
@@ -54,19 +94,22 @@ def _suggest_count(value: object) -> str:
     if not suffix or number == 0:
         return generic
     scaled = number * SUFFIXES[suffix]
+    if not math.isfinite(scaled):  # hundreds of digits: no form of it is a count
+        return generic
     whole = f"{scaled:.0f}" if scaled < 1e22 and scaled == int(scaled) else _plain(scaled)
     return f"write {number:g}{suffix}, {_plain(scaled)} or {whole}"
 
 
+@_remember
 def parse_count(value: object) -> float:
     """A non-negative, finite count: parameters, tokens, FLOPs, hours."""
     if isinstance(value, bool):
-        raise QuantityError(f"{value!r} is a boolean, not a count: write a number such as 1.3B or 1.3e9")
+        raise QuantityError(f"{_shown(value)} is a boolean, not a count: write a number such as 1.3B or 1.3e9")
     if _is_number(value):
         try:
             number = float(value)
         except OverflowError:
-            raise QuantityError(f"a {len(str(value))}-digit number is too large to be a count") from None
+            raise QuantityError(f"a {_digits(value)}-digit number is too large to be a count") from None
     elif isinstance(value, str):
         text = value.strip()
         match = _COUNT_RE.match(text)
@@ -80,68 +123,75 @@ def parse_count(value: object) -> float:
     if math.isnan(number):
         raise QuantityError("NaN is not a count: write a number such as 1.3B or 1.3e9")
     if math.isinf(number):
-        raise QuantityError(f"{value!r} is infinite: write a finite count such as 1.3B or 1.3e9")
+        raise QuantityError(f"{_shown(value)} is infinite: write a finite count such as 1.3B or 1.3e9")
     if number < 0:
-        raise QuantityError(f"{value!r} is negative: a count is zero or more")
+        raise QuantityError(f"{_shown(value)} is negative: a count is zero or more")
     return number
 
 
+@_remember
 def parse_integer(value: object) -> int:
     """A whole count (layers, heads, accelerators, batch size); suffixes allowed (``50k``)."""
     number = parse_count(value)
     if number != int(number):
-        raise QuantityError(f"{value!r} is not a whole number")
+        raise QuantityError(f"{_shown(value)} is not a whole number")
     return int(number)
 
 
+@_remember
 def parse_share(value: object) -> float:
     """``55%`` or ``0.55``, in [0, 1]."""
     if isinstance(value, bool):
-        raise QuantityError(f"{value!r} is a boolean, not a share: write 55% or 0.55")
+        raise QuantityError(f"{_shown(value)} is a boolean, not a share: write 55% or 0.55")
     if isinstance(value, str) and value.strip().endswith("%"):
         text = value.strip()[:-1].strip()
         try:
             number = float(text.replace("_", "")) / 100
         except ValueError:
-            raise QuantityError(f"{value!r} is not a share: write 55% or 0.55") from None
+            raise QuantityError(f"{_shown(value)} is not a share: write 55% or 0.55") from None
     elif _is_number(value) or isinstance(value, str):
         try:
-            number = float(str(value).strip())
+            number = float(value) if _is_number(value) else float(value.strip())
         except (ValueError, OverflowError):
-            raise QuantityError(f"{value!r} is not a share: write 55% or 0.55") from None
+            raise QuantityError(f"{_shown(value)} is not a share: write 55% or 0.55") from None
         if number > 1:
             raise QuantityError(
-                f"{value!r} is not a share: a share is a fraction (0.55) or a percentage "
+                f"{_shown(value)} is not a share: a share is a fraction (0.55) or a percentage "
                 f"({number:g}%)"
             )
     else:
         raise QuantityError(f"expected a share such as 55% or 0.55, found {_kind(value)}")
     if math.isnan(number) or not 0 <= number <= 1:
-        raise QuantityError(f"{value!r} is not a share between 0% and 100%")
+        raise QuantityError(f"{_shown(value)} is not a share between 0% and 100%")
     return number
 
 
+@_remember
 def parse_usd(value: object) -> float:
     """US dollars: ``1.80`` or ``"$1.80"``."""
     if isinstance(value, bool):
-        raise QuantityError(f"{value!r} is a boolean, not an amount: write 1.80 or \"$1.80\"")
+        raise QuantityError(f"{_shown(value)} is a boolean, not an amount: write 1.80 or \"$1.80\"")
     if isinstance(value, str):
         text = value.strip().removeprefix("$").strip().replace(",", "")
         try:
             number = float(text)
         except ValueError:
-            raise QuantityError(f"{value!r} is not an amount in US dollars: write 1.80 or \"$1.80\"") from None
+            raise QuantityError(f"{_shown(value)} is not an amount in US dollars: write 1.80 or \"$1.80\"") from None
     elif _is_number(value):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise QuantityError(f"a {_digits(value)}-digit number is too large to be an amount") from None
     else:
         raise QuantityError(f"expected an amount in US dollars such as 1.80, found {_kind(value)}")
     if math.isnan(number) or math.isinf(number):
-        raise QuantityError(f"{value!r} is not a finite amount: write 1.80 or \"$1.80\"")
+        raise QuantityError(f"{_shown(value)} is not a finite amount: write 1.80 or \"$1.80\"")
     if number < 0:
-        raise QuantityError(f"{value!r} is negative: an amount is zero or more")
+        raise QuantityError(f"{_shown(value)} is negative: an amount is zero or more")
     return number
 
 
+@_remember
 def parse_fraction(value: object) -> float:
     """A utilisation such as MFU: ``0.40`` or ``40%``, in (0, 1] (bounds applied by the schema)."""
     if isinstance(value, str) and value.strip().endswith("%"):
@@ -149,11 +199,11 @@ def parse_fraction(value: object) -> float:
     if isinstance(value, bool) or not (_is_number(value) or isinstance(value, str)):
         raise QuantityError(f"expected a fraction such as 0.40 or 40%, found {_kind(value)}")
     try:
-        number = float(str(value).strip())
+        number = float(value) if _is_number(value) else float(value.strip())
     except (ValueError, OverflowError):
-        raise QuantityError(f"{value!r} is not a fraction: write 0.40 or 40%") from None
+        raise QuantityError(f"{_shown(value)} is not a fraction: write 0.40 or 40%") from None
     if math.isnan(number) or math.isinf(number):
-        raise QuantityError(f"{value!r} is not a finite fraction: write 0.40 or 40%")
+        raise QuantityError(f"{_shown(value)} is not a finite fraction: write 0.40 or 40%")
     return number
 
 
@@ -173,4 +223,4 @@ def _kind(value: object) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f"{value!r}"
+    return f"{_shown(value)}"

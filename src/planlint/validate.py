@@ -4,14 +4,22 @@ Every schema error of a file is reported in one run, each at the key or value it
 in words a person understands. Quantities carry the keyword ``x-quantity`` in the schema:
 planlint's validator parses them exactly as the spec says (editors and other validators
 ignore the keyword and fall back on the schema's approximate patterns).
+
+Most plans are valid, and importing and running jsonschema costs more than the rest of a
+one-plan run. So the schema is also compiled here, once per process, into a plain-Python
+check that answers one question: does the plan produce no PL002 finding at all? When it
+says yes, jsonschema is never imported; when it says "maybe not", jsonschema validates the
+plan and produces the findings exactly as before. The compiled check is conservative: a
+keyword it does not know makes it answer "maybe not", so it can slow a run down but never
+hide a finding (``tests/test_startup.py`` holds the two to the same verdicts).
 """
 
 from __future__ import annotations
 
-import difflib
 import json
+import re
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from planlint.findings import PathT, Span, dotted
 from planlint.load import Document
@@ -45,25 +53,291 @@ def _validator():
 
 
 def _check_quantity(validator, kind: str, instance: Any, schema: dict) -> Iterator:
-    from jsonschema import ValidationError
+    problem = _quantity_problem(kind, instance, schema)
+    if problem is not None:
+        from jsonschema import ValidationError
 
+        yield ValidationError(problem)
+
+
+def _quantity_problem(kind: str, instance: Any, schema: dict) -> str | None:
+    """What is wrong with a quantity, in the words of its PL002 finding; None when nothing."""
     try:
         value = PARSERS[kind](instance)
     except QuantityError as exc:
-        yield ValidationError(str(exc))
-        return
+        return str(exc)
+    if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
+        return f"{_shown(instance, value)} must be more than {schema['exclusiveMinimum']:g}"
+    if "minimum" in schema and value < schema["minimum"]:
+        return f"{_shown(instance, value)} must be at least {schema['minimum']:g}"
+    if "maximum" in schema and value > schema["maximum"]:
+        from planlint import units
+
+        return (
+            f"{_shown(instance, value)} is above {units.count(schema['maximum'])}, more than any plan "
+            "means here: check the unit suffix (1.3B is 1.3e9)"
+        )
+    return None
+
+
+def _shown(instance: Any, value: float) -> str:
     from planlint import units
 
-    shown = repr(instance) if isinstance(instance, str) else units.count(value)
-    if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-        yield ValidationError(f"{shown} must be more than {schema['exclusiveMinimum']:g}")
-    elif "minimum" in schema and value < schema["minimum"]:
-        yield ValidationError(f"{shown} must be at least {schema['minimum']:g}")
-    elif "maximum" in schema and value > schema["maximum"]:
-        yield ValidationError(
-            f"{shown} is above {units.count(schema['maximum'])}, more than any plan means here: "
-            "check the unit suffix (1.3B is 1.3e9)"
-        )
+    return repr(instance) if isinstance(instance, str) else units.count(value)
+
+
+# -- the compiled check ------------------------------------------------------------------
+#
+# Each schema node becomes a function ``ok(instance) -> bool`` that mirrors jsonschema's
+# Draft 2020-12 keywords and planlint's filter: below a node with ``x-quantity`` only the
+# quantity parser counts (``_under_quantity`` drops every other error there). ``ok`` may
+# answer False for a plan that is valid (jsonschema then decides), never True for one that
+# is not.
+
+Check = Callable[[Any], bool]
+_ANNOTATIONS = {"$schema", "$id", "$comment", "title", "description", "examples", "default", "$defs",
+                "deprecated", "readOnly", "writeOnly"}
+_OBJECT_KEYWORDS = {"type", "properties", "patternProperties", "additionalProperties", "required"}
+
+
+def _never(instance: Any) -> bool:
+    return False
+
+
+def _always(instance: Any) -> bool:
+    return True
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+_TYPE_TESTS: dict[str, Check] = {
+    "object": lambda x: isinstance(x, dict),
+    "array": lambda x: isinstance(x, list),
+    "string": lambda x: isinstance(x, str),
+    "boolean": lambda x: isinstance(x, bool),
+    "null": lambda x: x is None,
+    "number": _is_number,
+    # Draft 6 and later: 3.0 is an integer
+    "integer": lambda x: (isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()),
+}
+
+
+def _same(a: Any, b: Any) -> bool:
+    """JSON equality as jsonschema's ``enum`` and ``const`` see it (True is not 1)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
+        return _json_same(a, b)
+    return a == b
+
+
+def _json_same(a: Any, b: Any) -> bool:
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return False
+
+
+def _contains_quantity(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "x-quantity" in node or any(_contains_quantity(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_contains_quantity(v) for v in node)
+    return False
+
+
+class _Compiler:
+    def __init__(self, root: dict):
+        self.root = root
+        self.refs: dict[tuple[str, bool], Check] = {}
+        # Inside anyOf a branch fails on any error, even one validate() would drop below a
+        # quantity; the compiled check does not model that and leaves such plans to jsonschema.
+        self.in_any_of = False
+
+    def ref(self, ref: str) -> Check:
+        if not isinstance(ref, str) or not ref.startswith("#/$defs/") or "~" in ref or "%" in ref:
+            return _never
+        name = ref[len("#/$defs/"):]
+        target = self.root.get("$defs", {}).get(name)
+        if target is None or "/" in name:
+            return _never
+        key = (ref, self.in_any_of)
+        if key not in self.refs:
+            slot: list[Check] = [_never]
+            self.refs[key] = lambda x: slot[0](x)  # a recursive $ref resolves through the slot
+            slot[0] = self.node(target)
+        return self.refs[key]
+
+    def node(self, schema: Any) -> Check:
+        if schema is True:
+            return _always
+        if not isinstance(schema, dict):
+            return _never  # false, or something that is not a schema
+        if "x-quantity" in schema:
+            kind = schema["x-quantity"]
+            nested = {k: v for k, v in schema.items() if k != "x-quantity"}
+            if kind not in PARSERS or _contains_quantity(nested) or self.in_any_of:
+                return _never
+            return lambda x: _quantity_problem(kind, x, schema) is None
+        if schema.get("type") == "object" and set(schema) - _ANNOTATIONS <= _OBJECT_KEYWORDS:
+            return self.object(schema)
+        checks: list[Check] = []
+        for keyword, value in schema.items():
+            if keyword in _ANNOTATIONS:
+                continue
+            check = self.keyword(keyword, value, schema)
+            if check is None:
+                return _never  # a keyword this compiler does not know: let jsonschema decide
+            if check is not _always:
+                checks.append(check)
+        if not checks:
+            return _always
+        if len(checks) == 1:
+            return checks[0]
+        return lambda x: all(check(x) for check in checks)
+
+    def object(self, schema: dict) -> Check:
+        """The usual section of a plan, in one pass over its keys: ``type: object`` with
+        ``properties``, ``patternProperties``, ``additionalProperties`` and ``required``."""
+        properties = schema.get("properties", {})
+        patterns = schema.get("patternProperties", {})
+        additional = schema.get("additionalProperties", True)
+        required = schema.get("required", [])
+        if not (isinstance(properties, dict) and isinstance(patterns, dict) and isinstance(required, list)):
+            return _never
+        props = {name: self.node(sub) for name, sub in properties.items()}
+        pats = [(re.compile(pattern), self.node(sub)) for pattern, sub in patterns.items()]
+        checked_pats = [(pattern, check) for pattern, check in pats if check is not _always]
+        extra = self.node(additional)
+        names = tuple(required)
+
+        def ok(x: Any) -> bool:
+            if not isinstance(x, dict):
+                return False
+            for name in names:
+                if name not in x:
+                    return False
+            for key, value in x.items():
+                if not isinstance(key, str):
+                    return False
+                check = props.get(key)
+                if check is not None:
+                    if not check(value):
+                        return False
+                    if not checked_pats:
+                        continue
+                    for pattern, sub in checked_pats:
+                        if pattern.search(key) and not sub(value):
+                            return False
+                    continue
+                matched = False
+                for pattern, sub in pats:
+                    if pattern.search(key):
+                        matched = True
+                        if not sub(value):
+                            return False
+                if not matched and not extra(value):
+                    return False
+            return True
+
+        return ok
+
+    def keyword(self, keyword: str, value: Any, schema: dict) -> Check | None:
+        if keyword == "type":
+            names = [value] if isinstance(value, str) else value
+            if not isinstance(names, list) or any(n not in _TYPE_TESTS for n in names):
+                return None
+            tests = [_TYPE_TESTS[n] for n in names]
+            return tests[0] if len(tests) == 1 else (lambda x: any(t(x) for t in tests))
+        if keyword == "properties":
+            if not isinstance(value, dict):
+                return None
+            subs = {name: self.node(sub) for name, sub in value.items()}
+            return lambda x: not isinstance(x, dict) or all(check(x[k]) for k, check in subs.items() if k in x)
+        if keyword == "patternProperties":
+            if not isinstance(value, dict):
+                return None
+            pats = [(re.compile(p), self.node(sub)) for p, sub in value.items()]
+            pats = [(p, check) for p, check in pats if check is not _always]
+            if not pats:
+                return _always
+            return lambda x: not isinstance(x, dict) or all(
+                check(v) for k, v in x.items() for p, check in pats if p.search(k))
+        if keyword == "additionalProperties":
+            known = set(schema.get("properties", {}))
+            joined = "|".join(schema.get("patternProperties", {}))
+            pattern = re.compile(joined) if joined else None
+
+            def extras(x: dict):
+                return (k for k in x if k not in known and not (pattern is not None and pattern.search(k)))
+
+            if value is False:
+                return lambda x: not isinstance(x, dict) or next(extras(x), None) is None
+            sub = self.node(value)
+            if sub is _always:
+                return _always
+            return lambda x: not isinstance(x, dict) or all(sub(x[k]) for k in extras(x))
+        if keyword == "required":
+            if not isinstance(value, list):
+                return None
+            names = tuple(value)
+            return lambda x: not isinstance(x, dict) or all(n in x for n in names)
+        if keyword == "items":
+            sub = self.node(value)
+            if "prefixItems" in schema:
+                return None
+            return lambda x: not isinstance(x, list) or all(sub(item) for item in x)
+        if keyword == "anyOf":
+            if not isinstance(value, list) or not value:
+                return None
+            outer, self.in_any_of = self.in_any_of, True
+            try:
+                subs = [self.node(sub) for sub in value]
+            finally:
+                self.in_any_of = outer
+            return lambda x: any(check(x) for check in subs)
+        if keyword == "$ref":
+            return self.ref(value)
+        if keyword == "enum":
+            if not isinstance(value, list):
+                return None
+            options = list(value)
+            return lambda x: any(_same(x, option) for option in options)
+        if keyword == "const":
+            return lambda x: _same(x, value)
+        if keyword == "minLength":
+            return lambda x: not isinstance(x, str) or len(x) >= value
+        if keyword == "pattern":
+            compiled = re.compile(value)
+            return lambda x: not isinstance(x, str) or compiled.search(x) is not None
+        if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            if not _is_number(value):
+                return None
+            compare = {
+                "minimum": lambda x: x >= value,
+                "maximum": lambda x: x <= value,
+                "exclusiveMinimum": lambda x: x > value,
+                "exclusiveMaximum": lambda x: x < value,
+            }[keyword]
+            return lambda x: not _is_number(x) or compare(x)
+        return None
+
+
+@lru_cache(maxsize=1)
+def _quick_check() -> Check:
+    """The compiled check of the whole plan: True when the plan gets no PL002 from the schema."""
+    return _Compiler(plan_schema()).node(plan_schema())
+
+
+def schema_errors(data: Any) -> list:
+    """The schema errors ``validate`` reports from: none when the compiled check passes the
+    plan (jsonschema is then not even imported), else all of jsonschema's."""
+    if _quick_check()(data):
+        return []
+    return list(_validator().iter_errors(data))
 
 
 def _under_quantity(error) -> bool:
@@ -110,6 +384,8 @@ def _schema_at(path: PathT) -> dict:
 
 
 def _nearest(word: str, choices) -> str | None:
+    import difflib
+
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
@@ -126,7 +402,7 @@ def validate(doc: Document) -> bool:
                 doc.locate((), "value"), fix="write the plan as `key: value` lines starting with `planlint: 1`")
         return False
     before = len(doc.findings)
-    errors = list(_validator().iter_errors(data))
+    errors = schema_errors(data)
     reported: set = set()  # (path, key): jsonschema repeats `required` once per missing key
     for error in errors:
         if error.validator != "x-quantity" and _under_quantity(error):
