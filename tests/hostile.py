@@ -28,19 +28,7 @@ LINE_BREAK = re.compile("\r\n|\r|\n|\x85|\u2028|\u2029")
 # Failures already reported, each pinned by a strict xfail test in tests/test_fuzz_regressions.py.
 # The property tests and the fuzzing harness pass them over so that they look for new ones;
 # delete an entry once its bug is fixed (the xfail test then fails, as a reminder).
-KNOWN = frozenset({
-    # load.decode places a NUL byte by its byte offset, not its character column
-    "PL001 column: the file holds a NUL byte",
-    # load.py calls PyYAML's constructors for tagged scalars and catches ValueError, TypeError
-    # and OverflowError, but an empty !!int or !!float (`x: !!int`, `x: !!float _`) raises
-    # IndexError and a !!bool that is not a boolean KeyError
-    "IndexError in constructor.construct_yaml_int",
-    "IndexError in constructor.construct_yaml_float",
-    "KeyError in constructor.construct_yaml_bool",
-    # an int of over 4,300 digits from hex, octal, binary or sexagesimal YAML: jsonschema cannot
-    # repr it for its `maximum` message
-    "ValueError in _keywords.maximum",
-})
+KNOWN: frozenset[str] = frozenset()  # kinds of failure already pinned by strict xfail tests
 
 
 class OracleError(AssertionError):

@@ -125,9 +125,6 @@ def _cells(text: str) -> int:
                for ch in text)
 
 
-@pytest.mark.xfail(strict=True, reason="report/text.py pads the caret with one space per character, so "
-                   "it lands left of the key after wide characters (CJK, emoji) and right of it after "
-                   "combining marks; it should pad by terminal cells")
 @pytest.mark.parametrize("key", ["x-\U0001f680", "x-中文", "x-e\u0301"], ids=["emoji", "cjk", "combining"])
 def test_the_caret_lines_up_in_terminal_cells_after_wide_or_combining_characters(key):
     result = hostile.check((FLOW % key).encode())
@@ -156,17 +153,12 @@ def test_utf16_without_a_bom_is_one_pl001_at_its_first_nul():
     assert "NUL byte" in result.findings[0].message
 
 
-@pytest.mark.xfail(strict=True, reason="load.decode tests for the UTF-16 BOM (FF FE) before the UTF-32 "
-                   "one (FF FE 00 00), so a UTF-32 file is reported as UTF-16")
 def test_utf32_is_named_as_utf32():
     result = hostile.check(PLAN.encode("utf-32"))
     assert [(f.code, f.line, f.column) for f in result.findings] == [("PL001", 1, 1)]
     assert "UTF-32" in result.findings[0].message
 
 
-@pytest.mark.xfail(strict=True, reason="load.decode reads the failing byte at UnicodeDecodeError.start, "
-                   "which utf-8-sig counts after the BOM: with a BOM the byte named and its column are "
-                   "three bytes early")
 def test_latin1_after_a_bom_names_the_right_byte():
     result = hostile.check(BOM + "planlint: 1\nname: café\n".encode("latin-1"))
     assert [(f.code, f.line, f.column, f.message) for f in result.findings] == [

@@ -66,13 +66,6 @@ def test_a_control_character_after_multibyte_characters_is_placed_by_character()
         ("PL001", 2, 9, "syntax error: control characters are not allowed (#x000c)")]
 
 
-# -- not fixed yet -----------------------------------------------------------------------------
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "load.decode places a NUL byte at its byte offset in a line decoded as characters (and with "
-    "the BOM kept), so after multi-byte characters or a BOM the column falls past the line; fix: "
-    "prefix = raw[:offset].decode('utf-8-sig', 'replace'); line, column = _position(prefix, len(prefix))"))
 @pytest.mark.parametrize("raw, column", [
     ("planlint: 1\nname: ééé\x00\n".encode(), 10),
     (b"\xef\xbb\xbfplanlint: 1\x00\n", 12),
@@ -83,11 +76,6 @@ def test_a_nul_byte_is_placed_by_character(raw, column):
     assert [(code, line, col) for code, line, col, _ in found] == [("PL001", nul_line, column)]
 
 
-@pytest.mark.xfail(strict=True, raises=(IndexError, KeyError), reason=(
-    "load.py types tagged scalars with PyYAML's construct_yaml_bool/int/float and catches "
-    "ValueError, TypeError and OverflowError, but an empty !!int or !!float raises IndexError "
-    "and a !!bool that is not a boolean raises KeyError; fix: catch (ValueError, TypeError, "
-    "OverflowError, IndexError, KeyError, yaml.YAMLError) around those calls (_Builder._typed)"))
 @pytest.mark.parametrize("value", ["!!int", "!!float", "!!int ''", "!!float _", "!!int +", "!!bool", "!!bool maybe"])
 def test_a_tagged_scalar_that_is_not_its_type_is_a_schema_finding(value):
     plan = f"planlint: 1\nname: t\nmodel: {{params: 7B}}\ndata: {{train_tokens: 140B}}\nx-a: {value}\n"
@@ -96,17 +84,26 @@ def test_a_tagged_scalar_that_is_not_its_type_is_a_schema_finding(value):
     assert "is not a valid" in found[0][3]
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "PyYAML builds YAML 1.1 hex (0x), octal (0...), binary (0b) and sexagesimal (1:59) ints of "
-    "any size (Python's 4,300-digit limit guards decimal text only), and jsonschema's `maximum` "
-    "then fails to repr the value (ValueError) in validate; fix: where load.py builds ints "
-    "(_Builder._typed) report an int over 4,300 digits (bit_length() > 14,000) as PL002 "
-    "('a N-digit number is too large') and keep the text"))
-@pytest.mark.parametrize("value", ["0x" + "f" * 4000, "0" + "7" * 6000, "-0b" + "1" * 15_000, "1" + ":59" * 3000],
-                         ids=["hex", "octal", "binary", "sexagesimal"])
-def test_a_huge_non_decimal_integer_is_a_schema_finding(value):
+@pytest.mark.parametrize("value, digits", [
+    ("0x" + "f" * 4000, 4_817),  # 16**4000 - 1 has 4000 * log10(16) = 4,816.5 digits
+    ("0" + "7" * 6000, 5_419),  # octal: 6000 * log10(8) = 5,418.5
+    ("-0b" + "1" * 15_000, 4_516),  # binary: 15000 * log10(2) = 4,515.5
+    ("1" + ":59" * 3000, 5_335),  # base 60: 3000 * log10(60) = 5,334.5, plus the leading 1
+], ids=["hex", "octal", "binary", "sexagesimal"])
+def test_a_huge_non_decimal_integer_is_one_schema_finding(value, digits):
+    # PyYAML built these ints, and jsonschema raised ValueError printing one for `maximum`
     found = located(f"planlint: 1\nname: t\nmodel: {{params: {value}}}\ndata: {{train_tokens: 1B}}\n".encode())
-    assert ("PL002", 3, 17) in [(code, line, column) for code, line, column, _ in found]
+    assert found == [("PL002", 3, 17, f"a {digits:,}-digit number is too large for a plan value")]
+
+
+@pytest.mark.parametrize("value, message", [
+    ("!!int ''", "'' is not a valid int"),
+    ("!!float _", "'_' is not a valid float"),
+    ("!!bool maybe", "'maybe' is not a valid bool"),
+])
+def test_a_tagged_quantity_the_loader_refused_is_reported_once(value, message):
+    found = located(f"planlint: 1\nname: t\nmodel: {{params: {value}}}\ndata: {{train_tokens: 1B}}\n".encode())
+    assert found == [("PL002", 3, 17, message)]
 
 
 # -- the committed seed corpus -----------------------------------------------------------------

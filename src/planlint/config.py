@@ -23,7 +23,7 @@ Keys (the same in both files; ``schemas/config.schema.json`` publishes them)::
     fail-on: warning              # exit 1 at this severity or above
     require-reason: true          # suppression comments must say why (`-- reason`)
     limits: {timeout: 10}         # safety bounds per plan: max-file-bytes, max-depth,
-                                  # max-nodes, timeout (seconds)
+                                  # max-nodes, max-findings, timeout (seconds)
 
 A problem in a configuration file (unknown key, unknown rule code, an option of the wrong
 type) is a :class:`ConfigError`, which the command line reports with the file and key and
@@ -51,6 +51,7 @@ LIMITS = {
     "max-file-bytes": (1_048_576, "Largest plan file read, in bytes (a plan is a few KB)."),
     "max-depth": (64, "Deepest nesting of mappings and lists (a plan nests 3 deep)."),
     "max-nodes": (100_000, "Most values after alias expansion (stops billion-laughs files)."),
+    "max-findings": (1_000, "Most load and schema findings reported for one plan; the rest are counted."),
     "timeout": (10.0, "Seconds before checking one plan is stopped; 0 for no limit."),
 }
 DEFAULT, COMMAND_LINE = "default", "command line"
@@ -115,7 +116,8 @@ class Config:
         from planlint.load import Limits
 
         return Limits(max_file_bytes=int(self.limits["max-file-bytes"]), max_depth=int(self.limits["max-depth"]),
-                      max_nodes=int(self.limits["max-nodes"]))
+                      max_nodes=int(self.limits["max-nodes"]),
+                      max_findings=int(self.limits["max-findings"]))
 
     @property
     def timeout(self) -> float | None:

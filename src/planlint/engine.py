@@ -126,6 +126,7 @@ def lint_bytes(raw: bytes, name: str, registry: Registry, rule_options=None, lim
         doc.add("PL004", "input-limit", f"checking the plan took longer than {timeout:g} s and was stopped; "
                 "findings reported before the stop are kept", doc.locate((), "value"),
                 fix="look for a plugin rule that hangs, or raise --timeout if the plan is legitimately huge")
+    doc.close()
     findings = _configure(doc, registry, config, enabled, name)
     findings.sort(key=Finding.sort_key)
     ran = tuple(code for code in registry.rules if enabled(code))

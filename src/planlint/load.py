@@ -45,6 +45,7 @@ class Limits:
     max_file_bytes: int = 1_048_576  # a plan is a few KB; 1 MiB leaves room for huge mixes
     max_depth: int = 64  # a plan nests 3 deep; the bound stops RecursionError and slow parses
     max_nodes: int = 100_000  # values after alias expansion: stops billion-laughs files
+    max_findings: int = 1_000  # load and schema findings: a broken plan has a handful
 
 
 _Pos = tuple  # (line, column, end line, end column), 1-based: a Span before it is needed
@@ -96,6 +97,9 @@ class Document:
     usable: bool = False  # data can be validated (the YAML parsed and stayed within bounds)
     spans: dict[PathT, NodeSpans] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    max_findings: int = Limits.max_findings  # past it, add() counts instead of adding
+    dropped: int = 0  # findings past max_findings
+    _first_dropped: Span | None = None
     _lines: list[str] | None = None
 
     @property
@@ -120,14 +124,39 @@ class Document:
             return spans.key
         return spans.value
 
+    @property
+    def full(self) -> bool:
+        """True once ``max_findings`` were added: a caller may skip the work of a message."""
+        return len(self.findings) >= self.max_findings
+
     def add(self, code: str, rule: str, message: str, span: Span, fix: str = "",
             path: PathT = (), severity: Severity = Severity.ERROR) -> None:
         if isinstance(span, tuple):
             span = Span(*span)  # a position from the loader
+        if self.full:
+            self.skip(span)
+            return
         self.findings.append(
             Finding(code=code, rule=rule, severity=severity, message=message, fix=fix,
                     path=path, span=span, file=self.name)
         )
+
+    def skip(self, span: Span | _Pos) -> None:
+        """Count a finding not added because the document is ``full``."""
+        if self.dropped == 0:
+            self._first_dropped = span if isinstance(span, Span) else Span(*span)
+        self.dropped += 1
+
+    def close(self) -> None:
+        """Say how many findings the bound held back, at the first of them."""
+        if self.dropped:
+            dropped, self.dropped = self.dropped, 0
+            self.findings.append(Finding(
+                code="PL004", rule="input-limit", severity=Severity.ERROR,
+                message=f"{dropped:,} more findings not shown: the file has more than "
+                        f"{self.max_findings:,}, and a plan with a few mistakes has a handful",
+                fix="fix the findings shown and check again (the bound is the `max_findings` limit)",
+                span=self._first_dropped or Span(1, 1, 1, 1), file=self.name))
 
 
 def _span(start, end) -> _Pos:
@@ -142,15 +171,28 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return len(breaks) + 1, index - line_start + 1
 
 
+_BOM = b"\xef\xbb\xbf"
+# Longest first: a UTF-32 LE mark begins with the UTF-16 LE one.
+_OTHER_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+               (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column, in characters, of byte ``offset`` of ``raw`` (BOM not counted)."""
+    prefix = raw[:offset].decode("utf-8-sig", "replace")
+    return _position(prefix, len(prefix))
+
+
 def decode(raw: bytes, doc: Document) -> str | None:
     """UTF-8 with or without BOM; anything else is a PL001 finding with its position."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        doc.add("PL001", "yaml-syntax", "the file is UTF-16 encoded; planlint reads UTF-8",
-                Span(1, 1, 1, 1), fix="save the plan as UTF-8")
-        return None
+    for mark, name in _OTHER_BOMS:
+        if raw.startswith(mark):
+            doc.add("PL001", "yaml-syntax", f"the file is {name} encoded; planlint reads UTF-8",
+                    Span(1, 1, 1, 1), fix="save the plan as UTF-8")
+            return None
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
-        line, column = _position(raw[:offset].decode("utf-8", "replace"), offset)
+        line, column = _byte_position(raw, offset)
         doc.add("PL001", "yaml-syntax",
                 f"the file holds a NUL byte at offset {offset}: it looks binary, not a YAML plan",
                 Span(line, column, line, column + 1), fix="check that this is the plan you meant to lint")
@@ -158,10 +200,11 @@ def decode(raw: bytes, doc: Document) -> str | None:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        prefix = raw[: exc.start].decode("utf-8-sig", "replace")
-        line, column = _position(prefix, len(prefix))
+        # utf-8-sig counts exc.start after the BOM it removed
+        offset = exc.start + (len(_BOM) if raw.startswith(_BOM) else 0)
+        line, column = _byte_position(raw, offset)
         doc.add("PL001", "yaml-syntax",
-                f"the file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                f"the file is not UTF-8: byte 0x{raw[offset]:02x} cannot be decoded",
                 Span(line, column, line, column + 1),
                 fix="save the plan as UTF-8 (for example `iconv -f latin1 -t utf-8`)")
         return None
@@ -271,6 +314,7 @@ def _feed_from_libyaml(text: str, builder: _Builder, quiet: bool = False) -> Non
 
 
 _MISSING = object()
+_MAX_INT_BITS = 14_000  # about 4,200 decimal digits: under Python's 4,300-digit str() limit
 # Stateless helpers, shared by every file rather than built per file.
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -522,17 +566,32 @@ class _Builder:
             if tag == _YAML + "bool":
                 return self.constructor.construct_yaml_bool(node)
             if tag == _YAML + "int":
-                return self.constructor.construct_yaml_int(node)
+                number = self.constructor.construct_yaml_int(node)
+                if number.bit_length() > _MAX_INT_BITS:
+                    return self._too_large(value, number, span)
+                return number
             return self.constructor.construct_yaml_float(node)
-        except (ValueError, TypeError, OverflowError, yaml.YAMLError):
-            self.doc.add("PL002", "schema", f"{value!r} is not a valid {tag[len(_YAML):]}", span,
+        # PyYAML's constructors index and look up the text: an empty `!!int` raises
+        # IndexError, a `!!bool maybe` KeyError
+        except (ValueError, TypeError, OverflowError, IndexError, KeyError, yaml.YAMLError):
+            shown = value if len(value) <= 40 else value[:40] + "..."
+            self.doc.add("PL002", "schema", f"{shown!r} is not a valid {tag[len(_YAML):]}", span,
                          fix="write the value without the tag")
             return value
+
+    def _too_large(self, text: str, number: int, span: _Pos) -> str:
+        """Python refuses to print an int of over 4,300 digits, but PyYAML builds one from hex,
+        octal, binary or sexagesimal text of any length; no plan value comes near it."""
+        from planlint.quantities import decimal_digits
+
+        self.doc.add("PL002", "schema", f"a {decimal_digits(number):,}-digit number is too large for a plan value",
+                     span, fix="write the value as a count such as 1.3B or 3e21")
+        return text
 
 
 def load_bytes(raw: bytes, name: str, limits: Limits = Limits(), size: int | None = None) -> Document:
     """``size`` is the file's real size when ``raw`` was read only up to the limit."""
-    doc = Document(name=name)
+    doc = Document(name=name, max_findings=limits.max_findings)
     if len(raw) > limits.max_file_bytes:
         doc.add("PL004", "input-limit",
                 f"the file is {size or len(raw):,} bytes, over the {limits.max_file_bytes:,}-byte limit for one plan",

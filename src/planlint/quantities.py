@@ -56,7 +56,7 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _digits(value: int) -> int:
+def decimal_digits(value: int) -> int:
     """Decimal digits of a huge int, without ``str()`` (which refuses past 4,300 digits)."""
     value = abs(value)
     digits = int(value.bit_length() * math.log10(2)) + 1  # exact or one too many
@@ -66,7 +66,7 @@ def _digits(value: int) -> int:
 def _shown(value: object) -> str:
     """``repr(value)`` for messages; a huge int by its size (``repr`` refuses past 4,300 digits)."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1000:
-        return f"a {_digits(value)}-digit number"
+        return f"a {decimal_digits(value)}-digit number"
     return repr(value)
 
 
@@ -109,7 +109,7 @@ def parse_count(value: object) -> float:
         try:
             number = float(value)
         except OverflowError:
-            raise QuantityError(f"a {_digits(value)}-digit number is too large to be a count") from None
+            raise QuantityError(f"a {decimal_digits(value)}-digit number is too large to be a count") from None
     elif isinstance(value, str):
         text = value.strip()
         match = _COUNT_RE.match(text)
@@ -181,7 +181,7 @@ def parse_usd(value: object) -> float:
         try:
             number = float(value)
         except OverflowError:
-            raise QuantityError(f"a {_digits(value)}-digit number is too large to be an amount") from None
+            raise QuantityError(f"a {decimal_digits(value)}-digit number is too large to be an amount") from None
     else:
         raise QuantityError(f"expected an amount in US dollars such as 1.80, found {_kind(value)}")
     if math.isnan(number) or math.isinf(number):

@@ -404,12 +404,20 @@ def validate(doc: Document) -> bool:
     before = len(doc.findings)
     errors = schema_errors(data)
     reported: set = set()  # (path, key): jsonschema repeats `required` once per missing key
-    for error in errors:
+    # Missing keys first: past the findings bound they matter more than the thousandth typo.
+    for error in sorted(errors, key=lambda error: error.validator != "required"):
         if error.validator != "x-quantity" and _under_quantity(error):
             continue  # the quantity parser is authoritative; the schema's patterns are for editors
         _report(doc, error, tuple(error.absolute_path), reported)
     _check_accelerators(doc, data)
-    return len(doc.findings) == before
+    if len(doc.findings) == before:
+        return True
+    # A value the loader already reported (a tag that does not fit it, an int too large to
+    # print) stays as its text, which the schema then refuses too: one finding is enough.
+    loaded = {f.span for f in doc.findings[:before] if f.code == "PL002"}
+    if loaded:
+        doc.findings[before:] = [f for f in doc.findings[before:] if f.span not in loaded]
+    return False
 
 
 def _report(doc: Document, error, path: PathT, reported: set) -> None:
@@ -421,6 +429,9 @@ def _report(doc: Document, error, path: PathT, reported: set) -> None:
             if key in known or key.startswith("x-") or (path, key) in reported:
                 continue
             reported.add((path, key))
+            if doc.full:  # the did-you-mean costs more than the rest: skip it past the bound
+                doc.skip(doc.locate(path + (key,), "key"))
+                continue
             guess = _nearest(key, known)
             inside = f" in {where}" if path else ""
             message = f"unknown key '{key}'{inside}"

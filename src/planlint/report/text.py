@@ -25,6 +25,30 @@ class _Style:
         return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
 
 
+def _pad(text: str) -> str:
+    """Blank space as wide on a terminal as ``text`` shows in the source line: tabs kept (the
+    terminal expands them alike), two cells for wide East Asian characters and emoji, none for
+    combining marks, four for a control character ``safe`` spells out, so the caret lands
+    under the key whatever stands before it on the line."""
+    if text.isascii() and not _CONTROL.search(text):
+        return "".join("\t" if ch == "\t" else " " for ch in text)
+    import unicodedata
+
+    out = []
+    for ch in text:
+        if ch == "\t":
+            out.append("\t")
+        elif _CONTROL.match(ch):
+            out.append("    ")
+        elif unicodedata.combining(ch):
+            continue
+        elif unicodedata.east_asian_width(ch) in "WF":
+            out.append("  ")
+        else:
+            out.append(" ")
+    return "".join(out)
+
+
 def _snippet(finding, doc, style) -> list[str]:
     lines = doc.lines if doc is not None else []
     line_no = finding.span.line
@@ -36,14 +60,14 @@ def _snippet(finding, doc, style) -> list[str]:
         end = max(start + 1, min(finding.span.end_column - 1, len(source)))
     else:
         end = max(start + 1, len(source.rstrip()))
-    # keep tabs before the caret so it lines up under the same characters
-    lead = "".join(ch if ch == "\t" else " " for ch in source[:start])
+    lead = _pad(source[:start])
+    width = max(1, len(_pad(source[start:end]).replace("\t", " ")))
     gutter = " " * len(str(line_no))
     bar = style("|", "34")
     return [
         f"{gutter} {bar}",
         f"{style(str(line_no), '34')} {bar} {safe(source)}",
-        f"{gutter} {bar} {lead}{style('^' * (end - start), _COLORS[finding.severity])}",
+        f"{gutter} {bar} {lead}{style('^' * width, _COLORS[finding.severity])}",
     ]
 
 

@@ -45,7 +45,7 @@ class InputLimit(Rule):
     code = "PL004"
     name = "input-limit"
     severity = Severity.ERROR
-    summary = "The file exceeds a safety bound: size, nesting depth or alias expansion."
+    summary = "The file exceeds a safety bound: size, nesting depth, alias expansion, findings or time."
     stage = "pipeline"
 
 
