@@ -27,6 +27,7 @@ def test_wheel_holds_every_catalogue_page_and_the_schema(wheel):
     assert "planlint/_data/schemas/plan.schema.json" in names
     assert "planlint/_data/schemas/config.schema.json" in names
     assert "planlint/starter_plan.yaml" in names  # planlint init
+    assert "planlint/help.txt" in names  # planlint --help without click
     assert wheel.read("planlint/_data/rules/PL101.md") == (ROOT / "rules" / "PL101.md").read_bytes()
 
 
@@ -34,4 +35,4 @@ def test_wheel_registers_the_builtin_rules_through_the_entry_point_group(wheel):
     [entry_points] = [n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt")]
     text = wheel.read(entry_points).decode()
     assert "[planlint]\nbuiltin = planlint.rules" in text
-    assert "[console_scripts]\nplanlint = planlint.cli:main" in text
+    assert "[console_scripts]\nplanlint = planlint.launch:main" in text
