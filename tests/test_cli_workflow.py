@@ -47,7 +47,7 @@ def test_statistics_counts_findings_per_rule(cli, tmp_path):
     result = cli("check", "--statistics", a, b)
     assert result.exit_code == 1
     assert result.output == (
-        "    2  PL101    undertrained-ratio         2 error\n"
+        "    2  PL101    undertrained-ratio         2 errors\n"
         "    1  PL201    undisclosed-compute        1 warning\n"
     )
     rows = json.loads(cli("check", "--statistics", "--format", "json", a, b).output)

@@ -30,5 +30,5 @@ def render_statistics(results, stream, fmt: str = "text") -> None:
         stream.write("\n")
         return
     for row in rows:
-        levels = ", ".join(f"{n} {s}" for s, n in row["severities"].items())
+        levels = ", ".join(f"{n} {s}{'' if n == 1 or s == 'info' else 's'}" for s, n in row["severities"].items())
         stream.write(f"{row['count']:>5}  {row['code']:<8} {row['rule']:<26} {levels}\n")
