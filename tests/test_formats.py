@@ -28,7 +28,16 @@ from planlint.report.sarif import artifact_location
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
+# The official SARIF 2.1.0 schema, from the shared folder beside the checkout when there is one
+# (CI has it); tests/schemas holds the same file for a checkout or sdist without it.
+OFFICIAL_SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+BUNDLED_SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = OFFICIAL_SARIF_SCHEMA if OFFICIAL_SARIF_SCHEMA.is_file() else BUNDLED_SARIF_SCHEMA
+
+
+@pytest.mark.skipif(not OFFICIAL_SARIF_SCHEMA.is_file(), reason="no shared/ folder beside this checkout")
+def test_the_bundled_sarif_schema_is_the_official_one():
+    assert BUNDLED_SARIF_SCHEMA.read_bytes() == OFFICIAL_SARIF_SCHEMA.read_bytes()
 
 GPT3_PL101 = (
     "1.7 tokens/param (300B tokens for 175B params) against the ~20:1 Chinchilla baseline; a compute-optimal "
