@@ -2,19 +2,17 @@
 
 import typing
 
-from pydantic import BaseModel
-
-from planlint.model import Plan
+from planlint.model import Plan, _Section, fields_of
 from planlint.validate import plan_schema
 
 
 def _model_of(annotation):
-    """The pydantic model inside Optional[...], list[...] or dict[str, ...], if any."""
+    """The section inside Optional[...], list[...] or dict[str, ...], if any."""
     for arg in typing.get_args(annotation) or ():
         found = _model_of(arg)
         if found is not None:
             return found
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and issubclass(annotation, _Section):
         return annotation
     return None
 
@@ -29,19 +27,19 @@ def _literals(annotation):
     return None
 
 
-def _compare(schema: dict, model: type[BaseModel], where: str, problems: list):
+def _compare(schema: dict, model: type, where: str, problems: list):
     if "properties" not in schema and isinstance(schema.get("additionalProperties"), dict):
         schema = schema["additionalProperties"]
     props = schema.get("properties", {})
-    fields = model.model_fields
+    fields = fields_of(model)
     if set(props) != set(fields):
         problems.append(f"{where}: schema {sorted(set(props) - set(fields))} vs model {sorted(set(fields) - set(props))}")
     required = set(schema.get("required", []))
-    model_required = {name for name, f in fields.items() if f.is_required()}
+    model_required = {name for name, (_, is_required) in fields.items() if is_required}
     if required != model_required:
         problems.append(f"{where}: required {sorted(required)} vs model {sorted(model_required)}")
     for name in set(props) & set(fields):
-        prop, annotation = props[name], fields[name].annotation
+        prop, annotation = props[name], fields[name][0]
         if not prop.get("description"):
             problems.append(f"{where}.{name}: no description in the schema")
         if "enum" in prop and set(prop["enum"]) != _literals(annotation):

@@ -5,41 +5,68 @@ quantities arrive as numbers (``"1.3B"`` -> ``1.3e9``). Field names, required fi
 enumerations mirror ``schemas/plan.schema.json``; ``tests/test_schema_model_sync.py``
 fails when the two drift apart.
 
-The plan is validated once, against the schema. Building pydantic's validators for these
-classes takes longer than linting a plan, so it is deferred (``defer_build``) and ``build``
-fills the classes directly from the schema-checked data (``model_construct``), converting
-each field as its annotation says: the result is the same object ``Plan.model_validate``
-makes (``tests/test_startup.py`` compares them). Anything the direct fill does not expect is
-handed to ``model_validate``, which builds the validators then and reports as before.
+Each section is a frozen dataclass whose fields are annotated with the parser of their
+quantity (``Count``, ``Share``, ...). pydantic reads the same classes (``TypeAdapter``:
+unknown keys forbidden, ``x-`` keys dropped, each quantity through its parser), but
+importing pydantic costs a one-plan run more than everything else it does, so the plan
+is validated once, against the schema, and ``build`` fills the dataclasses directly from
+the schema-checked data, converting each field as its annotation says. The result is the
+object pydantic makes (``tests/test_startup.py`` compares them); anything the direct fill
+does not expect is handed to pydantic, which then validates and reports as before.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from typing import Annotated, Any, Callable, Literal, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
-
 from planlint.quantities import parse_count, parse_fraction, parse_integer, parse_share, parse_usd
 
-Count = Annotated[float, BeforeValidator(parse_count)]
-Whole = Annotated[int, BeforeValidator(parse_integer)]
-Share = Annotated[float, BeforeValidator(parse_share)]
-Usd = Annotated[float, BeforeValidator(parse_usd)]
-Fraction = Annotated[float, BeforeValidator(parse_fraction)]
+
+class Parsed:
+    """``Annotated`` metadata: the parser that turns a plan's text into the field's value.
+    pydantic runs it before checking the type, as it would a ``BeforeValidator``."""
+
+    __slots__ = ("parse",)
+
+    def __init__(self, parse: Callable[[Any], Any]):
+        self.parse = parse
+
+    def __get_pydantic_core_schema__(self, source, handler):
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(self.parse, handler(source))
 
 
-class _Section(BaseModel):
-    """Unknown keys are an error, except ``x-`` keys, which belong to users and plugins."""
+Count = Annotated[float, Parsed(parse_count)]
+Whole = Annotated[int, Parsed(parse_integer)]
+Share = Annotated[float, Parsed(parse_share)]
+Usd = Annotated[float, Parsed(parse_usd)]
+Fraction = Annotated[float, Parsed(parse_fraction)]
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
-    @model_validator(mode="before")
+def _drop_extension_keys(data):
+    if isinstance(data, dict):
+        return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
+    return data
+
+
+class _Section:
+    """A frozen, keyword-only dataclass (every subclass is made one). Unknown keys are an
+    error, except ``x-`` keys, which belong to users and plugins."""
+
+    __pydantic_config__ = {"extra": "forbid"}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        dataclasses.dataclass(frozen=True, kw_only=True)(cls)
+
     @classmethod
-    def _drop_extension_keys(cls, data):
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
-        return data
+    def __get_pydantic_core_schema__(cls, source, handler):
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(_drop_extension_keys, handler(source))
 
 
 class ModelSpec(_Section):
@@ -153,103 +180,64 @@ class Plan(_Section):
 
 
 def build(data: dict) -> Plan:
+    """The typed plan from schema-checked data (a pydantic ValidationError if it is not)."""
     try:
         return _fill(Plan, data)
     except Exception:  # _Unexpected, or a parser that disagrees with the schema
-        return Plan.model_validate(data)
+        return validate_with_pydantic(data)
+
+
+_ADAPTER = None
+
+
+def validate_with_pydantic(data: Any) -> Plan:
+    """The typed plan as pydantic validates it: the reference the direct fill is held to."""
+    global _ADAPTER
+    if _ADAPTER is None:
+        from pydantic import TypeAdapter
+
+        _ADAPTER = TypeAdapter(Plan)
+    return _ADAPTER.validate_python(data)
+
+
+def fields_of(cls: type) -> dict[str, tuple[Any, bool]]:
+    """Each field of a section: its annotation (with ``Annotated`` extras) and whether it is required."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    return {f.name: (hints[f.name], f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+            for f in dataclasses.fields(cls)}
+
+
+# -- the direct fill -------------------------------------------------------------------------
 
 
 class _Unexpected(Exception):
     """The data is not what the schema promises: let pydantic validate it and say why."""
 
 
-def _fill(cls: type[_Section], data: Any) -> _Section:
+_FILLERS: dict[type, tuple[dict[str, Callable[[Any], Any]], tuple[str, ...]]] = {}
+
+
+def _fill(cls: type, data: Any):
     if not isinstance(data, dict):
         raise _Unexpected
     found = _FILLERS.get(cls)
     if found is None:
-        found = _FILLERS[cls] = _fillers(cls)
-    fields, required = found
+        fields = fields_of(cls)
+        found = _FILLERS[cls] = ({name: _convert(annotation) for name, (annotation, _) in fields.items()},
+                                 tuple(name for name, (_, required) in fields.items() if required))
+    fillers, required = found
     values = {}
     for key, value in data.items():
         if isinstance(key, str) and key.startswith("x-"):
             continue  # _drop_extension_keys
-        filler = fields.get(key)
+        filler = fillers.get(key)
         if filler is None:
             raise _Unexpected  # an unknown key: extra="forbid"
         values[key] = filler(value)
     for name in required:
         if name not in values:
             raise _Unexpected
-    maker = _MAKERS.get(cls)
-    if maker is None:
-        maker = _MAKERS[cls] = _maker(cls, values)
-    return maker(values)
-
-
-_FILLERS: dict[type, tuple[dict[str, Callable[[Any], Any]], tuple[str, ...]]] = {}
-_MAKERS: dict[type, Callable[[dict], Any]] = {}
-
-
-def _fillers(cls: type[_Section]) -> tuple[dict[str, Callable[[Any], Any]], tuple[str, ...]]:
-    """Per field, the function that fills it; and the required fields."""
-    fields = cls.model_fields
-    return ({name: _filler(info.annotation, info.metadata) for name, info in fields.items()},
-            tuple(name for name, info in fields.items() if info.is_required()))
-
-
-def _maker(cls: type[_Section], sample: dict) -> Callable[[dict], Any]:
-    """``model_construct`` for this class, five times faster: it sets the four attributes
-    that ``model_construct`` sets. Used only if it makes exactly what ``model_construct``
-    makes from ``sample``, else ``model_construct`` it is."""
-    fields = cls.model_fields
-    template = {}
-    for name, info in fields.items():
-        if info.is_required():
-            template[name] = None  # always overwritten: _fill checked that it is there
-        elif info.default_factory is None and isinstance(info.default, (type(None), bool, int, float, str)):
-            template[name] = info.default
-        else:
-            return lambda values: cls.model_construct(**values)
-    setattr_ = object.__setattr__
-
-    def make(values: dict):
-        instance = cls.__new__(cls)
-        state = dict(template)
-        state.update(values)
-        setattr_(instance, "__dict__", state)
-        setattr_(instance, "__pydantic_fields_set__", set(values))
-        setattr_(instance, "__pydantic_extra__", None)
-        setattr_(instance, "__pydantic_private__", None)
-        return instance
-
-    attributes = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
-    try:
-        ours, theirs = make(dict(sample)), cls.model_construct(**sample)
-        same = (not cls.__pydantic_post_init__ and not cls.__pydantic_root_model__
-                and all(type(getattr(ours, a)) is type(getattr(theirs, a)) and getattr(ours, a) == getattr(theirs, a)
-                        for a in attributes)
-                and list(ours.__dict__) == list(theirs.__dict__))
-    except Exception:
-        same = False
-    return make if same else (lambda values: cls.model_construct(**values))
-
-
-def _filler(annotation: Any, metadata: list) -> Callable[[Any], Any]:
-    """A function that turns schema-checked data into the field's value, as pydantic would."""
-    befores = [m.func for m in metadata if isinstance(m, BeforeValidator)]
-    if len(befores) != len(metadata):
-        return _unexpected  # a constraint this filler does not apply
-    inner = _convert(annotation)
-    if not befores:
-        return inner
-
-    def fill(value):
-        for before in reversed(befores):  # pydantic runs the last-declared before-validator first
-            value = before(value)
-        return inner(value)
-
-    return fill
+    return cls(**values)
 
 
 def _unexpected(value):
@@ -257,10 +245,23 @@ def _unexpected(value):
 
 
 def _convert(annotation: Any) -> Callable[[Any], Any]:
+    """A function that turns schema-checked data into the field's value, as pydantic would."""
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is Annotated:
-        return _filler(args[0], list(annotation.__metadata__))
+        inner = _convert(args[0])
+        parsers = [m.parse for m in annotation.__metadata__ if isinstance(m, Parsed)]
+        if len(parsers) != len(annotation.__metadata__):
+            return _unexpected  # a constraint this filler does not apply
+        if not parsers:
+            return inner
+
+        def parsed(value):
+            for parse in reversed(parsers):  # pydantic runs the last-declared before-validator first
+                value = parse(value)
+            return inner(value)
+
+        return parsed
     if origin is typing.Union:
         others = [a for a in args if a is not type(None)]
         if len(others) != 1 or len(args) != 2:
