@@ -173,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
         plan = str(PLAN)
         commands = [
             Command("python", "`python -c pass`", [sys.executable, "-c", "pass"]),
+            # pip's console scripts begin with `import re, sys`: the floor of any pip-installed command
+            Command("floor", "`python -c 'import re, sys'` (a pip console script's first line)",
+                    [sys.executable, "-c", "import re, sys"]),
             Command("version", "`planlint --version`", [planlint, "--version"]),
             Command("help", "`planlint --help`", [planlint, "--help"]),
             Command("check", "`planlint check` one plan", [planlint, "check", plan], (0, 1)),
@@ -240,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         ratios["check / yamllint"] = by["check"].median / by["yamllint"].median
     ratios["--version / python"] = by["version"].median / base
     ratios["--help / python"] = by["help"].median / base
+    ratios["--version / console-script floor"] = by["version"].median / by["floor"].median
     ratios["many / one"] = by["many"].median / by["check"].median
     marginal = (by["many"].median - by["few"].median) / (many - few)
     peak = by["many"].peak

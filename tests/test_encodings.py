@@ -171,3 +171,17 @@ def test_an_encoding_error_fails_the_check_command(tmp_path, cli):
     result = cli("check", "--format", "concise", str(path))
     assert result.exit_code == 1
     assert f"{path}:1:1: PL001 [error] the file is UTF-16 encoded; planlint reads UTF-8" in result.output
+
+
+@pytest.mark.parametrize("before, shown, lead, width", [
+    # YAML refuses ESC: the PL001 caret covers its spelled-out form, four cells
+    ("\x1b[31m", "\\x1b[31m", "data: {x-", 4),
+    # a right-to-left override would reorder the shown line; the PL101 caret stays under its key
+    ("\u202e", "\\u202e", "data: {x-\\u202ek: 1, ", 12),
+    ("\u2066", "\\u2066", "data: {x-\\u2066k: 1, ", 12),  # so would a left-to-right isolate
+], ids=["escape", "rlo", "lri"])
+def test_controls_are_spelled_out_and_the_caret_still_lines_up(before, shown, lead, width):
+    result = hostile.check((FLOW % ("x-" + before + "k")).encode())
+    source, caret = snippet(result)
+    assert source == "5 | data: {x-" + shown + "k: 1, train_tokens: 2B}"
+    assert caret == "  | " + " " * len(lead) + "^" * width

@@ -8,13 +8,20 @@ import re
 from planlint.findings import Severity
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
-# C0 controls except tab, DEL and C1 controls: a plan must not drive the reader's terminal
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+# C0 controls except tab, DEL and C1 controls: a plan must not drive the reader's terminal.
+# Also the bidirectional overrides and isolates, which reorder what the reader sees
+# ("Trojan Source", CVE-2021-42574): the line shown must read as the file does.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _spelled(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def safe(text: str) -> str:
-    """User text with terminal control characters made visible (ESC -> \\x1b)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """User text with terminal control characters made visible (ESC -> \\x1b, RLO -> \\u202e)."""
+    return _CONTROL.sub(lambda m: _spelled(m.group()), text)
 
 
 class _Style:
@@ -28,7 +35,7 @@ class _Style:
 def _pad(text: str) -> str:
     """Blank space as wide on a terminal as ``text`` shows in the source line: tabs kept (the
     terminal expands them alike), two cells for wide East Asian characters and emoji, none for
-    combining marks, four for a control character ``safe`` spells out, so the caret lands
+    combining marks, and as many as ``safe`` spells a control character with, so the caret lands
     under the key whatever stands before it on the line."""
     if text.isascii() and not _CONTROL.search(text):
         return "".join("\t" if ch == "\t" else " " for ch in text)
@@ -39,7 +46,7 @@ def _pad(text: str) -> str:
         if ch == "\t":
             out.append("\t")
         elif _CONTROL.match(ch):
-            out.append("    ")
+            out.append(" " * len(_spelled(ch)))
         elif unicodedata.combining(ch):
             continue
         elif unicodedata.east_asian_width(ch) in "WF":
