@@ -66,6 +66,8 @@ def hostile() -> dict[str, bytes]:
     seeds["deep-brackets.yaml"] = b"planlint: 1\nx: " + b"[" * 10_000 + b"]" * 10_000 + b"\n"
     seeds["deep-braces.yaml"] = b"planlint: 1\nx: " + b"{a: " * 5_000 + b"1" + b"}" * 5_000 + b"\n"
     seeds["deep-unclosed.yaml"] = b"planlint: 1\nx: " + b"[{" * 5_000 + b"\n"
+    # a BOM inside the text sends it to the pure-Python parser, quadratic in open levels
+    seeds["deep-after-inner-bom.yaml"] = "x-a: \ufeff\nplanlint: 1\nx: ".encode() + b"[{" * 5_000 + b"\n"
     seeds["deep-block.yaml"] = (b"planlint: 1\n" + b"".join(b"  " * i + b"k:\n" for i in range(300))
                                 + b"  " * 300 + b"v\n")
     seeds["deep-sequence.yaml"] = (b"planlint: 1\nx:\n" + b"".join(b"  " * i + b"- \n" for i in range(1, 200))

@@ -9,6 +9,7 @@ failure, and the marker (and the bug's entry in ``hostile.KNOWN``) must go.
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -104,6 +105,26 @@ def test_a_huge_non_decimal_integer_is_one_schema_finding(value, digits):
 def test_a_tagged_quantity_the_loader_refused_is_reported_once(value, message):
     found = located(f"planlint: 1\nname: t\nmodel: {{params: {value}}}\ndata: {{train_tokens: 1B}}\n".encode())
     assert found == [("PL002", 3, 17, message)]
+
+
+@pytest.mark.parametrize("raw", [
+    "x-a: \ufeff\nplanlint: 1\nx: ".encode() + b"[{" * 5_000 + b"\n",
+    "x-a: \ufeff\nplanlint: 1\nx: ".encode() + b"[" * 20_000 + b"]" * 20_000 + b"\n",
+], ids=["unclosed", "closed"])
+def test_deep_flow_nesting_read_by_the_pure_parser_is_fast(raw):
+    # a BOM inside the text sends it to PyYAML's pure-Python parser, whose scanner looks over
+    # every open level for each token: 10,000 levels took seconds (8.4 s under the fuzzer)
+    start = time.perf_counter()
+    found = located(raw)
+    assert time.perf_counter() - start < 0.5
+    assert [(code, line, column) for code, line, column, _ in found if code == "PL004"] == [("PL004", 3, 67)]
+
+
+def test_deep_flow_nesting_of_brackets_in_quotes_is_still_read_whole():
+    # the brackets only look nested: the cut text gives no depth finding, so all of it is read
+    raw = ("x-a: \ufeff\nplanlint: 1\nname: '" + "[" * 200 + "'\nmodel: {params: 1B}\n"
+           "data: {train_tokens: 20B}\n").encode()
+    assert [code for code, *_ in located(raw)] == ["PL201", "PL301"]
 
 
 # -- the committed seed corpus -----------------------------------------------------------------

@@ -221,7 +221,7 @@ def parse(text: str, doc: Document, limits: Limits = Limits()) -> None:
             if fast:
                 _feed_from_libyaml(text, builder)
             else:
-                _feed_from_python(text, builder)
+                builder = _feed_from_python_bounded(text, builder, doc, findings_before, limits)
         except yaml.MarkedYAMLError as exc:
             if not (fast and _LIBYAML_NEST_LIMIT in str(exc.problem) and exc.problem_mark):
                 raise
@@ -284,10 +284,53 @@ def _offset(text: str, line: int, column: int) -> int:
     return min(index + column, len(text))
 
 
-def _feed_from_python(text: str, builder: _Builder) -> None:
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if not builder.feed(event):
-            break
+def _feed_from_python(text: str, builder: _Builder, quiet: bool = False) -> None:
+    """Feed the pure-Python parser's events to ``builder``; ``quiet`` as for libyaml's."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if not builder.feed(event):
+                break
+    except yaml.MarkedYAMLError:
+        if not quiet:
+            raise
+
+
+_FLOW_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _flow_cut(text: str, depth: int) -> int | None:
+    """Where the count of open brackets first reaches ``depth`` (brackets in quotes count
+    too: an over-estimate of the nesting), or None when it never does."""
+    if text.count("[") + text.count("{") < depth:
+        return None
+    level = 0
+    for match in _FLOW_BRACKET.finditer(text):
+        if match.group() in "[{":
+            level += 1
+            if level >= depth:
+                return match.end()
+        elif level:
+            level -= 1
+    return None
+
+
+def _feed_from_python_bounded(text: str, builder: _Builder, doc: Document, findings_before: int,
+                              limits: Limits) -> _Builder:
+    """The pure parser, without its quadratic cost on deep flow nesting.
+
+    PyYAML's scanner looks over every open level for each token, so a few thousand nested
+    brackets take seconds. When the brackets alone nest far past the depth bound, the text
+    up to that point is read first: if the builder crosses the bound there, that is the
+    finding the whole text gives. Otherwise (brackets in quotes) the whole text is read."""
+    yaml.reader.Reader(text)  # a character YAML refuses, anywhere: as the whole-text reading reports it
+    cut = _flow_cut(text, 2 * limits.max_depth + 8)
+    if cut is not None:
+        _feed_from_python(text[:cut], builder, quiet=True)
+        if builder.over_limit:
+            return builder
+        builder = _restart(doc, findings_before, limits)
+    _feed_from_python(text, builder)
+    return builder
 
 
 def _feed_from_libyaml(text: str, builder: _Builder, quiet: bool = False) -> None:
