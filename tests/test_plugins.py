@@ -91,6 +91,7 @@ def make(tmp_path, monkeypatch):
     """build(name=source, ...) -> a registry of the built-in bundles plus these plugin modules,
     loaded through entry points of the same names (a source of None: a module that does not exist)."""
     monkeypatch.syspath_prepend(str(tmp_path))
+    before = dict(accelerators.PLUGIN)  # building a registry sets the catalogue's plugin part
 
     def build(**modules):
         entries = []
@@ -104,7 +105,7 @@ def make(tmp_path, monkeypatch):
         return build_registry()
 
     yield build
-    accelerators.use_plugin_accelerators(plugins.registry().accelerators)
+    accelerators.use_plugin_accelerators(before)
 
 
 def _lint(registry, text=MINIMAL):

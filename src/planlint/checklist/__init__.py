@@ -68,6 +68,9 @@ class ChecklistItem:
         return inspect.cleandoc(cls.__doc__ or cls.title)
 
 
+_ABSENT = object()
+
+
 class ItemContext:
     """What an item's ``evaluate`` gets beside the plan: evidence located in the document."""
 
@@ -77,20 +80,25 @@ class ItemContext:
 
     def has(self, path: PathT) -> bool:
         """Whether the plan has a value at ``path``."""
+        return self._node(path) is not _ABSENT
+
+    def _node(self, path: PathT):
         node = self.doc.data
         for part in path:
             try:
                 node = node[part]
             except (KeyError, IndexError, TypeError):
-                return False
-        return True
+                return _ABSENT
+        return node
 
     def evidence(self, path: PathT, text: str | None = None) -> Evidence:
         """Evidence about the value at ``path`` (default text: ``dotted.path: value`` as written)."""
         path = tuple(path)
-        if not self.has(path):
+        node = self._node(path)
+        if node is _ABSENT:
             return Evidence(text or f"no {dotted(path)}", path)
-        span = self.doc.locate(path, "value")
+        # a section or list is where its key is; a value where the value is
+        span = self.doc.locate(path, "key" if isinstance(node, (dict, list)) else "value")
         if text is None:
             if span.end_line == span.line:
                 text = f"{dotted(path)}: {self.doc.lines[span.line - 1][span.column - 1:span.end_column - 1]}"

@@ -95,7 +95,7 @@ class TokensPerParam(ChecklistItem):
         baseline = est.CHINCHILLA_TOKENS_PER_PARAM
         best_params, best_tokens = est.BESIROGLU_2024.optimal_split(est.training_flops(params, tokens))
         return ctx.done(
-            f"{units.ratio(ratio)} tokens/param, {ratio / baseline:.2g}x the ~{baseline:g}:1 baseline",
+            f"{units.ratio(ratio)} tokens/param, {units.number(ratio / baseline, 2)}x the ~{baseline:g}:1 baseline",
             ctx.evidence(("data", "train_tokens"), (
                 f"{units.ratio(ratio)} tokens/param ({units.count(tokens)} / {units.count(params)}) against "
                 f"~{baseline:g}:1 (Hoffmann et al. 2022, Table 3)")),
