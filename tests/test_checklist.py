@@ -48,6 +48,13 @@ def test_harbor_analytics_as_markdown_matches_its_snapshot(cli):
     assert result.output.count("\n- [x] ") == 6 and result.output.count("\n- [ ] ") == 4
 
 
+def test_the_readme_shows_what_the_command_prints(cli):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = f"$ planlint checklist {HARBOR} --format markdown\n"
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    assert shown == cli("checklist", HARBOR, "--format", "markdown").output
+
+
 def test_a_minimal_base_plan_as_text():
     assert render_checklist(MINIMAL) == """\
 plan.yaml: tiny: 2 done, 6 missing, 2 not applicable

@@ -97,13 +97,14 @@ class ItemContext:
         node = self._node(path)
         if node is _ABSENT:
             return Evidence(text or f"no {dotted(path)}", path)
-        # a section or list is where its key is; a value where the value is
-        span = self.doc.locate(path, "key" if isinstance(node, (dict, list)) else "value")
+        value = self.doc.locate(path, "value")
         if text is None:
-            if span.end_line == span.line:
-                text = f"{dotted(path)}: {self.doc.lines[span.line - 1][span.column - 1:span.end_column - 1]}"
+            if value.end_line == value.line:
+                text = f"{dotted(path)}: {self.doc.lines[value.line - 1][value.column - 1:value.end_column - 1]}"
             else:
                 text = dotted(path)
+        # a section or list is where its key is; a value where the value is
+        span = self.doc.locate(path, "key") if isinstance(node, (dict, list)) else value
         return Evidence(text, path, span.line, span.column)
 
     def done(self, reason: str, *evidence: Evidence) -> Verdict:
