@@ -329,7 +329,7 @@ def test_plugins_lists_what_each_plugin_contributes(acme, cli):
     assert result.output.splitlines()[-6:] == [
         "  checklist items: compute-budget, unique-data, tokens-per-param, loss-tracking, smooth-metrics, "
         "serving-cost, distill-or-quantize, alignment-compute, fine-tune-first, mix-reproducible",
-        "acme (? ?): plugin_acme",
+        "acme (no installed distribution): plugin_acme",
         "  rules: ACME901, ACME902",
         "  checklist items: has-name, raises",
         "  accelerators: acme-x1",
@@ -339,6 +339,7 @@ def test_plugins_lists_what_each_plugin_contributes(acme, cli):
     assert [row["name"] for row in rows["plugins"]] == ["builtin", "checklist", "acme"]
     assert rows["plugins"][0]["distribution"] == "planlint"
     assert rows["plugins"][2]["rules"] == ["ACME901", "ACME902"]
+    assert (rows["plugins"][2]["distribution"], rows["plugins"][2]["version"]) == (None, None)
 
 
 # -- turning autoloading off ----------------------------------------------------------------

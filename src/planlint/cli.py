@@ -475,7 +475,8 @@ def plugins_command(fmt):
                               indent=2))
         return
     for row in rows:
-        click.echo(f"{row['name']} ({row['distribution']} {row['version']}): {row['module']}")
+        origin = f"{row['distribution']} {row['version']}" if row["distribution"] else "no installed distribution"
+        click.echo(f"{row['name']} ({origin}): {row['module']}")
         for kind, label in (("rules", "rules"), ("checklist", "checklist items"), ("accelerators", "accelerators"),
                             ("formats", "formats")):
             if row[kind]:

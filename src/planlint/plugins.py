@@ -419,7 +419,7 @@ def describe(registry: Registry) -> list[dict[str, Any]]:
             installed[entry.name] = (dist.metadata["Name"], dist.version)
     rows = []
     for name, module in registry.plugins.items():
-        distribution, version = installed.get(name, ("planlint", __version__) if name in BUILTINS else ("?", "?"))
+        distribution, version = installed.get(name, ("planlint", __version__) if name in BUILTINS else (None, None))
         rows.append({"name": name, "module": module, "distribution": distribution, "version": version,
                      **registry.contributions(name)})
     return rows
