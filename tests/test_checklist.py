@@ -4,9 +4,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import MINIMAL
-from planlint.testing import render_checklist, verdict
+from test_properties import plans
+from planlint.testing import checklist, render_checklist, verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 HARBOR = "examples/harbor-analytics.yaml"
@@ -236,3 +239,35 @@ def test_a_plan_that_does_not_validate_is_named_and_exits_1(cli, tmp_path):
     assert result.exit_code == 1
     assert result.stdout.startswith(f"{HARBOR}: harbor-sql-coder: 6 done, 4 missing, 0 not applicable\n")
     assert result.stderr.startswith(f"planlint: {bad}: not checked, the plan does not validate (first: 5:11 PL002 ")
+
+
+# -- over generated plans ------------------------------------------------------------------------
+
+@st.composite
+def checklist_plans(draw):
+    plan = draw(plans())
+    if draw(st.booleans()):
+        plan["data"]["filtered"] = draw(st.booleans())
+        plan["data"]["deduplicated"] = draw(st.booleans())
+    if draw(st.booleans()):
+        tracking = {}
+        if draw(st.booleans()):
+            tracking["every_tokens"] = draw(st.floats(1, 1e15))
+        if draw(st.booleans()):
+            tracking["on_knee"] = draw(st.sampled_from(["stop", "lower-lr"]))
+        plan["evaluation"] = {"loss_tracking": tracking,
+                              "smooth_metrics": draw(st.lists(st.sampled_from(["loss", "brier"]), max_size=2)),
+                              "task_metrics": draw(st.lists(st.sampled_from(["exact_match"]), max_size=1))}
+    if draw(st.booleans()):
+        plan["rationale"] = {"alternatives_considered": draw(st.lists(
+            st.sampled_from(["fine-tuning", "retrieval", "prompting", "distillation", "other"]), max_size=3))}
+    return plan
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(checklist_plans())
+def test_no_item_raises_on_a_valid_plan(plan):
+    result = checklist(json.dumps(plan))
+    assert [(item.id, item.verdict.reason) for item in result.items if str(item.verdict.status) == "error"] == []
+    for item in result.items:
+        assert all(e.line in (None, 1) for e in item.verdict.evidence)  # JSON is one line of YAML
