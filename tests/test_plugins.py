@@ -230,15 +230,15 @@ def planlint_rules():
 def test_a_plugin_rule_with_a_builtin_code_stops_the_run(make):
     with pytest.raises(RegistryError) as raised:
         make(acme=TAKES.format(code="PL101"))
-    assert str(raised.value) == ("rule PL101 is claimed by both plugin 'builtin' and plugin 'acme'; uninstall one "
-                                 "or ask its author to rename it")
+    assert str(raised.value) == ("rule PL101 is claimed by both plugin 'builtin' (undertrained-ratio) and plugin "
+                                 "'acme' (taken); uninstall one or ask its author to renumber")
 
 
 def test_two_plugins_with_one_code_stop_the_run(make):
     with pytest.raises(RegistryError) as raised:
         make(alpha=TAKES.format(code="ACME101"), beta=TAKES.format(code="ACME101"))
-    assert str(raised.value) == ("rule ACME101 is claimed by both plugin 'alpha' and plugin 'beta'; uninstall one "
-                                 "or ask its author to rename it")
+    assert str(raised.value) == ("rule ACME101 is claimed by both plugin 'alpha' (taken) and plugin 'beta' (taken); "
+                                 "uninstall one or ask its author to renumber")
 
 
 @pytest.mark.parametrize("hook, value, message", [
@@ -264,17 +264,23 @@ def test_a_plugin_reusing_a_builtin_name_stops_the_run(make, hook, value, messag
     assert str(raised.value).startswith(message + "; ")
 
 
-def test_a_collision_is_exit_2_on_the_command_line(cli, monkeypatch):
-    def collide():
-        raise RegistryError("rule PL101 is claimed by both plugin 'builtin' and plugin 'acme'; uninstall one or "
-                            "ask its author to rename it")
+def test_an_entry_point_with_a_builtin_bundle_name_is_skipped_with_a_warning(make):
+    registry = make(checklist=GOOD)
+    assert registry.warnings == ["plugin 'checklist' (plugin_checklist) has the name of a planlint bundle; skipped "
+                                 "(rename its entry point)"]
+    assert registry.plugins["checklist"] == "planlint.checklist.builtin" and "ACME902" not in registry.rules
 
+
+def test_a_collision_is_exit_2_on_the_command_line(make, cli, monkeypatch):
+    with pytest.raises(RegistryError):
+        make(acme=TAKES.format(code="PL101"))  # leaves the colliding entry point installed
     monkeypatch.setattr(plugins, "_REGISTRY", None)
-    monkeypatch.setattr(plugins, "build_registry", lambda autoload=True: collide())
+    monkeypatch.setattr(plugins, "_AUTOLOAD", None)
+    monkeypatch.delenv("PLANLINT_NO_PLUGINS", raising=False)
     result = cli("check", "examples/chinchilla-70b.yaml")
-    assert result.exit_code == 2
-    assert result.output == ("planlint: error: rule PL101 is claimed by both plugin 'builtin' and plugin 'acme'; "
-                             "uninstall one or ask its author to rename it\n")
+    assert (result.exit_code, result.output) == (2, (
+        "planlint: error: rule PL101 is claimed by both plugin 'builtin' (undertrained-ratio) and plugin 'acme' "
+        "(taken); uninstall one or ask its author to renumber\n"))
 
 
 # -- what plugins contribute ----------------------------------------------------------------

@@ -88,8 +88,10 @@ def _plugin_manager(autoload: bool, registry: Registry):
     manager.add_hookspecs(hooks.PlanlintSpec)
     if autoload:
         for entry in entry_points(hooks.PROJECT):
-            if BUILTINS.get(entry.name, entry.value) != entry.value:
-                continue  # only planlint itself may register under a built-in bundle's name
+            if BUILTINS.get(entry.name, entry.value) != entry.value:  # only planlint may use these names
+                registry.warnings.append(f"plugin '{entry.name}' ({entry.value}) has the name of a planlint "
+                                         "bundle; skipped (rename its entry point)")
+                continue
             try:
                 plugin = entry.load()
             except Exception as exc:  # a broken plugin must not take the others down
@@ -300,6 +302,9 @@ def _add(registry: Registry, kind: _Kind, plugin_name: str, value) -> None:
     table, owners = getattr(registry, kind.table), getattr(registry, kind.owners)
     if key in table:
         other = owners[key]
+        if kind.hook == "planlint_rules":  # name both rules: the code alone does not say which is which
+            raise RegistryError(f"rule {key} is claimed by both plugin '{other}' ({table[key].name}) and plugin "
+                                f"'{plugin_name}' ({value.name}); uninstall one or ask its author to renumber")
         raise RegistryError(f"{kind.noun} {key} is claimed by both plugin '{other}' and plugin '{plugin_name}'; "
                             "uninstall one or ask its author to rename it")
     if kind.builtin is not None and key in kind.builtin():
