@@ -271,3 +271,19 @@ def test_no_item_raises_on_a_valid_plan(plan):
     assert [(item.id, item.verdict.reason) for item in result.items if str(item.verdict.status) == "error"] == []
     for item in result.items:
         assert all(e.line in (None, 1) for e in item.verdict.evidence)  # JSON is one line of YAML
+
+
+def test_explain_shows_an_items_documentation(cli):
+    result = cli("explain", "smooth-metrics")
+    assert (result.exit_code, result.output) == (0, """\
+smooth-metrics: Smooth metrics (loss, calibrated probabilities) evaluated beside task pass rates.
+
+Pass rates and exact-match scores can jump with scale where smooth metrics (loss,
+calibrated probabilities) improve predictably (Schaeffer et al. 2023), so a run is judged on
+both. Done when evaluation.smooth_metrics and evaluation.task_metrics are both non-empty.
+
+Sources:
+- Schaeffer et al. 2023, Are Emergent Abilities of Large Language Models a Mirage?, arXiv:2304.15004
+
+From plugin 'checklist'.
+""")

@@ -395,11 +395,18 @@ def rules(fmt):
 @main.command()
 @click.argument("rule")
 def explain(rule):
-    """Show a rule's documentation: what it checks, why, options and sources (by code or name)."""
+    """Show a rule's documentation: what it checks, why, options and sources (by code or name),
+    or a checklist item's (by id)."""
     registry = _registry()
     found = registry.find(rule)
+    item = registry.checklist.get(rule.strip().lower())
+    if found is None and item is not None:
+        sources = "".join(f"\n- {source}" for source in item.sources)
+        click.echo(f"{item.id}: {item.title}\n\n{item.documentation()}" +
+                   (f"\n\nSources:{sources}" if sources else "") + f"\n\nFrom plugin '{registry.checklist_owner[item.id]}'.")
+        return
     if found is None:
-        _fail(f"no rule {rule!r}; `planlint rules` lists them")
+        _fail(f"no rule {rule!r}; `planlint rules` lists them (and `planlint plugins` the checklist items)")
         sys.exit(2)
     click.echo(found.documentation().rstrip())
 
