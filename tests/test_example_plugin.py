@@ -112,3 +112,28 @@ def test_its_own_tests_pass_with_planlint_testing(target):
                             capture_output=True, text=True, cwd=PLUGIN, env={**os.environ, "PYTHONPATH": str(target)})
     assert result.returncode == 0, result.stdout
     assert result.stdout.splitlines()[-1].startswith("9 passed")
+
+
+def test_a_broken_installed_plugin_is_named_and_the_example_still_loads(target, tmp_path):
+    """A distribution whose entry point names a module that fails to import."""
+    info = tmp_path / "planlint_broken-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: planlint-broken\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[planlint]\nbroken = planlint_broken\n", encoding="utf-8")
+    (tmp_path / "planlint_broken.py").write_text("raise ImportError('needs a library that is not installed')\n",
+                                                 encoding="utf-8")
+    result = planlint(target, "plugins", PYTHONPATH=f"{target}{os.pathsep}{tmp_path}")
+    assert result.returncode == 0
+    warning = ("plugin 'broken' (planlint_broken) failed to load: ImportError('needs a library that is not "
+               "installed'); skipped")
+    assert result.stderr == f"planlint: warning: {warning}\n"
+    assert result.stdout.splitlines()[-5:] == [
+        "acme-policy (planlint-acme-policy 0.1.0): planlint_acme_policy",
+        "  rules: ACME101, ACME102",
+        "  checklist items: acme-budget-owner",
+        "  accelerators: mi325x",
+        f"warning: {warning}",
+    ]
+    checked = planlint(target, "check", "--format", "concise", "--select", "ACME101", HARBOR,
+                       PYTHONPATH=f"{target}{os.pathsep}{tmp_path}")
+    assert checked.returncode == 1 and checked.stdout.count("ACME101 [error]") == 2
