@@ -287,3 +287,11 @@ Sources:
 
 From plugin 'checklist'.
 """)
+
+
+def test_the_checklist_fields_are_checked_like_every_other(lint):
+    text = MINIMAL + ("evaluation:\n  loss_tracking: {every_tokens: 1B, on_knee: lower_lr}\n"
+                      "rationale:\n  alternatives_considered: [finetuning]\n")
+    assert [(code, line, column) for code, line, column, _ in lint(text)] == [("PL002", 11, 46), ("PL002", 13, 29)]
+    assert [message.split(";")[1] for _, _, _, message in lint(text)] == [
+        " did you mean 'lower-lr'?", " did you mean 'fine-tuning'?"]
