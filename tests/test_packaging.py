@@ -34,5 +34,5 @@ def test_wheel_holds_every_catalogue_page_and_the_schema(wheel):
 def test_wheel_registers_the_builtin_rules_through_the_entry_point_group(wheel):
     [entry_points] = [n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt")]
     text = wheel.read(entry_points).decode()
-    assert "[planlint]\nbuiltin = planlint.rules" in text
+    assert "[planlint]\nbuiltin = planlint.rules\nchecklist = planlint.checklist.builtin\n" in text
     assert "[console_scripts]\nplanlint = planlint.launch:main" in text

@@ -8,6 +8,7 @@ and Google Cloud TPU documentation).
 
 from __future__ import annotations
 
+from collections import ChainMap
 from dataclasses import dataclass
 
 
@@ -35,7 +36,7 @@ class Accelerator:
 
 _GIB = 1.073741824  # GB per GiB, for Google's figures in GiB
 
-CATALOGUE: dict[str, Accelerator] = {
+BUILTIN: dict[str, Accelerator] = {
     a.name: a
     for a in [
         Accelerator("a100-40gb", "NVIDIA A100 40GB SXM", 312, 40, 1555, "NVIDIA A100 datasheet"),
@@ -67,6 +68,20 @@ CATALOGUE: dict[str, Accelerator] = {
         Accelerator("tpu-v5p", "Google TPU v5p (per chip)", 459, 95, 2765, "Google Cloud TPU v5p documentation"),
     ]
 }
+
+
+# Accelerators that plugins contribute (``planlint_accelerators``), set when the plugin registry
+# is built. CATALOGUE reads through both: the built-in entries first, then the plugins', so
+# plan validation, the rules and ``planlint accelerators`` all see the same names.
+PLUGIN: dict[str, Accelerator] = {}
+CATALOGUE: ChainMap[str, Accelerator] = ChainMap(PLUGIN, BUILTIN)
+
+
+def use_plugin_accelerators(contributed: dict[str, Accelerator]) -> None:
+    """Make ``contributed`` the plugin part of the catalogue (names must not be built-in ones:
+    the registry refuses those before it gets here)."""
+    PLUGIN.clear()
+    PLUGIN.update(contributed)
 
 
 def lookup(name: str, custom: dict | None = None) -> Accelerator | None:

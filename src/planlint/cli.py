@@ -19,6 +19,13 @@ SEVERITY_CHOICE = click.Choice(["error", "warning", "info"], case_sensitive=Fals
 FORMATS = ("text", "concise", "json", "sarif", "github", "junit", "gitlab")
 
 
+class _FormatChoice(click.Choice):
+    """The built-in formats, or another name: a plugin's format, checked once plugins are loaded."""
+
+    def convert(self, value, param, ctx):
+        return value if isinstance(value, str) else super().convert(value, param, ctx)
+
+
 def _fail(message: str) -> None:
     click.echo(f"planlint: error: {message}", err=True)
 
@@ -46,16 +53,23 @@ def _use_color(choice: str) -> bool:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="planlint", message="%(prog)s %(version)s")
-def main() -> None:
+@click.option("--no-plugins", is_flag=True,
+              help="Load only planlint's own rules and checklist, no third-party plugins (as PLANLINT_NO_PLUGINS=1).")
+def main(no_plugins: bool = False) -> None:
     """planlint: lint LLM pre-training plans against published scaling laws.
 
     \b
     Quick start:
       planlint check plan.yaml       lint one plan (or a folder of plans)
       planlint estimate plan.yaml    FLOPs, GPU-hours, days, dollars, loss, memory, serving cost
+      planlint checklist plan.yaml   the production checklist: what the plan settles, what is missing
       planlint rules                 list every rule
       planlint explain PL101         a rule's documentation, thresholds and sources
     """
+    if no_plugins:
+        from planlint import plugins
+
+        plugins.disable_autoload()
 
 
 def _codes(values) -> list[str]:
@@ -108,10 +122,10 @@ def _config_options(function):
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default=None,
+@click.option("--format", "fmt", type=_FormatChoice(list(FORMATS)), default=None,
               help="text (default; github when GITHUB_ACTIONS=true): findings with source and fix; concise: one "
                    "line each; json: an array; sarif: code scanning; github: workflow annotations; junit: test "
-                   "report; gitlab: Code Quality report.")
+                   "report; gitlab: Code Quality report; or a format a plugin adds (`planlint plugins`).")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="Write the report to FILE instead of standard output.")
 @click.option("--fail-on", type=SEVERITY_CHOICE, default=None,
@@ -141,6 +155,10 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
     from planlint.engine import lint_target
 
     registry = _registry()
+    if fmt is not None and fmt not in FORMATS and fmt not in registry.formats:
+        from planlint.report import names
+
+        raise click.BadParameter(f"{fmt!r} is not one of {', '.join(names(registry))}", param_hint="'--format'")
     resolver = _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on, timeout)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -239,17 +257,31 @@ def _report(results, fmt, output_file, color, quiet, statistics, fail_on, regist
               show_default=True, help="Loss fit for the compute-optimal split, predicted loss and waste.")
 def estimate(paths, fmt, fit):
     """What each plan costs, how long it takes and how good it gets, with every assumption named."""
-    from planlint.discover import expand
-    from planlint.engine import lint_target
     from planlint.estimate import FITS
-    from planlint.findings import Severity
     from planlint.forecast import forecast
-    from planlint.model import build
     from planlint.report import estimate_table
 
-    registry = _registry()
+    chosen = FITS[fit]
+    plans, broken, errors = _valid_plans(paths, _registry(), "estimated")
+    entries = [(result.name, plan.name, forecast(plan, chosen), chosen.label) for result, plan in plans]
+    if fmt == "json":
+        estimate_table.render_json(entries, sys.stdout)
+    else:
+        estimate_table.render_table(entries, sys.stdout)
+    _finish(entries, broken, errors)
+    sys.exit(1 if broken else 0)
+
+
+def _valid_plans(paths, registry, verb: str):
+    """The plans under ``paths`` that validate, as (FileResult, typed Plan) pairs; messages for
+    those that do not ("PATH: not VERB, the plan does not validate ..."); unreadable paths."""
+    from planlint.discover import expand
+    from planlint.engine import lint_target
+    from planlint.findings import Severity
+    from planlint.model import build
+
     targets, errors = expand(list(paths))
-    entries, broken = [], []
+    plans, broken = [], []
     for target in targets:
         result = lint_target(target, registry)
         if result is None:
@@ -257,21 +289,29 @@ def estimate(paths, fmt, fit):
         if result.error:
             errors.append(result.error)
             continue
-        blocking = [f for f in result.findings if f.code in ("PL000", "PL001", "PL002", "PL004")
+        # PL000 from a rule that raised leaves the plan itself valid; the typed model failing is
+        # PL000 too, and is caught by building the model below
+        blocking = [f for f in result.findings if f.code in ("PL001", "PL002", "PL004")
                     and f.severity >= Severity.ERROR]
-        if blocking or result.doc is None or not isinstance(result.doc.data, dict):
+        valid = not blocking and result.doc is not None and isinstance(result.doc.data, dict)
+        if valid:
+            try:
+                plan = build(result.doc.data)
+            except Exception:
+                valid, blocking = False, [f for f in result.findings if f.code == "PL000"]
+        if not valid:
             first = blocking[0] if blocking else None
             where = f" (first: {first.line}:{first.column} {first.code} {first.message})" if first else ""
-            broken.append(f"{result.name}: not estimated, the plan does not validate{where}; "
+            broken.append(f"{result.name}: not {verb}, the plan does not validate{where}; "
                           "`planlint check` lists every problem")
             continue
-        plan = build(result.doc.data)
-        chosen = FITS[fit]
-        entries.append((result.name, plan.name, forecast(plan, chosen), chosen.label))
-    if fmt == "json":
-        estimate_table.render_json(entries, sys.stdout)
-    else:
-        estimate_table.render_table(entries, sys.stdout)
+        plans.append((result, plan))
+    return plans, broken, errors
+
+
+def _finish(entries, broken, errors) -> None:
+    """Report the plans that did not validate and the unreadable paths; exit 2 on the latter,
+    or when no plan was found."""
     for message in broken:
         click.echo(f"planlint: {message}", err=True)
     for error in errors:
@@ -280,7 +320,6 @@ def estimate(paths, fmt, fit):
         if not entries and not broken and not errors:
             _fail("no plans found: a plan is a .yaml or .yml file whose top level has a `planlint:` key")
         sys.exit(2)
-    sys.exit(1 if broken else 0)
 
 
 @main.command("config")
@@ -356,11 +395,18 @@ def rules(fmt):
 @main.command()
 @click.argument("rule")
 def explain(rule):
-    """Show a rule's documentation: what it checks, why, options and sources (by code or name)."""
+    """Show a rule's documentation: what it checks, why, options and sources (by code or name),
+    or a checklist item's (by id)."""
     registry = _registry()
     found = registry.find(rule)
+    item = registry.checklist.get(rule.strip().lower())
+    if found is None and item is not None:
+        sources = "".join(f"\n- {source}" for source in item.sources)
+        click.echo(f"{item.id}: {item.title}\n\n{item.documentation()}" +
+                   (f"\n\nSources:{sources}" if sources else "") + f"\n\nFrom plugin '{registry.checklist_owner[item.id]}'.")
+        return
     if found is None:
-        _fail(f"no rule {rule!r}; `planlint rules` lists them")
+        _fail(f"no rule {rule!r}; `planlint rules` lists them (and `planlint plugins` the checklist items)")
         sys.exit(2)
     click.echo(found.documentation().rstrip())
 
@@ -377,13 +423,75 @@ def schema(of_config):
 
 @main.command()
 def accelerators():
-    """List the accelerator catalogue: dense 16-bit peak, memory and bandwidth."""
+    """List the accelerator catalogue: dense 16-bit peak, memory and bandwidth (plugins' too)."""
     from planlint.accelerators import CATALOGUE
 
+    registry = _registry()
     click.echo(f"{'name':<11} {'peak TFLOP/s':>12} {'memory GB':>10} {'GB/s':>8}  label (source)")
     for acc in CATALOGUE.values():
+        owner = registry.accelerator_owner.get(acc.name)
+        source = acc.source + (f"; plugin '{owner}'" if owner else "")
         click.echo(f"{acc.name:<11} {acc.peak_tflops:>12g} {acc.memory_gb:>10.4g} {acc.bandwidth_gbps:>8g}  "
-                   f"{acc.label} ({acc.source})")
+                   f"{acc.label} ({source})")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text for a terminal, markdown (GitHub task lists) for a pull request, json for scripts.")
+@click.option("--require", "require", multiple=True, metavar="ITEMS",
+              help="Item ids, comma-separated, or 'all': exit 1 when one of them is missing in a plan.")
+def checklist(paths, fmt, require):
+    """The production checklist of each plan: every item done, missing or not applicable, with the
+    evidence from the plan (the value that settles it, and its line)."""
+    from planlint.checklist import Status, evaluate
+    from planlint.checklist.render import RENDERERS
+
+    registry = _registry()
+    required = _codes(require)
+    if "all" in required:
+        required = list(registry.checklist)
+    unknown = [item for item in required if item not in registry.checklist]
+    if unknown:
+        _fail(f"--require: no checklist item {', '.join(repr(u) for u in unknown)}; the items are "
+              f"{', '.join(registry.checklist)} (or 'all')")
+        sys.exit(2)
+    plans, broken, errors = _valid_plans(paths, registry, "checked")
+    checklists = [evaluate(plan, result.doc, registry) for result, plan in plans]
+    RENDERERS[fmt](checklists, sys.stdout)
+    _finish(checklists, broken, errors)
+    unmet = [f"{c.file}: {item.id} is {item.verdict.status}" for c in checklists for item in c.items
+             if item.id in required and item.verdict.status in (Status.MISSING, Status.ERROR)]
+    for message in unmet:
+        click.echo(f"planlint: required: {message}", err=True)
+    sys.exit(1 if broken or unmet else 0)
+
+
+@main.command("plugins")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def plugins_command(fmt):
+    """List the plugins loaded: name, distribution and version, and what each contributes."""
+    from planlint.plugins import describe
+
+    registry = _registry()
+    rows = describe(registry)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"autoload": registry.autoload, "plugins": rows, "warnings": registry.warnings},
+                              indent=2))
+        return
+    for row in rows:
+        origin = f"{row['distribution']} {row['version']}" if row["distribution"] else "no installed distribution"
+        click.echo(f"{row['name']} ({origin}): {row['module']}")
+        for kind, label in (("rules", "rules"), ("checklist", "checklist items"), ("accelerators", "accelerators"),
+                            ("formats", "formats")):
+            if row[kind]:
+                click.echo(f"  {label}: {', '.join(row[kind])}")
+    if not registry.autoload:
+        click.echo("third-party plugins not loaded (--no-plugins or PLANLINT_NO_PLUGINS)")
+    for warning in registry.warnings:
+        click.echo(f"warning: {warning}")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,14 @@ A plugin is a module (or object) registered under the ``planlint`` entry-point g
     [project.entry-points.planlint]
     my_rules = "my_package.planlint_plugin"
 
-and implements hooks marked with :data:`hookimpl`. planlint's own rules are registered the
-same way (entry point ``builtin`` -> :mod:`planlint.rules`).
+and implements any of the hooks below, each marked with :data:`hookimpl`. planlint's own
+rules and checklist are registered the same way (entry points ``builtin`` ->
+:mod:`planlint.rules` and ``checklist`` -> :mod:`planlint.checklist.builtin`).
+
+Every hook takes no arguments and returns a list (``planlint_formats``: a dict). planlint
+calls each plugin's hooks on their own: one that raises or returns something else gives a
+warning naming the plugin, and the other plugins still load. ``docs/plugins.md`` documents
+each hook with an example.
 """
 
 from __future__ import annotations
@@ -24,3 +30,21 @@ class PlanlintSpec:
         """Return the rule classes this plugin contributes: a list of :class:`planlint.rule.Rule`
         subclasses. Import rule modules inside the hook, so that commands that need no rules
         (``--version``, ``--help``) stay fast."""
+
+    @hookspec
+    def planlint_checklist_items(self):
+        """Return the checklist items this plugin contributes: a list of
+        :class:`planlint.checklist.ChecklistItem` subclasses, shown by ``planlint checklist``
+        after the built-in items, in the order given."""
+
+    @hookspec
+    def planlint_accelerators(self):
+        """Return the accelerators this plugin adds to the catalogue: a list of
+        :class:`planlint.accelerators.Accelerator`. Plans may then name them in
+        ``compute.accelerator`` and ``serving.accelerator``; ``planlint accelerators`` lists them."""
+
+    @hookspec
+    def planlint_formats(self):
+        """Return the output formats this plugin adds to ``planlint check --format``: a dict
+        from format name to a function ``render(results, stream)`` that writes the results
+        (a list of ``planlint.engine.FileResult``) to the text stream."""

@@ -108,6 +108,7 @@ class DataSpec(_Section):
     train_tokens: Count
     unique_tokens: Optional[Count] = None
     deduplicated: Optional[bool] = None
+    filtered: Optional[bool] = None
     decontaminated: Optional[bool] = None
     mix: Optional[list[MixEntry]] = None
 
@@ -146,8 +147,23 @@ class Serving(_Section):
     lifetime_tokens: Optional[Count] = None
 
 
+class LossTracking(_Section):
+    every_tokens: Optional[Count] = None
+    on_knee: Optional[Literal["stop", "lower-lr"]] = None
+    rule: Optional[str] = None
+
+
 class Evaluation(_Section):
     metrics: Optional[list[str]] = None
+    smooth_metrics: Optional[list[str]] = None
+    task_metrics: Optional[list[str]] = None
+    loss_tracking: Optional[LossTracking] = None
+
+
+class Rationale(_Section):
+    alternatives_considered: Optional[list[Literal["fine-tuning", "retrieval", "prompting", "distillation",
+                                                   "other"]]] = None
+    data_advantage: Optional[str] = None
 
 
 class CustomAccelerator(_Section):
@@ -168,6 +184,7 @@ class Plan(_Section):
     alignment: Optional[Alignment] = None
     serving: Optional[Serving] = None
     evaluation: Optional[Evaluation] = None
+    rationale: Optional[Rationale] = None
     custom_accelerators: Optional[dict[str, CustomAccelerator]] = None
 
     def accelerator(self, name: Optional[str]):

@@ -1,8 +1,13 @@
 """Loading plugins and collecting their rules, once per process.
 
 Each entry point of the ``planlint`` group is loaded on its own: one that fails to import
-gives a warning naming it and the others still load. Rule codes must be unique: a collision
-is an error that names both plugins, never resolved silently.
+gives a warning naming it and the others still load; so does a hook that raises or returns
+something that is not a list of what it should contribute. Rule codes, checklist item ids,
+accelerator names and format names must be unique, built-in ones included: a collision is an
+error that names both plugins, never resolved silently.
+
+``--no-plugins`` (or ``PLANLINT_NO_PLUGINS=1``) turns autoloading off: only planlint's own
+bundles (:data:`BUILTINS`) are registered.
 
 Importing ``importlib.metadata`` costs a one-plan run more than reading the metadata it
 would read, so when nothing has imported it yet the entry points are read here directly,
@@ -22,6 +27,9 @@ from typing import Any
 from planlint.rule import Rule
 
 BUILTIN = "builtin"
+# planlint's own bundles, by entry-point name: no other distribution may register these names
+BUILTINS = {BUILTIN: "planlint.rules", "checklist": "planlint.checklist.builtin"}
+NO_PLUGINS_ENV = "PLANLINT_NO_PLUGINS"
 _CODE = re.compile(r"^[A-Z]{2,5}[0-9]{3,4}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -35,6 +43,20 @@ class Registry:
     rules: dict[str, type[Rule]] = field(default_factory=dict)  # by code, sorted
     owner: dict[str, str] = field(default_factory=dict)  # code -> plugin name
     warnings: list[str] = field(default_factory=list)
+    checklist: dict[str, type] = field(default_factory=dict)  # item id -> ChecklistItem; built-in first
+    checklist_owner: dict[str, str] = field(default_factory=dict)
+    accelerators: dict[str, Any] = field(default_factory=dict)  # contributed by plugins (not the built-ins)
+    accelerator_owner: dict[str, str] = field(default_factory=dict)
+    formats: dict[str, Any] = field(default_factory=dict)  # name -> render(results, stream)
+    format_owner: dict[str, str] = field(default_factory=dict)
+    plugins: dict[str, str] = field(default_factory=dict)  # plugin name -> what it was loaded from
+    autoload: bool = True
+
+    def contributions(self, plugin: str) -> dict[str, list[str]]:
+        """What one plugin contributes, by kind (``rules``, ``checklist``, ``accelerators``, ``formats``)."""
+        return {kind: [key for key, owner in owners.items() if owner == plugin]
+                for kind, owners in (("rules", self.owner), ("checklist", self.checklist_owner),
+                                     ("accelerators", self.accelerator_owner), ("formats", self.format_owner))}
 
     @property
     def plan_rules(self) -> list[type[Rule]]:
@@ -50,33 +72,55 @@ class Registry:
         return None
 
 
-def _plugin_manager(autoload: bool, warnings: list[str]):
+def autoload_disabled() -> bool:
+    """Whether ``PLANLINT_NO_PLUGINS`` turns third-party plugins off (any value but '', 0, false, no)."""
+    return os.environ.get(NO_PLUGINS_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _plugin_manager(autoload: bool, registry: Registry):
+    import importlib
+
     import pluggy
 
     from planlint import hooks
 
     manager = pluggy.PluginManager(hooks.PROJECT)
     manager.add_hookspecs(hooks.PlanlintSpec)
-    loaded_builtin = False
     if autoload:
         for entry in entry_points(hooks.PROJECT):
-            if entry.name == BUILTIN and entry.value != "planlint.rules":
-                continue  # only planlint itself may register as the built-in bundle
+            if BUILTINS.get(entry.name, entry.value) != entry.value:  # only planlint may use these names
+                registry.warnings.append(f"plugin '{entry.name}' ({entry.value}) has the name of a planlint "
+                                         "bundle; skipped (rename its entry point)")
+                continue
             try:
                 plugin = entry.load()
             except Exception as exc:  # a broken plugin must not take the others down
-                warnings.append(f"plugin '{entry.name}' ({entry.value}) failed to load: {exc!r}; skipped")
+                registry.warnings.append(f"plugin '{entry.name}' ({entry.value}) failed to load: {exc!r}; skipped")
                 continue
             if manager.is_registered(plugin) or manager.has_plugin(entry.name):
                 continue
-            manager.register(plugin, name=entry.name)
-            loaded_builtin |= entry.name == BUILTIN
-    if not loaded_builtin:
-        # running from a source tree that was never installed: register the bundle directly
-        from planlint import rules
+            try:
+                manager.register(plugin, name=entry.name)
+            except Exception as exc:  # pluggy refuses a hook it does not know, or a bad signature
+                registry.warnings.append(f"plugin '{entry.name}' ({entry.value}) cannot be registered: {exc}; "
+                                         "skipped")
+                continue
+            registry.plugins[entry.name] = entry.value
+            unknown = [attribute for attribute in dir(plugin)
+                       if attribute.startswith("planlint_") and not hasattr(hooks.PlanlintSpec, attribute)]
+            for attribute in unknown:
+                import difflib
 
-        if not manager.is_registered(rules):
-            manager.register(rules, name=BUILTIN)
+                close = difflib.get_close_matches(attribute, [h for h in dir(hooks.PlanlintSpec) if
+                                                              h.startswith("planlint_")], n=1)
+                guess = f" (did you mean {close[0]}?)" if close else ""
+                registry.warnings.append(f"plugin '{entry.name}' ({entry.value}) defines {attribute}, which is not "
+                                         f"a planlint hook{guess}; it is never called")
+    for name, module in BUILTINS.items():
+        if not manager.has_plugin(name):
+            # autoloading is off, or a source tree that was never installed: register directly
+            manager.register(importlib.import_module(module), name=name)
+            registry.plugins[name] = module
     return manager
 
 
@@ -189,35 +233,85 @@ def _read_group(path: str, group: str) -> list[EntryPoint] | None:
 
 
 def build_registry(autoload: bool = True) -> Registry:
-    registry = Registry()
-    manager = _plugin_manager(autoload, registry.warnings)
-    collected: list[tuple[str, type[Rule]]] = []
-    for plugin_name, plugin in manager.list_name_plugin():
-        hook = getattr(plugin, "planlint_rules", None)
-        if hook is None:
-            continue
-        try:
-            contributed = list(hook() or [])
-        except Exception as exc:
-            registry.warnings.append(f"plugin '{plugin_name}' failed to list its rules: {exc!r}; skipped")
-            continue
-        collected.extend((plugin_name, rule) for rule in contributed)
-    for plugin_name, rule in collected:
-        problem = _check_rule(rule)
-        if problem:
-            registry.warnings.append(f"plugin '{plugin_name}': {problem}; rule skipped")
-            continue
-        if rule.code in registry.rules:
-            other = registry.owner[rule.code]
-            raise RegistryError(
-                f"rule code {rule.code} is claimed by both plugin '{other}' "
-                f"({registry.rules[rule.code].name}) and plugin '{plugin_name}' ({rule.name}); "
-                "uninstall one or ask its author to renumber"
-            )
-        registry.rules[rule.code] = rule
-        registry.owner[rule.code] = plugin_name
+    """Load the plugins (only the built-in bundles when ``autoload`` is false) and collect what
+    they contribute; the accelerators become part of :data:`planlint.accelerators.CATALOGUE`.
+    Raises RegistryError on a collision."""
+    registry = Registry(autoload=autoload)
+    manager = _plugin_manager(autoload, registry)
+    # the built-in bundles first, so that their checklist items come first
+    named = sorted(manager.list_name_plugin(), key=lambda pair: _order(pair[0]))
+    registry.plugins = {name: registry.plugins[name] for name in sorted(registry.plugins, key=_order)}
+    for kind in _KINDS:
+        collected = []
+        for plugin_name, plugin in named:
+            collected.extend((plugin_name, value) for value in _contributed(plugin_name, plugin, kind, registry))
+        for plugin_name, value in collected:
+            problem = kind.check(value)
+            if problem:
+                registry.warnings.append(f"plugin '{plugin_name}': {problem}; {kind.noun} skipped")
+                continue
+            _add(registry, kind, plugin_name, value)
     registry.rules = dict(sorted(registry.rules.items()))
+    from planlint import accelerators
+
+    accelerators.use_plugin_accelerators(registry.accelerators)
     return registry
+
+
+def _order(plugin_name: str) -> tuple:
+    """The built-in bundles first (rules, then checklist), then the others by name."""
+    builtin = list(BUILTINS)
+    return (builtin.index(plugin_name), "") if plugin_name in builtin else (len(builtin), plugin_name)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    hook: str
+    noun: str  # "rule", ...: in warnings
+    what: str  # what the hook must return, in warnings
+    key: Any  # value -> its unique key
+    check: Any  # value -> a problem, or None
+    table: str  # Registry attribute
+    owners: str  # Registry attribute
+    builtin: Any = None  # () -> the built-in keys a plugin must not reuse
+
+
+def _contributed(plugin_name: str, plugin, kind: _Kind, registry: Registry) -> list:
+    hook = getattr(plugin, kind.hook, None)
+    if hook is None:
+        return []
+    try:
+        value = hook()
+    except Exception as exc:
+        registry.warnings.append(f"plugin '{plugin_name}': {kind.hook}() raised {exc!r}; its {kind.noun}s skipped")
+        return []
+    if value is None:
+        return []
+    if kind.hook == "planlint_formats":
+        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+            return list(value.items())
+    elif isinstance(value, (list, tuple)):
+        return list(value)
+    registry.warnings.append(f"plugin '{plugin_name}': {kind.hook}() returned {type(value).__name__}, not "
+                             f"{kind.what}; its {kind.noun}s skipped")
+    return []
+
+
+def _add(registry: Registry, kind: _Kind, plugin_name: str, value) -> None:
+    key = kind.key(value)
+    table, owners = getattr(registry, kind.table), getattr(registry, kind.owners)
+    if key in table:
+        other = owners[key]
+        if kind.hook == "planlint_rules":  # name both rules: the code alone does not say which is which
+            raise RegistryError(f"rule {key} is claimed by both plugin '{other}' ({table[key].name}) and plugin "
+                                f"'{plugin_name}' ({value.name}); uninstall one or ask its author to renumber")
+        raise RegistryError(f"{kind.noun} {key} is claimed by both plugin '{other}' and plugin '{plugin_name}'; "
+                            "uninstall one or ask its author to rename it")
+    if kind.builtin is not None and key in kind.builtin():
+        raise RegistryError(f"{kind.noun} {key} of plugin '{plugin_name}' has the name of a built-in {kind.noun}; "
+                            "uninstall the plugin or ask its author to rename it")
+    table[key] = value[1] if kind.hook == "planlint_formats" else value
+    owners[key] = plugin_name
 
 
 def _check_rule(rule) -> str | None:
@@ -233,12 +327,104 @@ def _check_rule(rule) -> str | None:
     return None
 
 
+def _check_item(item) -> str | None:
+    from planlint.checklist import ChecklistItem
+
+    if not (isinstance(item, type) and issubclass(item, ChecklistItem)):
+        return f"{item!r} is not a planlint.checklist.ChecklistItem subclass"
+    for attribute in ("id", "title"):
+        if not isinstance(getattr(item, attribute, None), str):
+            return f"{item.__name__} has no {attribute}"
+    if not _NAME.match(item.id):
+        return f"{item.__name__} has id {item.id!r}; ids are kebab-case, like compute-budget"
+    return None
+
+
+def _check_accelerator(accelerator) -> str | None:
+    import math
+
+    from planlint.accelerators import Accelerator
+
+    if not isinstance(accelerator, Accelerator):
+        return f"{accelerator!r} is not a planlint.accelerators.Accelerator"
+    if not isinstance(accelerator.name, str) or not _ACCELERATOR.match(accelerator.name):
+        return f"accelerator {accelerator.name!r} needs a lower-case name like h100-sxm"
+    for attribute in ("peak_tflops", "memory_gb", "bandwidth_gbps"):
+        number = getattr(accelerator, attribute)
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number) or number <= 0:
+            return f"accelerator {accelerator.name} has {attribute} {number!r}; it must be a positive number"
+    return None
+
+
+def _check_format(pair) -> str | None:
+    name, render = pair
+    if not _NAME.match(name):
+        return f"format {name!r} needs a kebab-case name like acme-csv"
+    if not callable(render):
+        return f"format {name} is {render!r}, not a function render(results, stream)"
+    return None
+
+
+def _builtin_accelerators():
+    from planlint.accelerators import BUILTIN as catalogue
+
+    return catalogue
+
+
+def _builtin_formats():
+    from planlint.report import FORMATS
+
+    return FORMATS
+
+
+_ACCELERATOR = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_KINDS = (
+    _Kind("planlint_rules", "rule", "a list of Rule subclasses", lambda r: r.code, _check_rule, "rules", "owner"),
+    _Kind("planlint_checklist_items", "checklist item", "a list of ChecklistItem subclasses", lambda i: i.id,
+          _check_item, "checklist", "checklist_owner"),
+    _Kind("planlint_accelerators", "accelerator", "a list of Accelerator", lambda a: a.name, _check_accelerator,
+          "accelerators", "accelerator_owner", _builtin_accelerators),
+    _Kind("planlint_formats", "format", "a dict of name -> render function", lambda pair: pair[0], _check_format,
+          "formats", "format_owner", _builtin_formats),
+)
+
+
 _REGISTRY: Registry | None = None
+
+
+_AUTOLOAD: bool | None = None  # set by --no-plugins; None: ask PLANLINT_NO_PLUGINS
+
+
+def disable_autoload() -> None:
+    """Register only planlint's own bundles in this process (``--no-plugins``)."""
+    global _AUTOLOAD
+    _AUTOLOAD = False
 
 
 def registry() -> Registry:
     """The process-wide registry (plugins are loaded once, not per file)."""
     global _REGISTRY
     if _REGISTRY is None:
-        _REGISTRY = build_registry()
+        autoload = _AUTOLOAD if _AUTOLOAD is not None else not autoload_disabled()
+        _REGISTRY = build_registry(autoload)
     return _REGISTRY
+
+
+def describe(registry: Registry) -> list[dict[str, Any]]:
+    """One row per loaded plugin: its name, the module it was loaded from, the distribution
+    that installed it and that distribution's version, and what it contributes."""
+    from importlib.metadata import entry_points as metadata_entry_points
+
+    from planlint import __version__
+
+    installed = {}
+    for entry in metadata_entry_points(group="planlint"):
+        dist = getattr(entry, "dist", None)
+        if dist is not None and entry.name not in installed:
+            installed[entry.name] = (dist.metadata["Name"], dist.version)
+    rows = []
+    for name, module in registry.plugins.items():
+        distribution, version = installed.get(name, ("planlint", __version__) if name in BUILTINS else (None, None))
+        rows.append({"name": name, "module": module, "distribution": distribution, "version": version,
+                     **registry.contributions(name)})
+    return rows

@@ -1,4 +1,6 @@
-"""Helpers to test rules against fixture plans, for planlint's own tests and plugin authors.
+"""Helpers to test rules and checklist items against fixture plans, for planlint's own tests
+and plugin authors (``findings``, ``render``, ``run_case`` for rules; ``verdict``,
+``checklist``, ``render_checklist`` for checklist items).
 
 Rule cases are YAML data (one file per rule), in the spirit of sqlfluff's rule fixtures::
 
@@ -60,6 +62,36 @@ def render(text: str, name: str = "plan.yaml", fmt: str = "concise", options=Non
 def render_example(plan_text: str) -> str:
     """The output shown under a catalogue page's failing example (file named example.yaml)."""
     return render(plan_text, "example.yaml", "concise")
+
+
+def checklist(text: str, name: str = "plan.yaml"):
+    """The checklist of plan ``text`` (a ``planlint.checklist.PlanChecklist``: ``.items``, each
+    with ``.id`` and ``.verdict``), as ``planlint checklist`` evaluates it. The plan must validate."""
+    from planlint.checklist import evaluate
+    from planlint.model import build
+    from planlint.plugins import registry
+
+    result = lint_text(text, name)
+    blocking = [f for f in result.findings if f.code in ("PL001", "PL002", "PL004")]
+    assert not blocking, f"the plan does not validate: {blocking[0].line}:{blocking[0].column} {blocking[0].message}"
+    return evaluate(build(result.doc.data), result.doc, registry())
+
+
+def verdict(text: str, item_id: str):
+    """One checklist item's verdict on plan ``text``: ``.status``, ``.reason``, ``.evidence``
+    (each with ``.text`` and ``.line``) and ``.fix``."""
+    found = {item.id: item.verdict for item in checklist(text).items}
+    assert item_id in found, f"no checklist item {item_id!r}; loaded: {', '.join(found)}"
+    return found[item_id]
+
+
+def render_checklist(text: str, name: str = "plan.yaml", fmt: str = "text") -> str:
+    """What ``planlint checklist --format FMT`` prints for plan ``text``."""
+    from planlint.checklist.render import RENDERERS
+
+    stream = io.StringIO()
+    RENDERERS[fmt]([checklist(text, name)], stream)
+    return stream.getvalue()
 
 
 # -- rule cases ------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 ``text`` and ``concise`` are for people, ``json`` for scripts, and ``sarif`` (code scanning),
 ``github`` (workflow-command annotations), ``junit`` (test reports) and ``gitlab`` (Code
-Quality) for CI systems. Each formatter module is imported only when it is used, so that
-importing this package stays cheap.
+Quality) for CI systems; plugins add more through the ``planlint_formats`` hook. Each
+formatter module is imported only when it is used, so that importing this package stays cheap.
 """
 
 from __future__ import annotations
@@ -53,4 +53,16 @@ def render(fmt: str, results, stream, *, color: bool = False, fail_on=None, regi
 
             render_junit(results, stream, registry, fail_on=fail_on)
     else:
-        raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+        if registry is None:
+            from planlint.plugins import registry as process_registry
+
+            registry = process_registry()
+        plugin_format = registry.formats.get(fmt)
+        if plugin_format is None:
+            raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(names(registry))}")
+        plugin_format(results, stream)
+
+
+def names(registry) -> list[str]:
+    """The built-in formats, then those plugins add (``planlint_formats``)."""
+    return list(FORMATS) + list(registry.formats)

@@ -1,0 +1,374 @@
+"""The plugin API: each plugin loads on its own, a rule that raises is reported and the others
+run, collisions stop the run loudly, and every hook (rules, checklist items, accelerators,
+formats) contributes through the registry."""
+
+import json
+import sys
+import textwrap
+
+import pytest
+
+from conftest import MINIMAL
+from planlint import accelerators, plugins
+from planlint.engine import lint_bytes
+from planlint.plugins import EntryPoint, RegistryError, build_registry
+
+GOOD = '''
+from planlint.accelerators import Accelerator
+from planlint.checklist import ChecklistItem
+from planlint.findings import Severity
+from planlint.hooks import hookimpl
+from planlint.rule import Rule
+
+
+class Boom(Rule):
+    """Raises on every plan."""
+    code = "ACME901"
+    name = "boom"
+    severity = Severity.WARNING
+    summary = "Always raises."
+
+    def check(self, plan, ctx):
+        yield ctx.finding(("name",), "before the failure", "none")
+        raise ZeroDivisionError("division by zero")
+
+
+class NamedPlan(Rule):
+    """Reports the plan's name."""
+    code = "ACME902"
+    name = "named-plan"
+    severity = Severity.INFO
+    summary = "Says the plan's name."
+
+    def check(self, plan, ctx):
+        yield ctx.finding(("name",), f"plan {plan.name}", "none")
+
+
+class HasName(ChecklistItem):
+    id = "has-name"
+    title = "The plan has a name."
+
+    def evaluate(self, plan, ctx):
+        return ctx.done("named", ctx.evidence(("name",)))
+
+
+class Raises(ChecklistItem):
+    id = "raises"
+    title = "Raises."
+
+    def evaluate(self, plan, ctx):
+        raise KeyError("nope")
+
+
+@hookimpl
+def planlint_rules():
+    return [Boom, NamedPlan]
+
+
+@hookimpl
+def planlint_checklist_items():
+    return [HasName, Raises]
+
+
+@hookimpl
+def planlint_accelerators():
+    return [Accelerator("acme-x1", "ACME X1", 500, 96, 3000, "ACME X1 datasheet")]
+
+
+def _names(results, stream):
+    for result in results:
+        stream.write(f"{result.name}: {len(result.findings)} findings\\n")
+
+
+@hookimpl
+def planlint_formats():
+    return {"acme-count": _names}
+'''
+
+
+@pytest.fixture
+def make(tmp_path, monkeypatch):
+    """build(name=source, ...) -> a registry of the built-in bundles plus these plugin modules,
+    loaded through entry points of the same names (a source of None: a module that does not exist)."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = dict(accelerators.PLUGIN)  # building a registry sets the catalogue's plugin part
+
+    def build(**modules):
+        entries = []
+        for name, source in modules.items():
+            module = f"plugin_{name.replace('-', '_')}"
+            monkeypatch.delitem(sys.modules, module, raising=False)  # another test's module of this name
+            if source is not None:
+                (tmp_path / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+            entries.append(EntryPoint(name, module, "planlint"))
+        monkeypatch.setattr(plugins, "entry_points", lambda group: entries)
+        return build_registry()
+
+    yield build
+    accelerators.use_plugin_accelerators(before)
+
+
+def _lint(registry, text=MINIMAL):
+    result = lint_bytes(text.encode(), "plan.yaml", registry)
+    return [(f.code, f.line, f.column, f.message) for f in result.findings]
+
+
+# -- isolation ------------------------------------------------------------------------------
+
+def test_a_plugin_that_fails_to_import_is_named_and_the_others_load(make):
+    registry = make(broken="import not_a_module_anywhere\n", acme=GOOD)
+    assert registry.warnings == [
+        "plugin 'broken' (plugin_broken) failed to load: ModuleNotFoundError(\"No module named "
+        "'not_a_module_anywhere'\"); skipped"]
+    assert registry.owner["ACME902"] == "acme" and registry.owner["PL101"] == "builtin"
+
+
+def test_a_missing_plugin_module_is_a_warning(make):
+    registry = make(gone=None)
+    assert registry.warnings == [
+        "plugin 'gone' (plugin_gone) failed to load: ModuleNotFoundError(\"No module named 'plugin_gone'\"); skipped"]
+    assert "PL101" in registry.rules
+
+
+def test_a_rule_that_raises_is_pl000_naming_it_and_its_plugin_and_the_other_rules_run(make):
+    registry = make(acme=GOOD)
+    undertrained = MINIMAL.replace("train_tokens: 20B", "train_tokens: 2B").replace("1.2e20", "1.2e19")
+    assert [(code, line, column) for code, line, column, _ in _lint(registry, undertrained)] == [
+        ("PL000", 1, 1), ("ACME901", 2, 1), ("ACME902", 2, 1), ("PL101", 7, 3)]
+    found = _lint(registry, undertrained)
+    assert found[0][3] == "rule ACME901 (boom, plugin 'acme') raised ZeroDivisionError: division by zero"
+    assert found[1][3] == "before the failure"  # what it yielded before it raised is kept
+
+
+def test_a_hook_that_raises_or_returns_garbage_is_a_warning_and_the_rest_load(make):
+    registry = make(raises='''
+        from planlint.hooks import hookimpl
+
+        @hookimpl
+        def planlint_rules():
+            raise RuntimeError("cannot list")
+        ''', garbage='''
+        from planlint.hooks import hookimpl
+
+        @hookimpl
+        def planlint_rules():
+            return 42
+
+        @hookimpl
+        def planlint_checklist_items():
+            return [object, "text"]
+
+        @hookimpl
+        def planlint_accelerators():
+            return {"x": 1}
+
+        @hookimpl
+        def planlint_formats():
+            return ["csv"]
+        ''', acme=GOOD)
+    assert registry.warnings == [
+        "plugin 'garbage': planlint_rules() returned int, not a list of Rule subclasses; its rules skipped",
+        "plugin 'raises': planlint_rules() raised RuntimeError('cannot list'); its rules skipped",
+        "plugin 'garbage': <class 'object'> is not a planlint.checklist.ChecklistItem subclass; checklist item skipped",
+        "plugin 'garbage': 'text' is not a planlint.checklist.ChecklistItem subclass; checklist item skipped",
+        "plugin 'garbage': planlint_accelerators() returned dict, not a list of Accelerator; its accelerators skipped",
+        "plugin 'garbage': planlint_formats() returned list, not a dict of name -> render function; its formats "
+        "skipped",
+    ]
+    assert list(registry.checklist)[-2:] == ["has-name", "raises"]
+    assert "ACME902" in registry.rules
+
+
+def test_a_hook_with_a_misspelt_name_is_a_warning(make):
+    registry = make(typo='''
+        from planlint.hooks import hookimpl
+
+        @hookimpl
+        def planlint_rule():
+            return []
+        ''')
+    assert registry.warnings == ["plugin 'typo' (plugin_typo) defines planlint_rule, which is not a planlint hook "
+                                 "(did you mean planlint_rules?); it is never called"]
+
+
+def test_a_checklist_item_that_raises_is_an_error_and_the_others_are_evaluated(make):
+    from planlint.checklist import evaluate
+    from planlint.load import load_bytes
+    from planlint.model import build
+
+    registry = make(acme=GOOD)
+    doc = load_bytes(MINIMAL.encode(), "plan.yaml")
+    result = evaluate(build(doc.data), doc, registry)
+    assert [(item.id, str(item.verdict.status)) for item in result.items][-3:] == [
+        ("mix-reproducible", "missing"), ("has-name", "done"), ("raises", "error")]
+    assert result.items[-1].verdict.reason == "item raises (plugin 'acme') raised KeyError: 'nope'"
+    assert result.items[-2].verdict.evidence[0].text == "name: tiny"
+    assert result.items[-2].verdict.evidence[0].line == 2
+
+
+# -- collisions -----------------------------------------------------------------------------
+
+TAKES = '''
+from planlint.findings import Severity
+from planlint.hooks import hookimpl
+from planlint.rule import Rule
+
+
+class Taken(Rule):
+    code = "{code}"
+    name = "taken"
+    severity = Severity.WARNING
+    summary = "Takes a code."
+
+
+@hookimpl
+def planlint_rules():
+    return [Taken]
+'''
+
+
+def test_a_plugin_rule_with_a_builtin_code_stops_the_run(make):
+    with pytest.raises(RegistryError) as raised:
+        make(acme=TAKES.format(code="PL101"))
+    assert str(raised.value) == ("rule PL101 is claimed by both plugin 'builtin' (undertrained-ratio) and plugin "
+                                 "'acme' (taken); uninstall one or ask its author to renumber")
+
+
+def test_two_plugins_with_one_code_stop_the_run(make):
+    with pytest.raises(RegistryError) as raised:
+        make(alpha=TAKES.format(code="ACME101"), beta=TAKES.format(code="ACME101"))
+    assert str(raised.value) == ("rule ACME101 is claimed by both plugin 'alpha' (taken) and plugin 'beta' (taken); "
+                                 "uninstall one or ask its author to renumber")
+
+
+@pytest.mark.parametrize("hook, value, message", [
+    ("planlint_accelerators", 'Accelerator("h100-sxm", "mine", 1, 1, 1, "mine")',
+     "accelerator h100-sxm of plugin 'acme' has the name of a built-in accelerator"),
+    ("planlint_formats", '{"sarif": print}', "format sarif of plugin 'acme' has the name of a built-in format"),
+    ("planlint_checklist_items", "[type('Item', (ChecklistItem,), {'id': 'compute-budget', 'title': 't'})]",
+     "checklist item compute-budget is claimed by both plugin 'checklist' and plugin 'acme'"),
+])
+def test_a_plugin_reusing_a_builtin_name_stops_the_run(make, hook, value, message):
+    source = f'''
+        from planlint.accelerators import Accelerator
+        from planlint.checklist import ChecklistItem
+        from planlint.hooks import hookimpl
+
+        @hookimpl
+        def {hook}():
+            value = {value}
+            return value if isinstance(value, (list, dict)) else [value]
+        '''
+    with pytest.raises(RegistryError) as raised:
+        make(acme=source)
+    assert str(raised.value).startswith(message + "; ")
+
+
+def test_an_entry_point_with_a_builtin_bundle_name_is_skipped_with_a_warning(make):
+    registry = make(checklist=GOOD)
+    assert registry.warnings == ["plugin 'checklist' (plugin_checklist) has the name of a planlint bundle; skipped "
+                                 "(rename its entry point)"]
+    assert registry.plugins["checklist"] == "planlint.checklist.builtin" and "ACME902" not in registry.rules
+
+
+def test_a_collision_is_exit_2_on_the_command_line(make, cli, monkeypatch):
+    with pytest.raises(RegistryError):
+        make(acme=TAKES.format(code="PL101"))  # leaves the colliding entry point installed
+    monkeypatch.setattr(plugins, "_REGISTRY", None)
+    monkeypatch.setattr(plugins, "_AUTOLOAD", None)
+    monkeypatch.delenv("PLANLINT_NO_PLUGINS", raising=False)
+    result = cli("check", "examples/chinchilla-70b.yaml")
+    assert (result.exit_code, result.output) == (2, (
+        "planlint: error: rule PL101 is claimed by both plugin 'builtin' (undertrained-ratio) and plugin 'acme' "
+        "(taken); uninstall one or ask its author to renumber\n"))
+
+
+# -- what plugins contribute ----------------------------------------------------------------
+
+@pytest.fixture
+def acme(make, monkeypatch):
+    """The process-wide registry with the GOOD plugin installed as 'acme'."""
+    registry = make(acme=GOOD)
+    monkeypatch.setattr(plugins, "_REGISTRY", registry)
+    return registry
+
+
+def test_a_plugin_accelerator_validates_and_prices_the_plan(acme, cli, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(MINIMAL + "  accelerator: acme-x1\n  mfu: 0.4\n", encoding="utf-8")
+    result = cli("estimate", "--format", "json", str(plan))
+    assert result.exit_code == 0
+    [row] = json.loads(result.output)
+    assert row["gpu_hours"] == pytest.approx(1.2e20 / (3600 * 500e12 * 0.4))
+
+
+def test_a_plugin_accelerator_is_listed(acme, cli):
+    lines = cli("accelerators").output.splitlines()
+    assert lines[-1] == "acme-x1              500         96     3000  ACME X1 (ACME X1 datasheet; plugin 'acme')"
+    assert len(lines) == 1 + 19 + 1
+
+
+def test_an_unknown_accelerator_lists_plugin_ones_too(acme):
+    found = _lint(acme, MINIMAL + "  accelerator: acme-x2\n")
+    assert [(code, line, column) for code, line, column, _ in found] == [("PL002", 10, 16)]
+    assert "did you mean 'acme-x1'?" in found[0][3] and found[0][3].endswith("tpu-v5p, acme-x1")
+
+
+def test_a_plugin_format_renders_check(acme, cli, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(MINIMAL, encoding="utf-8")
+    result = cli("check", "--format", "acme-count", "--select", "PL", str(plan))
+    assert (result.exit_code, result.output) == (0, f"{plan}: 0 findings\n")
+
+
+def test_an_unknown_format_lists_the_plugin_ones(acme, cli):
+    result = cli("check", "--format", "nope", "examples/chinchilla-70b.yaml")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: Invalid value for '--format': 'nope' is not one of text, concise, json, sarif, github, junit, gitlab, "
+        "acme-count")
+
+
+def test_plugins_lists_what_each_plugin_contributes(acme, cli):
+    result = cli("plugins")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-6:] == [
+        "  checklist items: compute-budget, unique-data, tokens-per-param, loss-tracking, smooth-metrics, "
+        "serving-cost, distill-or-quantize, alignment-compute, fine-tune-first, mix-reproducible",
+        "acme (no installed distribution): plugin_acme",
+        "  rules: ACME901, ACME902",
+        "  checklist items: has-name, raises",
+        "  accelerators: acme-x1",
+        "  formats: acme-count",
+    ]
+    rows = json.loads(cli("plugins", "--format", "json").output)
+    assert [row["name"] for row in rows["plugins"]] == ["builtin", "checklist", "acme"]
+    assert rows["plugins"][0]["distribution"] == "planlint"
+    assert rows["plugins"][2]["rules"] == ["ACME901", "ACME902"]
+    assert (rows["plugins"][2]["distribution"], rows["plugins"][2]["version"]) == (None, None)
+
+
+# -- turning autoloading off ----------------------------------------------------------------
+
+def test_autoload_off_registers_only_the_builtin_bundles(make, monkeypatch):
+    make(acme=GOOD)  # the entry points now include acme
+    registry = build_registry(autoload=False)
+    assert list(registry.plugins) == ["builtin", "checklist"]
+    assert "ACME902" not in registry.rules and "acme-x1" not in accelerators.CATALOGUE
+
+
+@pytest.mark.parametrize("value, off", [("1", True), ("true", True), ("yes", True), ("0", False), ("", False),
+                                        ("false", False)])
+def test_the_environment_variable(monkeypatch, value, off):
+    monkeypatch.setenv("PLANLINT_NO_PLUGINS", value)
+    assert plugins.autoload_disabled() is off
+
+
+def test_no_plugins_on_the_command_line(make, cli, monkeypatch):
+    make(acme=GOOD)
+    monkeypatch.setattr(plugins, "_REGISTRY", None)
+    monkeypatch.setattr(plugins, "_AUTOLOAD", None)
+    result = cli("--no-plugins", "plugins")
+    assert result.output.splitlines()[0] == "builtin (planlint 0.1.0): planlint.rules"
+    assert result.output.splitlines()[-1] == "third-party plugins not loaded (--no-plugins or PLANLINT_NO_PLUGINS)"
+    assert "acme" not in result.output
