@@ -141,9 +141,10 @@ class Document:
                     path=path, span=span, file=self.name)
         )
 
-    def skip(self, span: Span | _Pos) -> None:
-        """Count a finding not added because the document is ``full``."""
-        if self.dropped == 0:
+    def skip(self, span: Span | _Pos | None) -> None:
+        """Count a finding not added because the document is ``full``; only the first one's
+        ``span`` is kept (callers may pass None for the others)."""
+        if self.dropped == 0 and span is not None:
             self._first_dropped = span if isinstance(span, Span) else Span(*span)
         self.dropped += 1
 

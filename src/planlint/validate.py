@@ -430,7 +430,7 @@ def _report(doc: Document, error, path: PathT, reported: set) -> None:
                 continue
             reported.add((path, key))
             if doc.full:  # the did-you-mean costs more than the rest: skip it past the bound
-                doc.skip(doc.locate(path + (key,), "key"))
+                doc.skip(None if doc.dropped else doc.locate(path + (key,), "key"))
                 continue
             guess = _nearest(key, known)
             inside = f" in {where}" if path else ""
