@@ -112,6 +112,24 @@ class Config:
             return True
         return self.selects(code) and not _matches(code, self.ignored_for(filename))
 
+    def enabler(self, filename: str):
+        """``enabled_for(code, filename)`` as a function of the code, remembering each answer:
+        a plan asks it for every rule and every finding."""
+        ignored = self.ignored_for(filename)
+        # shared by every plan with the same selection: most plans of a run have the same
+        key = (tuple(self.select), tuple(self.extend_select), tuple(self.ignore), ignored)
+        answers = _ENABLED.get(key)
+        if answers is None:
+            answers = _ENABLED[key] = {}
+
+        def enabled(code: str) -> bool:
+            answer = answers.get(code)
+            if answer is None:
+                answer = answers[code] = code in ALWAYS_ON or (self.selects(code) and not _matches(code, ignored))
+            return answer
+
+        return enabled
+
     def load_limits(self):
         from planlint.load import Limits
 
@@ -122,6 +140,9 @@ class Config:
     @property
     def timeout(self) -> float | None:
         return self.limits["timeout"] or None
+
+
+_ENABLED: dict[tuple, dict[str, bool]] = {}  # Config.enabler's answers, by selection
 
 
 def _matches(code: str, selectors) -> bool:
@@ -348,6 +369,9 @@ def _option(rule, name: str, value, where: str):
 
 # --- resolving per plan ---------------------------------------------------------------------
 
+_UNSET = object()
+
+
 class Resolver:
     """The configuration for each plan, reading each configuration file once per run."""
 
@@ -359,6 +383,7 @@ class Resolver:
         self._explicit = None
         self._by_file: dict[Path | None, Config] = {}
         self._by_folder: dict[Path, Path | None] = {}
+        self._by_name: dict[str, Path | None] = {}  # the folder as named, before resolving
         if config_file is not None:
             path = Path(config_file)
             if not path.is_file():
@@ -372,10 +397,13 @@ class Resolver:
             path = self._explicit
         else:
             start = Path(filename) if filename not in ("", "-") else Path.cwd()
-            folder = (start if start.is_dir() else start.parent).resolve()
-            if folder not in self._by_folder:
-                self._by_folder[folder] = find_config_file(folder)
-            path = self._by_folder[folder]
+            named = str(start if start.is_dir() else start.parent)
+            path = self._by_name.get(named, _UNSET)
+            if path is _UNSET:  # resolving a path costs more than linting a plan: once a folder
+                folder = Path(named).resolve()
+                if folder not in self._by_folder:
+                    self._by_folder[folder] = find_config_file(folder)
+                path = self._by_name[named] = self._by_folder[folder]
         if path not in self._by_file:
             base = from_file(path, self.registry) if path is not None else Config()
             if self.overrides:

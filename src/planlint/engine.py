@@ -112,8 +112,7 @@ def lint_bytes(raw: bytes, name: str, registry: Registry, rule_options=None, lim
     for code, values in (rule_options or {}).items():
         options.setdefault(code, {}).update(values)
 
-    def enabled(code: str) -> bool:
-        return config.enabled_for(code, name)
+    enabled = config.enabler(name)
 
     doc = None
     try:
