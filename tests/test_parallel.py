@@ -1,0 +1,86 @@
+"""Many plans over worker processes: the report is exactly the single-process one."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from planlint import parallel
+from test_many_files import generate
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32", reason="workers need fork")
+
+
+@pytest.mark.parametrize("count, jobs, workers", [
+    (10, 4, 1),  # too few plans to pay for a fork
+    (127, 2, 1),
+    (128, 2, 2),
+    (1_000, 2, 2),
+    (1_000, 1, 1),  # --jobs 1: never
+    (1_000, 8, 8),
+    (300, 8, 4),  # at least 64 plans each
+])
+def test_workers_are_used_only_where_they_pay(count, jobs, workers):
+    assert parallel.workers_for(count, jobs) == workers
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
+def test_the_report_is_the_same_with_workers_as_without(tmp_path, cli, fmt):
+    generate(str(tmp_path), 300, seed=11)  # a fifth broken: syntax, schema, binary, encodings
+    alone = cli("check", "--format", fmt, "--jobs", "1", str(tmp_path))
+    shared = cli("check", "--format", fmt, "--jobs", "2", str(tmp_path))
+    assert parallel.workers_for(300, 2) == 2
+    assert (shared.exit_code, shared.stdout, shared.stderr) == (alone.exit_code, alone.stdout, alone.stderr)
+    assert alone.exit_code == 1 and alone.stdout
+
+
+def test_a_configuration_error_met_in_a_worker_stops_the_run_as_without(tmp_path, cli):
+    generate(str(tmp_path / "good"), 200, seed=3)
+    bad = tmp_path / "good" / "team-07"
+    (bad / ".planlint.yaml").write_text("selectt: [PL1]\n")
+    alone = cli("check", "--jobs", "1", str(tmp_path))
+    shared = cli("check", "--jobs", "2", str(tmp_path))
+    assert alone.exit_code == shared.exit_code == 2
+    assert shared.stderr == alone.stderr
+    assert "team-07/.planlint.yaml: unknown key 'selectt'; did you mean 'select'?" in shared.stderr
+
+
+def test_a_finding_that_cannot_be_sent_back_is_linted_again_here(tmp_path, monkeypatch):
+    """A plugin may put anything in a finding's facts; such a plan is linted in the parent."""
+    from planlint.config import Resolver
+    from planlint.discover import expand
+    from planlint.plugins import build_registry
+    from planlint.rule import Rule
+
+    class Unpicklable(Rule):
+        code, name, summary = "ZZ901", "holds-a-lambda", "A finding whose facts hold a lambda."
+
+        def check(self, plan, ctx):
+            yield ctx.finding(("name",), "a lambda in the facts", fix="none", hook=lambda: None)
+
+    registry = build_registry(autoload=False)
+    registry.rules["ZZ901"], registry.owner["ZZ901"] = Unpicklable, "test"
+    generate(str(tmp_path), 200, seed=5, broken_share=0.0)
+    targets, _ = expand([str(tmp_path)])
+    resolver = Resolver(registry, isolated=True)
+    here = [(t.path, r) for t, r in parallel.lint_many(targets, registry, resolver, "-", jobs=1)]
+    shared = [(t.path, r) for t, r in parallel.lint_many(targets, registry, resolver, "-", jobs=2)]
+    summary = [(path, r and [(f.code, f.line, f.column, f.message) for f in r.findings]) for path, r in here]
+    assert summary == [(path, r and [(f.code, f.line, f.column, f.message) for f in r.findings])
+                       for path, r in shared]
+    assert sum(1 for _, r in shared if r and any(f.code == "ZZ901" for f in r.findings)) == 200
+
+
+def test_the_workers_really_lint_the_plans(tmp_path):
+    from planlint.config import Resolver
+    from planlint.discover import expand
+    from planlint.plugins import registry
+
+    generate(str(tmp_path), 200, seed=9)
+    targets, _ = expand([str(tmp_path)])
+    files = list(enumerate(targets))
+    done = parallel._in_workers(files, 2, registry(), Resolver(registry()), "-")
+    assert sorted(done) == list(range(len(targets)))  # every plan came back from a worker
+    assert all(result.doc.data is None and result.doc.spans == {} for result in done.values() if result)
