@@ -323,9 +323,10 @@ def _feed_from_python_bounded(text: str, builder: _Builder, doc: Document, findi
     brackets take seconds. When the brackets alone nest far past the depth bound, the text
     up to that point is read first: if the builder crosses the bound there, that is the
     finding the whole text gives. Otherwise (brackets in quotes) the whole text is read."""
-    yaml.reader.Reader(text)  # a character YAML refuses, anywhere: as the whole-text reading reports it
     cut = _flow_cut(text, 2 * limits.max_depth + 8)
     if cut is not None:
+        # a character YAML refuses, anywhere in the text: reported as the whole-text reading does
+        yaml.reader.Reader(text)
         _feed_from_python(text[:cut], builder, quiet=True)
         if builder.over_limit:
             return builder

@@ -8,9 +8,9 @@ results, which are put back in the order of the plans. The report is the one a s
 process would write: only the order of the work changes.
 
 Workers are used only where they pay: ``fork`` (POSIX), more than one core, and at least
-``MIN_PLANS_PER_WORKER`` plans for each worker. A worker that fails, or a result that cannot
-be sent back (a plugin finding holding an object that cannot be pickled), costs nothing
-but time: those plans are linted again here.
+``MIN_PLANS_PER_WORKER`` plans for each worker. A worker that fails, or a run of results
+that cannot be sent back (a plugin finding holding an object that cannot be pickled), costs
+nothing but time: those plans are linted again here.
 """
 
 from __future__ import annotations
@@ -50,8 +50,7 @@ def _slim(result):
 
 
 def _lint_chunk(chunk: list) -> list:
-    import pickle
-
+    """``(index, result)`` for each plan of ``chunk``; a configuration error as its message."""
     from planlint.config import ConfigError
     from planlint.engine import lint_target
 
@@ -59,16 +58,9 @@ def _lint_chunk(chunk: list) -> list:
     out = []
     for index, target in chunk:
         try:
-            result = _slim(lint_target(target, registry, stdin_name=stdin_name, resolver=resolver))
+            out.append((index, _slim(lint_target(target, registry, stdin_name=stdin_name, resolver=resolver))))
         except ConfigError as exc:
-            out.append((index, "config-error", str(exc)))
-            continue
-        try:
-            pickle.dumps(result)
-        except Exception:  # noqa: BLE001 - whatever a plugin put in a finding
-            out.append((index, "again", None))
-            continue
-        out.append((index, "result", result))
+            out.append((index, str(exc)))
     return out
 
 
@@ -89,15 +81,15 @@ def lint_many(targets: list, registry, resolver, stdin_name: str, jobs: int | No
     if workers > 1:
         done = _in_workers(files, workers, registry, resolver, stdin_name)
     for index, target in enumerate(targets):
-        found = done.get(index, _AGAIN)
-        if found is _AGAIN:
+        found = done.get(index, _NOT_DONE)
+        if found is _NOT_DONE:
             found = here(target)
         elif isinstance(found, str):
             found = ConfigError(found)
         yield target, found
 
 
-_AGAIN = object()
+_NOT_DONE = object()
 
 
 def _in_workers(files: list, workers: int, registry, resolver, stdin_name: str) -> dict[int, object]:
@@ -116,12 +108,9 @@ def _in_workers(files: list, workers: int, registry, resolver, stdin_name: str) 
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             for future in [pool.submit(_lint_chunk, chunk) for chunk in chunks]:
                 try:
-                    items = future.result()
-                except Exception:  # noqa: BLE001 - a worker that died: its plans are linted here
-                    continue
-                for index, kind, value in items:
-                    if kind != "again":
-                        done[index] = value
+                    done.update(future.result())
+                except Exception:  # noqa: BLE001 - a worker that died, or a result that cannot be
+                    continue  # pickled (a plugin's finding holding any object): those plans are linted here
     except Exception:  # noqa: BLE001 - no pool at all (no semaphores, a sandbox): all here
         return {}
     finally:
