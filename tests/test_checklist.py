@@ -238,7 +238,7 @@ def test_a_plan_that_does_not_validate_is_named_and_exits_1(cli, tmp_path):
     result = cli("checklist", str(bad), HARBOR)
     assert result.exit_code == 1
     assert result.stdout.startswith(f"{HARBOR}: harbor-sql-coder: 6 done, 4 missing, 0 not applicable\n")
-    assert result.stderr.startswith(f"planlint: {bad}: not checked, the plan does not validate (first: 5:11 PL002 ")
+    assert result.stderr.startswith(f"planlint: {bad}: not checked, the plan could not be checked (first: 5:11 PL002 ")
 
 
 # -- over generated plans ------------------------------------------------------------------------

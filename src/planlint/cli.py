@@ -251,20 +251,34 @@ def _report(results, fmt, output_file, color, quiet, statistics, fail_on, regist
             handle.close()
 
 
+def _config_file_options(function):
+    """The options that choose the configuration file, for the commands that read plans but report
+    no findings (the numbers they show follow the configured rule options and limits)."""
+    function = click.option("--isolated", is_flag=True, help="Ignore configuration files; defaults only.")(function)
+    return click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+                        help="Use this configuration file for every plan, instead of the nearest one above each "
+                             "plan.")(function)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--fit", type=click.Choice(["besiroglu2024", "hoffmann2022", "rule-20"]), default="besiroglu2024",
               show_default=True, help="Loss fit for the compute-optimal split, predicted loss and waste.")
-def estimate(paths, fmt, fit):
+@_config_file_options
+def estimate(paths, fmt, fit, config_file, isolated):
     """What each plan costs, how long it takes and how good it gets, with every assumption named."""
     from planlint.estimate import FITS
     from planlint.forecast import forecast
     from planlint.report import estimate_table
 
     chosen = FITS[fit]
-    plans, broken, errors = _valid_plans(paths, _registry(), "estimated")
-    entries = [(result.name, plan.name, forecast(plan, chosen), chosen.label) for result, plan in plans]
+    registry = _registry()
+    plans, broken, errors = _checked_plans(paths, registry, _resolver(registry, config_file, isolated, (), (), (),
+                                                                      None), "estimated")
+    entries = [(result.name, result.plan.name,
+                result.numbers if fit == "besiroglu2024" else forecast(result.plan, chosen), chosen.label)
+               for result in plans]
     if fmt == "json":
         estimate_table.render_json(entries, sys.stdout)
     else:
@@ -273,40 +287,36 @@ def estimate(paths, fmt, fit):
     sys.exit(1 if broken else 0)
 
 
-def _valid_plans(paths, registry, verb: str):
-    """The plans under ``paths`` that validate, as (FileResult, typed Plan) pairs; messages for
-    those that do not ("PATH: not VERB, the plan does not validate ..."); unreadable paths."""
+def _checked_plans(paths, registry, resolver, verb: str):
+    """The plans under ``paths`` that could be checked, as ``check`` reads them (the same
+    loading, configuration and limits): their FileResults, with the typed plan and its numbers;
+    messages for those that could not ("PATH: not VERB, the plan could not be checked ...");
+    unreadable paths."""
+    from planlint.config import ConfigError
     from planlint.discover import expand
-    from planlint.engine import lint_target
-    from planlint.findings import Severity
-    from planlint.model import build
+    from planlint.parallel import lint_many
 
     targets, errors = expand(list(paths))
     plans, broken = [], []
-    for target in targets:
-        result = lint_target(target, registry)
+    for _target, result in lint_many(targets, registry, resolver, "-", 1):
+        if isinstance(result, ConfigError):
+            _fail(str(result))
+            sys.exit(2)
         if result is None:
             continue
         if result.error:
             errors.append(result.error)
             continue
-        # PL000 from a rule that raised leaves the plan itself valid; the typed model failing is
-        # PL000 too, and is caught by building the model below
-        blocking = [f for f in result.findings if f.code in ("PL001", "PL002", "PL004")
-                    and f.severity >= Severity.ERROR]
-        valid = not blocking and result.doc is not None and isinstance(result.doc.data, dict)
-        if valid:
-            try:
-                plan = build(result.doc.data)
-            except Exception:
-                valid, blocking = False, [f for f in result.findings if f.code == "PL000"]
-        if not valid:
+        if result.plan is None:
+            from planlint.config import ALWAYS_ON
+
+            blocking = [f for f in result.findings if f.code in ALWAYS_ON]
             first = blocking[0] if blocking else None
             where = f" (first: {first.line}:{first.column} {first.code} {first.message})" if first else ""
-            broken.append(f"{result.name}: not {verb}, the plan does not validate{where}; "
+            broken.append(f"{result.name}: not {verb}, the plan could not be checked{where}; "
                           "`planlint check` lists every problem")
             continue
-        plans.append((result, plan))
+        plans.append(result)
     return plans, broken, errors
 
 
@@ -442,7 +452,8 @@ def accelerators():
               help="text for a terminal, markdown (GitHub task lists) for a pull request, json for scripts.")
 @click.option("--require", "require", multiple=True, metavar="ITEMS",
               help="Item ids, comma-separated, or 'all': exit 1 when one of them is missing in a plan.")
-def checklist(paths, fmt, require):
+@_config_file_options
+def checklist(paths, fmt, require, config_file, isolated):
     """The production checklist of each plan: every item done, missing or not applicable, with the
     evidence from the plan (the value that settles it, and its line)."""
     from planlint.checklist import Status, evaluate
@@ -457,8 +468,9 @@ def checklist(paths, fmt, require):
         _fail(f"--require: no checklist item {', '.join(repr(u) for u in unknown)}; the items are "
               f"{', '.join(registry.checklist)} (or 'all')")
         sys.exit(2)
-    plans, broken, errors = _valid_plans(paths, registry, "checked")
-    checklists = [evaluate(plan, result.doc, registry) for result, plan in plans]
+    resolver = _resolver(registry, config_file, isolated, (), (), (), None)
+    plans, broken, errors = _checked_plans(paths, registry, resolver, "checked")
+    checklists = [evaluate(result.plan, result.doc, registry, result.numbers) for result in plans]
     RENDERERS[fmt](checklists, sys.stdout)
     _finish(checklists, broken, errors)
     unmet = [f"{c.file}: {item.id} is {item.verdict.status}" for c in checklists for item in c.items

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from planlint.findings import Severity
+from planlint.limits import LIMITS  # the safety bounds per plan (PL004), defined once there
 
 DEDICATED = ".planlint.yaml"
 PYPROJECT = "pyproject.toml"
@@ -46,14 +47,6 @@ PYPROJECT = "pyproject.toml"
 ALWAYS_ON = ("PL000", "PL001", "PL002", "PL004")
 KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "options", "fail-on",
         "require-reason", "limits")
-# Safety bounds per plan (reported as PL004), with their defaults; see planlint.load.Limits.
-LIMITS = {
-    "max-file-bytes": (1_048_576, "Largest plan file read, in bytes (a plan is a few KB)."),
-    "max-depth": (64, "Deepest nesting of mappings and lists (a plan nests 3 deep)."),
-    "max-nodes": (100_000, "Most values after alias expansion (stops billion-laughs files)."),
-    "max-findings": (1_000, "Most load and schema findings reported for one plan; the rest are counted."),
-    "timeout": (10.0, "Seconds before checking one plan is stopped; 0 for no limit."),
-}
 DEFAULT, COMMAND_LINE = "default", "command line"
 
 
@@ -131,11 +124,9 @@ class Config:
         return enabled
 
     def load_limits(self):
-        from planlint.load import Limits
+        from planlint.limits import Limits
 
-        return Limits(max_file_bytes=int(self.limits["max-file-bytes"]), max_depth=int(self.limits["max-depth"]),
-                      max_nodes=int(self.limits["max-nodes"]),
-                      max_findings=int(self.limits["max-findings"]))
+        return Limits.from_settings(self.limits)
 
     @property
     def timeout(self) -> float | None:

@@ -72,6 +72,41 @@ class Finding:
         return (self.span.line, self.span.column)
 
 
+class FindingList(list):
+    """The findings of a stage that can produce many (loading and the schema check), bounded:
+    past ``limit`` a finding is counted, not kept, and ``summary()`` says how many were held
+    back, at the first of them. Building the message of a finding that will be dropped is work
+    a caller can skip when ``full`` says so."""
+
+    def __init__(self, name: str, limit: int):
+        super().__init__()
+        self.name = name
+        self.limit = max(limit, 0)
+        self.dropped = 0
+        self.first_dropped: Span | None = None
+
+    @property
+    def full(self) -> bool:
+        return len(self) >= self.limit
+
+    def add(self, code: str, rule: str, message: str, span, fix: str = "", path: PathT = (),
+            severity: Severity = Severity.ERROR) -> None:
+        if isinstance(span, tuple):
+            span = Span(*span)  # a position from the loader
+        if self.full:
+            self.skip(span)
+            return
+        self.append(Finding(code=code, rule=rule, severity=severity, message=message, fix=fix, path=path,
+                            span=span, file=self.name))
+
+    def skip(self, span) -> None:
+        """Count a finding not kept; only the first one's ``span`` is remembered (callers may pass
+        None for the others)."""
+        if self.dropped == 0 and span is not None:
+            self.first_dropped = span if isinstance(span, Span) else Span(*span)
+        self.dropped += 1
+
+
 def dotted(path: PathT) -> str:
     """``("data", "mix", 2, "share")`` -> ``data.mix[2].share``, the way users read a plan."""
     out = ""

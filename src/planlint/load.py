@@ -25,7 +25,8 @@ from typing import Any
 
 import yaml
 
-from planlint.findings import Finding, PathT, Severity, Span, dotted
+from planlint.findings import FindingList, PathT, Span, dotted
+from planlint.limits import Limits, hint
 
 try:
     from yaml.cyaml import CParser as _CParser
@@ -36,16 +37,6 @@ _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "time
 _CONTAINER_TAGS = {_YAML + "map", _YAML + "seq", "!"}
 # YAML line breaks (YAML 1.1 also counts NEL and the Unicode line and paragraph separators)
 _LINE_BREAK = re.compile("\r\n|\r|\n|\x85|\u2028|\u2029")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Safety bounds for one file; each is reported as PL004 when hit."""
-
-    max_file_bytes: int = 1_048_576  # a plan is a few KB; 1 MiB leaves room for huge mixes
-    max_depth: int = 64  # a plan nests 3 deep; the bound stops RecursionError and slow parses
-    max_nodes: int = 100_000  # values after alias expansion: stops billion-laughs files
-    max_findings: int = 1_000  # load and schema findings: a broken plan has a handful
 
 
 _Pos = tuple  # (line, column, end line, end column), 1-based: a Span before it is needed
@@ -89,18 +80,21 @@ class NodeSpans:
 
 @dataclass
 class Document:
-    """One file as the later stages see it."""
+    """Stage 1's output: one file's text, its plain data and where every key and value stands,
+    and the problems of reading it (``findings``: PL001, PL003, PL004 and the PL002 of tags)."""
 
     name: str
     text: str = ""
     data: Any = None
     usable: bool = False  # data can be validated (the YAML parsed and stayed within bounds)
     spans: dict[PathT, NodeSpans] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    max_findings: int = Limits.max_findings  # past it, add() counts instead of adding
-    dropped: int = 0  # findings past max_findings
-    _first_dropped: Span | None = None
+    findings: FindingList = None  # type: ignore[assignment]  # made in __post_init__
+    max_findings: int = Limits.max_findings
     _lines: list[str] | None = None
+
+    def __post_init__(self):
+        if self.findings is None:
+            self.findings = FindingList(self.name, self.max_findings)
 
     @property
     def lines(self) -> list[str]:
@@ -123,41 +117,6 @@ class Document:
         if target == "key" and spans.key is not None:
             return spans.key
         return spans.value
-
-    @property
-    def full(self) -> bool:
-        """True once ``max_findings`` were added: a caller may skip the work of a message."""
-        return len(self.findings) >= self.max_findings
-
-    def add(self, code: str, rule: str, message: str, span: Span, fix: str = "",
-            path: PathT = (), severity: Severity = Severity.ERROR) -> None:
-        if isinstance(span, tuple):
-            span = Span(*span)  # a position from the loader
-        if self.full:
-            self.skip(span)
-            return
-        self.findings.append(
-            Finding(code=code, rule=rule, severity=severity, message=message, fix=fix,
-                    path=path, span=span, file=self.name)
-        )
-
-    def skip(self, span: Span | _Pos | None) -> None:
-        """Count a finding not added because the document is ``full``; only the first one's
-        ``span`` is kept (callers may pass None for the others)."""
-        if self.dropped == 0 and span is not None:
-            self._first_dropped = span if isinstance(span, Span) else Span(*span)
-        self.dropped += 1
-
-    def close(self) -> None:
-        """Say how many findings the bound held back, at the first of them."""
-        if self.dropped:
-            dropped, self.dropped = self.dropped, 0
-            self.findings.append(Finding(
-                code="PL004", rule="input-limit", severity=Severity.ERROR,
-                message=f"{dropped:,} more findings not shown: the file has more than "
-                        f"{self.max_findings:,}, and a plan with a few mistakes has a handful",
-                fix="fix the findings shown and check again (the bound is the `max_findings` limit)",
-                span=self._first_dropped or Span(1, 1, 1, 1), file=self.name))
 
 
 def _span(start, end) -> _Pos:
@@ -188,15 +147,15 @@ def decode(raw: bytes, doc: Document) -> str | None:
     """UTF-8 with or without BOM; anything else is a PL001 finding with its position."""
     for mark, name in _OTHER_BOMS:
         if raw.startswith(mark):
-            doc.add("PL001", "yaml-syntax", f"the file is {name} encoded; planlint reads UTF-8",
-                    Span(1, 1, 1, 1), fix="save the plan as UTF-8")
+            doc.findings.add("PL001", "yaml-syntax", f"the file is {name} encoded; planlint reads UTF-8",
+                             Span(1, 1, 1, 1), fix="save the plan as UTF-8")
             return None
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         line, column = _byte_position(raw, offset)
-        doc.add("PL001", "yaml-syntax",
-                f"the file holds a NUL byte at offset {offset}: it looks binary, not a YAML plan",
-                Span(line, column, line, column + 1), fix="check that this is the plan you meant to lint")
+        doc.findings.add("PL001", "yaml-syntax",
+                         f"the file holds a NUL byte at offset {offset}: it looks binary, not a YAML plan",
+                         Span(line, column, line, column + 1), fix="check that this is the plan you meant to lint")
         return None
     try:
         return raw.decode("utf-8-sig")
@@ -204,10 +163,10 @@ def decode(raw: bytes, doc: Document) -> str | None:
         # utf-8-sig counts exc.start after the BOM it removed
         offset = exc.start + (len(_BOM) if raw.startswith(_BOM) else 0)
         line, column = _byte_position(raw, offset)
-        doc.add("PL001", "yaml-syntax",
-                f"the file is not UTF-8: byte 0x{raw[offset]:02x} cannot be decoded",
-                Span(line, column, line, column + 1),
-                fix="save the plan as UTF-8 (for example `iconv -f latin1 -t utf-8`)")
+        doc.findings.add("PL001", "yaml-syntax",
+                         f"the file is not UTF-8: byte 0x{raw[offset]:02x} cannot be decoded",
+                         Span(line, column, line, column + 1),
+                         fix="save the plan as UTF-8 (for example `iconv -f latin1 -t utf-8`)")
         return None
 
 
@@ -243,8 +202,8 @@ def parse(text: str, doc: Document, limits: Limits = Limits()) -> None:
         if exc.context and exc.problem and exc.context_mark is not None:
             message += f" ({exc.context} at line {exc.context_mark.line + 1})"
         span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(1, 1, 1, 1)
-        doc.add("PL001", "yaml-syntax", f"syntax error: {message}", span,
-                fix="fix the YAML at this position; `planlint` checks the plan once it parses")
+        doc.findings.add("PL001", "yaml-syntax", f"syntax error: {message}", span,
+                         fix="fix the YAML at this position; `planlint` checks the plan once it parses")
         return
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
         position = getattr(exc, "position", 0) or 0
@@ -254,8 +213,8 @@ def parse(text: str, doc: Document, limits: Limits = Limits()) -> None:
         reason = getattr(exc, "reason", None) or str(exc)
         char = getattr(exc, "character", None)
         shown = f" (#x{ord(char) if isinstance(char, str) else char:04x})" if char is not None else ""
-        doc.add("PL001", "yaml-syntax", f"syntax error: {reason}{shown}",
-                Span(line, column, line, column + 1), fix="remove the character or quote it as an escape")
+        doc.findings.add("PL001", "yaml-syntax", f"syntax error: {reason}{shown}",
+                         Span(line, column, line, column + 1), fix="remove the character or quote it as an escape")
         return
     if builder.over_limit:
         return
@@ -269,7 +228,9 @@ _LIBYAML_NEST_LIMIT = "maximum nesting depth"  # libyaml 0.2.5's message past 1,
 
 def _restart(doc: Document, findings_before: int, limits: Limits) -> _Builder:
     """A fresh builder for a second reading: forget what the first one recorded."""
-    del doc.findings[findings_before:]
+    kept = doc.findings[:findings_before]
+    doc.findings = FindingList(doc.name, doc.findings.limit)
+    doc.findings.extend(kept)
     doc.spans.clear()
     return _Builder(doc, limits)
 
@@ -412,7 +373,7 @@ class _Builder:
         if kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents > 1:
-                self.doc.add(
+                self.doc.findings.add(
                     "PL002", "schema",
                     f"a plan is one YAML document; a second one starts here (line {event.start_mark.line + 1})",
                     _span(event.start_mark, event.end_mark),
@@ -442,7 +403,7 @@ class _Builder:
         first = frame.keys.get(key)
         if first is not None:
             where = dotted(frame.path)
-            self.doc.add(
+            self.doc.findings.add(
                 "PL003", "duplicate-key",
                 f"duplicate key '{key}' in {where} (first at line {first[0]}); PyYAML silently keeps "
                 "the last value and strict YAML readers reject the file",
@@ -456,10 +417,10 @@ class _Builder:
 
     def _start(self, event, container) -> bool:
         if len(self.stack) >= self.limits.max_depth:
-            self.doc.add("PL004", "input-limit",
-                         f"nesting deeper than {self.limits.max_depth} levels; a plan nests 3 or 4 deep",
-                         _span(event.start_mark, event.end_mark),
-                         fix="flatten the structure (the bound is the `max_depth` limit)")
+            self.doc.findings.add("PL004", "input-limit",
+                                  f"nesting deeper than {self.limits.max_depth} levels; a plan nests 3 or 4 deep",
+                                  _span(event.start_mark, event.end_mark),
+                                  fix=f"flatten the structure ({hint('max_depth')})")
             self.over_limit = True
             return False
         self._check_container_tag(event)
@@ -468,9 +429,9 @@ class _Builder:
         frame = _Frame(container, path, event.start_mark, event.anchor)
         if parent is not None and isinstance(parent.container, dict) and parent.key is None and not parent.swallow:
             # a mapping or list used as a key: not a plan; swallow it and its value
-            self.doc.add("PL002", "schema", "a key must be a plain string, not a mapping or list",
-                         _span(event.start_mark, event.end_mark), path=parent.path,
-                         fix="write the key as a plain word such as `params`")
+            self.doc.findings.add("PL002", "schema", "a key must be a plain string, not a mapping or list",
+                                  _span(event.start_mark, event.end_mark), path=parent.path,
+                                  fix="write the key as a plain word such as `params`")
             parent.swallow = True
             frame.path = parent.path + ("?",)
         self.stack.append(frame)
@@ -496,15 +457,15 @@ class _Builder:
             # an alias used as a key: fine when it names a string, like any plain key
             if found is not None and isinstance(found[0], str):
                 return self._key(frame, found[0], span)
-            self.doc.add("PL002", "schema", "a key must be a plain string, not an alias of a mapping or list",
-                         span, path=frame.path, fix="write the key as a plain word such as `params`")
+            self.doc.findings.add("PL002", "schema", "a key must be a plain string, not an alias of a mapping or list",
+                                  span, path=frame.path, fix="write the key as a plain word such as `params`")
             frame.swallow = True
             return True
         if found is None:
-            self.doc.add("PL001", "yaml-syntax",
-                         f"alias *{event.anchor} refers to no anchor defined before it "
-                         "(an alias cannot refer to a node that contains it)", span,
-                         fix=f"define &{event.anchor} before using *{event.anchor}")
+            self.doc.findings.add("PL001", "yaml-syntax",
+                                  f"alias *{event.anchor} refers to no anchor defined before it "
+                                  "(an alias cannot refer to a node that contains it)", span,
+                                  fix=f"define &{event.anchor} before using *{event.anchor}")
             return self._place(None, span, 1)
         value, size = found
         return self._place(value, span, size)
@@ -527,10 +488,10 @@ class _Builder:
         """
         self.nodes += size if new is None else new
         if self.nodes > self.limits.max_nodes:
-            self.doc.add("PL004", "input-limit",
-                         f"the file expands to more than {self.limits.max_nodes:,} values "
-                         "(aliases repeat their anchor's content); a plan has a few dozen",
-                         span, fix="remove the repeated aliases (the bound is the `max_nodes` limit)")
+            self.doc.findings.add("PL004", "input-limit",
+                                  f"the file expands to more than {self.limits.max_nodes:,} values "
+                                  "(aliases repeat their anchor's content); a plan has a few dozen",
+                                  span, fix=f"remove the repeated aliases ({hint('max_nodes')})")
             self.over_limit = True
             return False
         frame = self.stack[-1] if self.stack else None
@@ -562,8 +523,8 @@ class _Builder:
             sources = value if isinstance(value, list) else [value]
             for source in sources:
                 if not isinstance(source, dict):
-                    self.doc.add("PL002", "schema", "a merge key (<<) must refer to a mapping",
-                                 key_span, path=frame.path, fix="merge an anchored mapping: `<<: *defaults`")
+                    self.doc.findings.add("PL002", "schema", "a merge key (<<) must refer to a mapping",
+                                          key_span, path=frame.path, fix="merge an anchored mapping: `<<: *defaults`")
                     continue
                 for key, item in source.items():
                     if key not in frame.container:
@@ -577,9 +538,9 @@ class _Builder:
 
     def _tag_finding(self, tag: str, span: _Pos) -> None:
         shown = "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
-        self.doc.add("PL002", "schema",
-                     f"the tag {shown} is not allowed: a plan holds plain values, and planlint never "
-                     "builds objects from tags", span, fix=f"remove {shown} and write the value itself")
+        self.doc.findings.add("PL002", "schema",
+                              f"the tag {shown} is not allowed: a plan holds plain values, and planlint never "
+                              "builds objects from tags", span, fix=f"remove {shown} and write the value itself")
 
     def _construct(self, event, span: _Pos):
         value = event.value
@@ -620,8 +581,8 @@ class _Builder:
         # IndexError, a `!!bool maybe` KeyError
         except (ValueError, TypeError, OverflowError, IndexError, KeyError, yaml.YAMLError):
             shown = value if len(value) <= 40 else value[:40] + "..."
-            self.doc.add("PL002", "schema", f"{shown!r} is not a valid {tag[len(_YAML):]}", span,
-                         fix="write the value without the tag")
+            self.doc.findings.add("PL002", "schema", f"{shown!r} is not a valid {tag[len(_YAML):]}", span,
+                                  fix="write the value without the tag")
             return value
 
     def _too_large(self, text: str, number: int, span: _Pos) -> str:
@@ -629,8 +590,8 @@ class _Builder:
         octal, binary or sexagesimal text of any length; no plan value comes near it."""
         from planlint.quantities import decimal_digits
 
-        self.doc.add("PL002", "schema", f"a {decimal_digits(number):,}-digit number is too large for a plan value",
-                     span, fix="write the value as a count such as 1.3B or 3e21")
+        self.doc.findings.add("PL002", "schema", f"a {decimal_digits(number):,}-digit number is too large for a plan value",
+                              span, fix="write the value as a count such as 1.3B or 3e21")
         return text
 
 
@@ -638,9 +599,9 @@ def load_bytes(raw: bytes, name: str, limits: Limits = Limits(), size: int | Non
     """``size`` is the file's real size when ``raw`` was read only up to the limit."""
     doc = Document(name=name, max_findings=limits.max_findings)
     if len(raw) > limits.max_file_bytes:
-        doc.add("PL004", "input-limit",
-                f"the file is {size or len(raw):,} bytes, over the {limits.max_file_bytes:,}-byte limit for one plan",
-                Span(1, 1, 1, 1), fix="check that this is a plan (the bound is the `max_file_bytes` limit)")
+        doc.findings.add("PL004", "input-limit",
+                         f"the file is {size or len(raw):,} bytes, over the {limits.max_file_bytes:,}-byte limit for one plan",
+                         Span(1, 1, 1, 1), fix=f"check that this is a plan ({hint('max_file_bytes')})")
         return doc
     text = decode(raw, doc)
     if text is not None:

@@ -58,10 +58,12 @@ class Rule:
 class RuleContext:
     """What a rule's ``check`` gets beside the plan: its options and a finding factory."""
 
-    def __init__(self, rule: Rule, doc: Document, options: dict[str, Any] | None = None):
+    def __init__(self, rule: Rule, doc: Document, options: dict[str, Any] | None = None, numbers=None):
         self.rule = rule
         self.doc = doc
         self.options = {**rule.defaults(), **(options or {})}
+        # the plan's numbers (planlint.numbers.PlanNumbers), computed once for every rule
+        self.numbers = numbers
 
     def finding(self, path: PathT, message: str, fix: str, severity: Severity | None = None,
                 target: str = "key", **facts: Any) -> Finding:

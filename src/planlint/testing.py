@@ -68,13 +68,16 @@ def checklist(text: str, name: str = "plan.yaml"):
     """The checklist of plan ``text`` (a ``planlint.checklist.PlanChecklist``: ``.items``, each
     with ``.id`` and ``.verdict``), as ``planlint checklist`` evaluates it. The plan must validate."""
     from planlint.checklist import evaluate
-    from planlint.model import build
     from planlint.plugins import registry
 
     result = lint_text(text, name)
-    blocking = [f for f in result.findings if f.code in ("PL001", "PL002", "PL004")]
-    assert not blocking, f"the plan does not validate: {blocking[0].line}:{blocking[0].column} {blocking[0].message}"
-    return evaluate(build(result.doc.data), result.doc, registry())
+    if result.plan is None:
+        from planlint.config import ALWAYS_ON
+
+        blocking = [f for f in result.findings if f.code in ALWAYS_ON]
+        shown = f": {blocking[0].line}:{blocking[0].column} {blocking[0].message}" if blocking else ""
+        raise AssertionError(f"the plan does not validate{shown}")
+    return evaluate(result.plan, result.doc, registry(), result.numbers)
 
 
 def verdict(text: str, item_id: str):

@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, Iterator
 
-from planlint.findings import PathT, Span, dotted
+from planlint.findings import FindingList, PathT, Span, dotted
 from planlint.load import Document
 from planlint.quantities import PARSERS, QuantityError
 from planlint.resources import schema_path
@@ -390,37 +390,38 @@ def _nearest(word: str, choices) -> str | None:
     return matches[0] if matches else None
 
 
-def validate(doc: Document) -> bool:
-    """Add PL002 findings to ``doc``; True when the plan matches the schema."""
+def validate(doc: Document) -> tuple[bool, FindingList]:
+    """Stage 2: whether the loaded plan matches the schema, and its PL002 findings (bounded,
+    with the load stage's, by the document's ``max-findings`` limit)."""
+    out = FindingList(doc.name, doc.findings.limit - len(doc.findings))
     data = doc.data
     if data is None:
-        doc.add("PL002", "schema", "the file is empty: a plan is a YAML mapping",
+        out.add("PL002", "schema", "the file is empty: a plan is a YAML mapping",
                 Span(1, 1, 1, 1), fix="start from `planlint: 1`, `name`, `model.params` and `data.train_tokens`")
-        return False
+        return False, out
     if not isinstance(data, dict):
-        doc.add("PL002", "schema", f"a plan is a YAML mapping at the top level, found {_type_of(data)}",
+        out.add("PL002", "schema", f"a plan is a YAML mapping at the top level, found {_type_of(data)}",
                 doc.locate((), "value"), fix="write the plan as `key: value` lines starting with `planlint: 1`")
-        return False
-    before = len(doc.findings)
+        return False, out
     errors = schema_errors(data)
     reported: set = set()  # (path, key): jsonschema repeats `required` once per missing key
     # Missing keys first: past the findings bound they matter more than the thousandth typo.
     for error in sorted(errors, key=lambda error: error.validator != "required"):
         if error.validator != "x-quantity" and _under_quantity(error):
             continue  # the quantity parser is authoritative; the schema's patterns are for editors
-        _report(doc, error, tuple(error.absolute_path), reported)
-    _check_accelerators(doc, data)
-    if len(doc.findings) == before:
-        return True
+        _report(out, doc, error, tuple(error.absolute_path), reported)
+    _check_accelerators(out, doc, data)
+    if not out and not out.dropped:
+        return True, out
     # A value the loader already reported (a tag that does not fit it, an int too large to
     # print) stays as its text, which the schema then refuses too: one finding is enough.
-    loaded = {f.span for f in doc.findings[:before] if f.code == "PL002"}
+    loaded = {f.span for f in doc.findings if f.code == "PL002"}
     if loaded:
-        doc.findings[before:] = [f for f in doc.findings[before:] if f.span not in loaded]
-    return False
+        out[:] = [f for f in out if f.span not in loaded]
+    return False, out
 
 
-def _report(doc: Document, error, path: PathT, reported: set) -> None:
+def _report(out: FindingList, doc: Document, error, path: PathT, reported: set) -> None:
     kind = error.validator
     where = dotted(path)
     if kind == "additionalProperties":
@@ -429,8 +430,8 @@ def _report(doc: Document, error, path: PathT, reported: set) -> None:
             if key in known or key.startswith("x-") or (path, key) in reported:
                 continue
             reported.add((path, key))
-            if doc.full:  # the did-you-mean costs more than the rest: skip it past the bound
-                doc.skip(None if doc.dropped else doc.locate(path + (key,), "key"))
+            if out.full:  # the did-you-mean costs more than the rest: skip it past the bound
+                out.skip(None if out.dropped else doc.locate(path + (key,), "key"))
                 continue
             guess = _nearest(key, known)
             inside = f" in {where}" if path else ""
@@ -440,7 +441,7 @@ def _report(doc: Document, error, path: PathT, reported: set) -> None:
                 fix = f"rename it to '{guess}', or prefix it with x- to keep it as a note"
             else:
                 fix = f"use one of: {', '.join(known)}; or prefix it with x- to keep it as a note"
-            doc.add("PL002", "schema", message, doc.locate(path + (key,), "key"), fix=fix, path=path + (key,))
+            out.add("PL002", "schema", message, doc.locate(path + (key,), "key"), fix=fix, path=path + (key,))
         return
     if kind == "required":
         for key in error.validator_value:
@@ -452,10 +453,10 @@ def _report(doc: Document, error, path: PathT, reported: set) -> None:
             message = f"{owner} missing the required key '{key}'"
             if about:
                 message += f" ({about.split('. ')[0].rstrip('.')})"
-            doc.add("PL002", "schema", message, doc.locate(path, "key"), fix=f"add '{key}:'", path=path)
+            out.add("PL002", "schema", message, doc.locate(path, "key"), fix=f"add '{key}:'", path=path)
         return
     if kind == "x-quantity":
-        doc.add("PL002", "schema", f"{where}: {error.message}", doc.locate(path, "value"), path=path,
+        out.add("PL002", "schema", f"{where}: {error.message}", doc.locate(path, "value"), path=path,
                 fix=_fix_for(path, _QUANTITY_FORMS.get(error.schema.get("x-quantity"), "a number")))
         return
     if kind == "enum":
@@ -464,11 +465,11 @@ def _report(doc: Document, error, path: PathT, reported: set) -> None:
         message = f"{where}: {_type_of(error.instance)} is not one of {', '.join(options)}"
         if guess:
             message += f"; did you mean '{guess}'?"
-        doc.add("PL002", "schema", message, doc.locate(path, "value"), path=path,
+        out.add("PL002", "schema", message, doc.locate(path, "value"), path=path,
                 fix=_fix_for(path, "one of " + ", ".join(options)))
         return
     if kind == "const" and path == ("planlint",):
-        doc.add("PL002", "schema",
+        out.add("PL002", "schema",
                 f"planlint: {_type_of(error.instance)} is not a format version this planlint reads (it reads 1)",
                 doc.locate(path, "value"), path=path, fix="write `planlint: 1`")
         return
@@ -476,14 +477,14 @@ def _report(doc: Document, error, path: PathT, reported: set) -> None:
         wanted = error.validator_value
         wanted = [wanted] if isinstance(wanted, str) else wanted
         words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
-        doc.add("PL002", "schema", f"{where} must be {words}, found {_type_of(error.instance)}",
+        out.add("PL002", "schema", f"{where} must be {words}, found {_type_of(error.instance)}",
                 doc.locate(path, "value"), path=path, fix=_fix_for(path, words))
         return
     if kind == "minLength":
-        doc.add("PL002", "schema", f"{where} must not be empty", doc.locate(path, "value"), path=path,
+        out.add("PL002", "schema", f"{where} must not be empty", doc.locate(path, "value"), path=path,
                 fix=_fix_for(path, "a non-empty value"))
         return
-    doc.add("PL002", "schema", f"{where}: {error.message}", doc.locate(path, "value"), path=path,
+    out.add("PL002", "schema", f"{where}: {error.message}", doc.locate(path, "value"), path=path,
             fix=_fix_for(path, "a valid value"))
 
 
@@ -503,7 +504,7 @@ def _fix_for(path: PathT, wanted: str) -> str:
     return f"write {wanted}" + (f" ({field}: {about[0].lower() + about[1:]})" if about else "")
 
 
-def _check_accelerators(doc: Document, data: dict) -> None:
+def _check_accelerators(out: FindingList, doc: Document, data: dict) -> None:
     """Accelerator names must be in the catalogue or declared under custom_accelerators."""
     from planlint.accelerators import CATALOGUE
 
@@ -522,7 +523,7 @@ def _check_accelerators(doc: Document, data: dict) -> None:
         if guesses[0]:
             message += f"; did you mean {' or '.join(repr(g) for g in guesses)}?"
         message += f" Known: {', '.join(known)}"
-        doc.add(
+        out.add(
             "PL002", "schema", message, doc.locate((section, "accelerator"), "value"),
             path=(section, "accelerator"),
             fix=(

@@ -74,9 +74,11 @@ _ABSENT = object()
 class ItemContext:
     """What an item's ``evaluate`` gets beside the plan: evidence located in the document."""
 
-    def __init__(self, item: ChecklistItem, doc: Document):
+    def __init__(self, item: ChecklistItem, doc: Document, numbers=None):
         self.item = item
         self.doc = doc
+        # the plan's numbers (planlint.numbers.PlanNumbers), the ones the rules and `estimate` read
+        self.numbers = numbers
 
     def has(self, path: PathT) -> bool:
         """Whether the plan has a value at ``path``."""
@@ -135,16 +137,20 @@ class PlanChecklist:
         return sum(1 for item in self.items if item.verdict.status is status)
 
 
-def evaluate(plan: Plan, doc: Document, registry) -> PlanChecklist:
+def evaluate(plan: Plan, doc: Document, registry, numbers=None) -> PlanChecklist:
     """Every checklist item of ``registry`` on one plan. An item that raises, or returns
     something other than a Verdict, is reported as an error naming it and its plugin; the
-    other items are still evaluated."""
+    other items are still evaluated. ``numbers`` are the plan's (computed here when not given)."""
+    if numbers is None:
+        from planlint.numbers import compute
+
+        numbers = compute(plan)
     out = PlanChecklist(doc.name, plan.name)
     for item_id, item_class in registry.checklist.items():
         plugin = registry.checklist_owner[item_id]
         item = item_class()
         try:
-            verdict = item.evaluate(plan, ItemContext(item, doc))
+            verdict = item.evaluate(plan, ItemContext(item, doc, numbers))
             if not isinstance(verdict, Verdict):
                 raise TypeError(f"evaluate() returned {type(verdict).__name__}, not a Verdict")
         except Exception as exc:
