@@ -69,8 +69,11 @@ plan.yaml: tiny: 2 done, 6 missing, 2 not applicable
       = fix: estimate the unique tokens after deduplication and quality filtering, and say so
   [x] tokens-per-param: Tokens-per-parameter computed and compared with the ~20:1 Chinchilla baseline.
       20.0 tokens/param, 1x the ~20:1 baseline
-      - 20.0 tokens/param (20B / 1B) against ~20:1 (Hoffmann et al. 2022, Table 3) (plan.yaml:7)
-      - compute-optimal at the same 6ND: 937M params on 21.3B tokens (Besiroglu et al. 2024 refit) (plan.yaml:5)
+      - 20.0 tokens/param (20B / 1B) against ~20:1 (Hoffmann et al. 2022, Table 3); 20:1: 1B params for these tokens, \
+or 20B tokens for this size (plan.yaml:7)
+      - same compute: 937M params on 21.3B tokens (compute-optimal for 1.2e20 FLOPs, Besiroglu et al. 2024 refit) \
+(plan.yaml:5)
+      - same loss: 936M params on 21.3B tokens (1.2e20 FLOPs, Besiroglu et al. 2024 refit) (plan.yaml:5)
   [ ] loss-tracking: Validation loss tracked against tokens, with a rule for stopping or adjusting the learning rate \
 when the curve knees.
       missing: not stated: evaluation.loss_tracking.every_tokens, evaluation.loss_tracking.on_knee (stop or lower-lr)
@@ -121,23 +124,23 @@ def test_a_budget_of_gpu_hours_only():
     plan = MINIMAL.replace("  flops: 1.2e20\n", "  gpu_hours: 100k\n  accelerator: h100-sxm\n  mfu: 0.4\n")
     found = verdict(plan, "compute-budget")
     assert _evidence(found) == [
-        ("compute.gpu_hours: 100,000 GPU-h; the plan needs 84.3 (h100-sxm at 989 TFLOP/s dense x 40% MFU)", 9)]
+        ("compute.gpu_hours: 100,000 GPU-h; the plan needs 84.3 (6ND FLOPs on h100-sxm at 989 TFLOP/s dense x 40% MFU)",
+         9)]
     assert 1.2e20 / (3600 * 989e12 * 0.4) == pytest.approx(84.26, abs=0.01)
 
 
 def test_no_budget_is_missing_with_the_flops_the_plan_needs():
     found = verdict(MINIMAL.replace("compute:\n  flops: 1.2e20\n", ""), "compute-budget")
     assert (str(found.status), found.fix) == (
-        "missing", "declare the budget, e.g. compute.flops: 1.2e20 (6 x 1B active params x 20B tokens (Kaplan et al. "
-                   "2020))")
+        "missing", "declare the budget, e.g. compute.flops: 1.2e20 (6ND: 6 x 1B params x 20B tokens, Kaplan et al. 2020)")
 
 
 def test_serving_cost_at_an_assumed_batch_is_missing():
     found = verdict(SERVED, "serving-cost")
     assert (str(found.status), found.reason) == ("missing", "not stated: serving.batch_size")
     assert _evidence(found) == [
-        ("$1.03 per 1M tokens at an assumed batch 1 (decode roofline, bf16 at batch 1 on 1x a10g, 90% of bandwidth)",
-         10)]
+        ("$1.03 per 1M tokens at an assumed batch 1 (decode roofline, bf16 at batch 1 on 1x a10g, 90% of bandwidth, "
+         "no KV cache counted without the shape; decode only, no prefill; assumed bf16 weights, batch 1)", 10)]
 
 
 def test_serving_cost_at_a_declared_batch_with_lifetime_tokens():
@@ -145,7 +148,8 @@ def test_serving_cost_at_a_declared_batch_with_lifetime_tokens():
     found = verdict(plan, "serving-cost")
     assert str(found.status) == "done"
     assert _evidence(found) == [
-        ("$0.13 per 1M tokens at batch 8 (decode roofline, bf16 at batch 8 on 1x a10g, 90% of bandwidth)", 13),
+        ("$0.13 per 1M tokens at batch 8 (decode roofline, bf16 at batch 8 on 1x a10g, 90% of bandwidth, no KV cache "
+         "counted without the shape; decode only, no prefill; assumed bf16 weights)", 13),
         ("budget $0.01 per 1M tokens: over (PL401)", 14),  # 2N bytes over 90% of 600 GB/s, 8 tokens a step
         ("1T tokens over the model's life: $128,601 to serve", 15)]
 

@@ -269,7 +269,7 @@ def _config_file_options(function):
 def estimate(paths, fmt, fit, config_file, isolated):
     """What each plan costs, how long it takes and how good it gets, with every assumption named."""
     from planlint.estimate import FITS
-    from planlint.forecast import forecast
+    from planlint.numbers import with_fit
     from planlint.report import estimate_table
 
     chosen = FITS[fit]
@@ -277,7 +277,7 @@ def estimate(paths, fmt, fit, config_file, isolated):
     plans, broken, errors = _checked_plans(paths, registry, _resolver(registry, config_file, isolated, (), (), (),
                                                                       None), "estimated")
     entries = [(result.name, result.plan.name,
-                result.numbers if fit == "besiroglu2024" else forecast(result.plan, chosen), chosen.label)
+                result.numbers if result.numbers.fit is chosen else with_fit(result.numbers, chosen), chosen.label)
                for result in plans]
     if fmt == "json":
         estimate_table.render_json(entries, sys.stdout)

@@ -446,7 +446,7 @@ def json_schema(registry) -> dict:
     """The JSON Schema of the configuration (``schemas/config.schema.json``), with each built-in
     rule's options, their types, defaults and meanings, so that editors can complete them."""
     selectors = {"type": "array", "items": {"type": "string", "pattern": "^([A-Za-z]{1,5}[0-9]{0,4}|[a-z][a-z0-9-]*)$"},
-                 "description": "Rule codes (PL101), code prefixes (PL1) or rule names (undertrained-ratio)."}
+                 "description": "Rule codes (PL101), code prefixes (PL1) or rule names (chinchilla-ratio)."}
     kinds = {bool: "boolean", float: "number", int: "integer", str: "string"}
     options = {}
     for code, rule in registry.rules.items():
