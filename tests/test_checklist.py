@@ -108,16 +108,16 @@ def test_the_starter_plan_settles_every_item():
                                                          "fine-tune-first", "mix-reproducible")}
     assert {item: str(found.status) for item, found in checked.items()} == dict.fromkeys(checked, "done")
     assert _evidence(checked["unique-data"]) == [
-        ("data.unique_tokens: 60B; 0.43 epochs of 26B training tokens (train / unique)", 21),
-        ("data.deduplicated: true", 22), ("data.filtered: true", 23)]
+        ("data.unique_tokens: 60B; 0.43 epochs of 26B training tokens (train / unique)", 34),
+        ("data.deduplicated: true", 35), ("data.filtered: true", 36)]
     assert _evidence(checked["loss-tracking"]) == [
-        ("validation loss every 1B tokens: 26 points over 26B training tokens", 59),
-        ("evaluation.loss_tracking.on_knee: lower-lr", 60),
-        ("evaluation.loss_tracking.rule: less than 1% lower loss over the last 4B tokens", 61)]
-    assert _evidence(checked["smooth-metrics"]) == [("evaluation.smooth_metrics: validation_loss", 56),
-                                                    ("evaluation.task_metrics: exact_match", 57)]
+        ("validation loss every 1B tokens: 26 points over 26B training tokens", 78),
+        ("evaluation.loss_tracking.on_knee: lower-lr", 79),
+        ("evaluation.loss_tracking.rule: less than 1% lower loss over the last 4B tokens", 80)]
+    assert _evidence(checked["smooth-metrics"]) == [("evaluation.smooth_metrics: validation_loss", 75),
+                                                    ("evaluation.task_metrics: exact_match", 76)]
     assert _evidence(checked["mix-reproducible"]) == [
-        ("2 sources, shares adding up to 100%; 2 of 2 with a revision", 24)]
+        ("2 sources, shares adding up to 100%; 2 of 2 with a revision", 37)]
 
 
 def test_a_budget_of_gpu_hours_only():

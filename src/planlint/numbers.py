@@ -115,7 +115,7 @@ def resolve_shape(model) -> ResolvedShape | None:
     moe_layers = 0
     top_k = shared = expert_ffn = 0
     if experts:
-        top_k = model.experts_per_token or 1
+        top_k = min(model.experts_per_token or 1, experts)  # PL104 reports more per token than there are
         if model.experts_per_token is None:
             assumed.append("1 expert per token")
         shared = model.shared_experts or 0
@@ -496,11 +496,16 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
         tp, pp = compute_.tensor_parallel or 1, compute_.pipeline_parallel or 1
         data_parallel = max((compute_.accelerators or 1) // (tp * pp), 1)
         v["memory_per_accelerator_bytes"] = out.model_state_bytes(0)
-        v["memory_by_zero_stage_bytes"] = {str(stage): out.model_state_bytes(stage) for stage in range(4)}
         split = f", split {tp * pp} ways by tensor and pipeline parallelism" if tp * pp > 1 else ""
+        if compute_.accelerators:
+            v["memory_by_zero_stage_bytes"] = {str(stage): out.model_state_bytes(stage) for stage in range(4)}
+            sharding = f", ZeRO over {data_parallel:,} data-parallel rank{'s' if data_parallel > 1 else ''}"
+        else:
+            v["memory_by_zero_stage_bytes"] = None
+            sharding = "; declare compute.accelerators for ZeRO sharding"
         notes["memory_per_accelerator_bytes"] = (
-            f"16 bytes/param for mixed-precision Adam over all {units.count(params)} params{split}, ZeRO over "
-            f"{data_parallel:,} data-parallel ranks (Rajbhandari et al. 2019)")
+            f"16 bytes/param for mixed-precision Adam over all {units.count(params)} params{split}{sharding} "
+            "(Rajbhandari et al. 2019)")
         if model.layers and model.d_model and model.heads and model.context_length:
             recompute = compute_.recompute or "none"
             flash = compute_.flash_attention if compute_.flash_attention is not None else True

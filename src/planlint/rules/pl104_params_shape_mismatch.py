@@ -31,6 +31,12 @@ class ParamsShapeMismatch(Rule):
             return
         if model.is_moe and not resolved.experts_declared:
             return  # the shape without its experts cannot count a mixture's parameters
+        if model.experts and model.experts_per_token and model.experts_per_token > model.experts:
+            yield ctx.finding(("model", "experts_per_token"),
+                              f"model.experts_per_token is {model.experts_per_token} but a MoE layer has only "
+                              f"{model.experts} routed experts: a token cannot use more than there are",
+                              f"set experts_per_token to at most {model.experts}, or correct experts", target="value",
+                              experts=model.experts, experts_per_token=model.experts_per_token)
         tolerance = ctx.options["tolerance"]
         counted = numbers["shape_params"]
         pairs = [(("model", "params"), "model.params", model.params, counted)]

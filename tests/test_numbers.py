@@ -1,4 +1,5 @@
-"""`planlint estimate`: the Harbor Analytics plan checked by hand against its seed numbers."""
+"""The numbers stage and `planlint estimate`: the Harbor Analytics plan checked by hand against
+its seed numbers; missing inputs are null with a note, never a default."""
 
 import json
 
