@@ -483,7 +483,8 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
     v["budget_flops"], notes["budget_flops"] = budget, budget_note
     v["budget_used"] = flops / budget if budget else None
     if budget:
-        out.full_budget = Split("full-budget", *fit.optimal_split(budget), budget, fit.label)
+        label = fit.label + (", for a dense model" if model.is_moe else "")
+        out.full_budget = Split("full-budget", *fit.optimal_split(budget), budget, label)
     if v["wall_clock_days"] is None and compute_ is not None and compute_.gpu_hours is not None \
             and compute_.accelerators:
         # without an MFU the declared hours still give the time they take on the declared accelerators
