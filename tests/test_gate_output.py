@@ -335,6 +335,13 @@ def test_o_to_a_target_that_cannot_be_written(cli, tmp_path, target, reason):
     assert (result.exit_code, result.stderr) == (2, f"planlint: error: {path}: cannot write the report: {reason}\n")
 
 
+@pytest.mark.skipif(not os.path.exists("/proc/version"), reason="no /proc")
+def test_o_into_proc_is_one_line(cli):
+    result = cli("check", "-o", "/proc/version", str(HARBOR))  # refused or unwritable, as the user may
+    assert result.exit_code == 2
+    assert re.fullmatch(r"planlint: error: /proc/version: cannot write the report: [A-Za-z/ -]+\n", result.stderr)
+
+
 def test_o_to_a_folder_is_a_usage_error(cli, tmp_path):
     folder = tmp_path / "out ##[error]x"
     folder.mkdir()
