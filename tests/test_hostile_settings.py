@@ -117,9 +117,9 @@ def test_any_json_as_a_baseline_is_used_or_refused_in_one_line(tmp_path_factory,
 # --- configuration ----------------------------------------------------------------------------
 
 CONFIGS = [
-    (".planlint.yaml", "limits: " + "[" * 1500 + "]" * 1500 + "\n",
+    (".planlint.yaml", "limits: " + "[" * 1000 + "]" * 1000 + "\n",
      "not a usable YAML file: it nests too deeply (a configuration nests three levels)"),
-    ("pyproject.toml", "[tool.planlint]\nselect = " + "[" * 1500 + "]" * 1500 + "\n",
+    ("pyproject.toml", "[tool.planlint]\nselect = " + "[" * 1000 + "]" * 1000 + "\n",
      "not a usable TOML file: it nests too deeply (a configuration nests three levels)"),
     (".planlint.yaml", f"limits: {{max-nodes: {DIGITS}}}\n",
      "not a usable YAML file: a value cannot be read (Exceeds the limit (4300 digits) for integer string conversion: "
