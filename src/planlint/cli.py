@@ -377,9 +377,10 @@ def _named_path(message: str, paths) -> str:
     return message.split(": ", 1)[0]
 
 
-def _identity(path: str):
+def _identity(path: str, read: bool = False):
+    """(device, inode) of ``path``, or None; a ``path`` read as "-" is standard input."""
     try:
-        info = os.fstat(sys.stdin.fileno()) if path == "-" else os.stat(path)
+        info = os.fstat(sys.stdin.fileno()) if read and path == "-" else os.stat(path)
     except (AttributeError, OSError, ValueError):  # no such file; no standard input
         return None
     return info.st_dev, info.st_ino
@@ -403,7 +404,7 @@ def _refuse_overwriting(writes: dict, inputs: list[str]) -> None:
     if not existing:
         return
     for path in inputs:
-        identity = _identity(path)
+        identity = _identity(path, read=True)
         for option, output in existing.items():
             if identity == output:
                 read = "standard input" if path == "-" else path
