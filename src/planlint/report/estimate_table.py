@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from planlint import units
-from planlint.report.json_format import _clean
-from planlint.report.text import safe
+from planlint.report.escape import visible, write_json
 
 
 def _split(params_key, tokens_key, active=False):
@@ -74,7 +71,7 @@ def render_table(entries, stream) -> None:
     for index, (name, plan_name, numbers, label) in enumerate(entries):
         if index:
             stream.write("\n")
-        stream.write(f"{safe(name)}: {safe(plan_name)} (fit: {label})\n")
+        stream.write(f"{visible(name)}: {visible(plan_name)} (fit: {visible(label)})\n")
         values, notes = numbers.values, numbers.notes
         for row_label, key, show, note_key, always in ROWS:
             value = values.get(key)
@@ -84,13 +81,12 @@ def render_table(entries, stream) -> None:
                 continue
             shown = show(values) if value is not None else "-"
             note = notes.get(note_key, "")
-            stream.write(f"  {row_label:<23} {shown:<28} {safe(note)}".rstrip() + "\n")
+            stream.write(f"  {row_label:<23} {visible(shown):<28} {visible(note)}".rstrip() + "\n")
 
 
 def render_json(entries, stream) -> None:
     rows = []
     for name, plan_name, numbers, _label in entries:
-        rows.append({"file": name, "name": plan_name, "fit": numbers.fit.key, **_clean(numbers.values),
+        rows.append({"file": name, "name": plan_name, "fit": numbers.fit.key, **numbers.values,
                      "notes": numbers.notes})
-    json.dump(rows, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    write_json(rows, stream)  # NaN and infinities become null
