@@ -278,7 +278,8 @@ def test_listing_commands_write_no_raw_text(cli):
 # --- output that cannot be written ------------------------------------------------------------
 
 COMMANDS = [("check", str(HARBOR)), ("estimate", str(HARBOR)), ("checklist", str(HARBOR)), ("config",),
-            ("rules",), ("explain", "PL101"), ("schema",), ("accelerators",), ("plugins",)]
+            ("rules",), ("explain", "PL101"), ("schema",), ("accelerators",), ("plugins",), ("--version",),
+            ("--help",)]
 
 
 def _shell(redirect: str, *args, cwd=ROOT) -> subprocess.CompletedProcess:
