@@ -163,6 +163,7 @@ class Split:
         "same-compute": "same compute",  # the best split of the compute the plan spends
         "same-loss": "same loss",  # the least compute that reaches the plan's predicted loss
         "full-budget": "full budget",  # the best split of all the compute the plan declares
+        "data-constrained": "same compute and unique data",  # the best split when the data repeats
     }
 
     @property
@@ -237,7 +238,9 @@ STABLE_KEYS = (
     "shape_params", "shape_active_params", "memory_per_accelerator_bytes", "activation_bytes",
     "serve_tokens_per_second", "serve_usd_per_million_tokens", "serve_memory_bytes", "serve_kv_bytes_per_token",
     "inference_optimal_params", "inference_optimal_tokens", "inference_optimal_saving", "mix_repetition",
-    "moe_optimal_active_params", "moe_optimal_tokens",
+    "moe_optimal_active_params", "moe_optimal_tokens", "data_constrained_params", "data_constrained_tokens",
+    "data_constrained_epochs", "optimal_params_range", "optimal_ratio_range", "predicted_loss_range",
+    "extrapolated",
 )
 
 
@@ -270,6 +273,7 @@ class PlanNumbers:
     same_loss: Split | None = None
     full_budget: Split | None = None
     moe_same_compute: Split | None = None  # the joint MoE law's split, where it applies
+    data_constrained: Split | None = None  # the best split of the compute with the plan's unique data
     serving: ServingEstimate | None = None
     mix: list[SourceRepetition] = field(default_factory=list)
 
@@ -422,19 +426,52 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
     v["optimal_params"], v["optimal_tokens"] = best_params, best_tokens
     notes["optimal_params"] = (f"{out.same_compute.why}: the 6ND the plan spends"
                                + ("; the split of a dense model" if model.is_moe else ""))
+    _bands(out, spent)
     _moe_split(out, spent)
+    repeated = data.unique_tokens is not None and tokens > data.unique_tokens
     if out.has_loss:
-        loss = fit.loss(params, tokens)
-        needed = fit.flops_for_loss(loss)
-        same_params, same_tokens = fit.optimal_split(needed)
+        units_note = f"nats/token on {fit.data}" if getattr(fit, "data", "") else "nats/token"
+        beyond = est.outside_fit(fit, params, tokens)
+        extrapolated = f"; an extrapolation: {', '.join(beyond)}" if beyond else ""
+        v["extrapolated"] = beyond or None
+        if repeated:
+            loss = est.data_constrained_loss(fit, params, tokens, data.unique_tokens)
+            dc_params, dc_tokens, dc_loss = est.data_constrained_split(fit, spent, data.unique_tokens)
+            out.data_constrained = Split("data-constrained", dc_params, dc_tokens, spent, fit.label)
+            v["data_constrained_params"], v["data_constrained_tokens"] = dc_params, dc_tokens
+            v["data_constrained_epochs"] = dc_tokens / data.unique_tokens
+            notes["data_constrained_params"] = (
+                f"{out.data_constrained.why}, with {units.count(data.unique_tokens)} unique tokens: "
+                f"{v['data_constrained_epochs']:.1f} epochs (Muennighoff et al. 2023, Eq. 14 and its efficient "
+                "frontier)")
+            needed = est.data_constrained_flops_for_loss(fit, loss, data.unique_tokens, spent)
+            same_params, same_tokens, _ = est.data_constrained_split(fit, needed, data.unique_tokens)
+            optimal_loss = dc_loss
+            how = (f"{fit.label} with Muennighoff et al. 2023's effective data and parameters D' and N' "
+                   f"(R_D* {est.R_D_STAR:.2f}, R_N* {est.R_N_STAR:.2f}) for {v['epochs']:.2f} epochs")
+        else:
+            loss = fit.loss(params, tokens)
+            needed = fit.flops_for_loss(loss)
+            same_params, same_tokens = fit.optimal_split(needed)
+            optimal_loss = fit.loss(best_params, best_tokens)
+            how = f"{fit.label}: E + A/N^alpha + B/D^beta"
+            notes["data_constrained_params"] = ("no repeated data" if data.unique_tokens is not None
+                                                else "declare data.unique_tokens")
         out.same_loss = Split("same-loss", same_params, same_tokens, needed, fit.label)
         v["predicted_loss"] = loss
-        v["optimal_loss"] = fit.loss(best_params, best_tokens)
+        v["optimal_loss"] = optimal_loss
         v["compute_waste"] = max(0.0, 1.0 - needed / spent)
         v["same_loss_params"], v["same_loss_tokens"], v["same_loss_flops"] = same_params, same_tokens, needed
-        notes["predicted_loss"] = f"{fit.label}: E + A/N^alpha + B/D^beta, nats/token"
-        notes["compute_waste"] = "share of 6ND a compute-optimal split would not need for the same loss"
-        notes["same_loss_params"] = f"reach the predicted loss with {out.same_loss.why}"
+        loss_band = est.band(fit, lambda f: f.loss(params, tokens), est.Z_95, log=False) if not repeated else None
+        if loss_band is not None:
+            v["predicted_loss_range"] = list(loss_band)
+        notes["predicted_loss"] = (f"{how}, {units_note}"
+                                   + (f"; 95% range {loss_band[0]:.3f}-{loss_band[1]:.3f}" if loss_band else "")
+                                   + extrapolated)
+        notes["compute_waste"] = ("share of 6ND a compute-optimal split would not need for the same loss"
+                                  + (", with the same unique data" if repeated else "") + extrapolated)
+        notes["same_loss_params"] = f"reach the predicted loss with {out.same_loss.why}" + (
+            ", the same unique data repeated" if repeated else "")
     else:
         for k in ("predicted_loss", "optimal_loss", "compute_waste", "same_loss_params", "same_loss_tokens",
                   "same_loss_flops"):
@@ -442,6 +479,7 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
         why = "the dense-model fit does not price a mixture of experts" if model.is_moe else \
             f"{fit.label} has no loss function"
         notes["predicted_loss"] = notes["compute_waste"] = notes["same_loss_params"] = why
+        notes["data_constrained_params"] = why
 
     # -- time and money -----------------------------------------------------------------------
     accelerator = plan.accelerator(compute_.accelerator) if compute_ else None
@@ -577,6 +615,21 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
     for key in STABLE_KEYS:
         v.setdefault(key, None)
     return out
+
+
+def _bands(out: PlanNumbers, spent: float) -> None:
+    """The 80% bands of the compute-optimal size and tokens per parameter at the compute spent,
+    from the fit's own uncertainty (Besiroglu et al. 2024's bootstrap), where the fit has one."""
+    fit, v = out.fit, out.values
+    v["optimal_params_range"] = v["optimal_ratio_range"] = None
+    if not isinstance(fit, est.LossFit) or fit.covariance is None:
+        return
+    size = est.band(fit, lambda f: f.optimal_split(spent)[0])
+    ratio = est.band(fit, lambda f: f.optimal_split(spent)[1] / f.optimal_split(spent)[0])
+    v["optimal_params_range"], v["optimal_ratio_range"] = list(size), list(ratio)
+    out.notes["optimal_params"] += (f"; 80% range {units.count(size[0])}-{units.count(size[1])} params, "
+                                    f"{units.ratio(ratio[0])}-{units.ratio(ratio[1])} tokens/param (the fit's "
+                                    "bootstrap)")
 
 
 def _moe_split(out: PlanNumbers, spent: float) -> None:

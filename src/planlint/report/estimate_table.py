@@ -15,6 +15,7 @@ def _loss(v):
     return f"{v['predicted_loss']:.3f} (optimum {v['optimal_loss']:.3f})"
 
 
+
 def _memory(v):
     text = f"{units.bytes_(v['memory_per_accelerator_bytes'])} unsharded"
     stages = v.get("memory_by_zero_stage_bytes")
@@ -45,6 +46,8 @@ ROWS = [
     ("same compute", "optimal_params", _split("optimal_params", "optimal_tokens"), "optimal_params", True),
     ("same compute, MoE", "moe_optimal_active_params", _split("moe_optimal_active_params", "moe_optimal_tokens", True),
      "moe_optimal_active_params", False),
+    ("same compute, unique data", "data_constrained_params",
+     lambda v: _split("data_constrained_params", "data_constrained_tokens")(v), "data_constrained_params", False),
     ("same loss", "same_loss_params", _split("same_loss_params", "same_loss_tokens"), "same_loss_params", True),
     ("predicted loss", "predicted_loss", _loss, "predicted_loss", True),
     ("compute waste", "compute_waste", lambda v: units.pct(v["compute_waste"]), "compute_waste", True),
