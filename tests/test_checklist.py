@@ -124,7 +124,7 @@ def test_a_budget_of_gpu_hours_only():
     plan = MINIMAL.replace("  flops: 1.2e20\n", "  gpu_hours: 100k\n  accelerator: h100-sxm\n  mfu: 0.4\n")
     found = verdict(plan, "compute-budget")
     assert _evidence(found) == [
-        ("compute.gpu_hours: 100,000 GPU-h; the plan needs 84.3 (6ND FLOPs on h100-sxm at 989 TFLOP/s dense x 40% MFU)",
+        ("compute.gpu_hours: 100,000 GPU-h; the plan needs 84.3 (6ND FLOPs on h100-sxm at 989 TFLOP/s BF16 dense x 40% MFU)",
          9)]
     assert 1.2e20 / (3600 * 989e12 * 0.4) == pytest.approx(84.26, abs=0.01)
 

@@ -231,7 +231,8 @@ class ServingEstimate:
 
 # Always present in `planlint estimate --format json` (null when the plan lacks an input).
 STABLE_KEYS = (
-    "active_params", "flops_convention", "train_flops", "train_flops_6nd", "attention_flops", "tokens_per_param",
+    "active_params", "flops_convention", "train_flops", "needed_flops", "teacher_inference_flops",
+    "teacher_training_flops", "train_flops_6nd", "attention_flops", "tokens_per_param",
     "tokens_per_active_param", "epochs", "effective_unique_tokens", "optimal_params", "optimal_tokens",
     "same_loss_params", "same_loss_tokens", "same_loss_flops", "predicted_loss", "optimal_loss", "compute_waste",
     "mfu", "gpu_hours", "wall_clock_days", "train_usd", "implied_mfu", "budget_flops", "budget_used",
@@ -268,6 +269,7 @@ class PlanNumbers:
     shape: ResolvedShape | None = None
     convention: Convention = CONVENTIONS[DEFAULT_CONVENTION]
     convention_missing: tuple[str, ...] = ()  # shape fields the declared convention needs and lacks
+    segments: list = field(default_factory=list)  # (tokens, context) of each pre-training stage
     accelerator: Any = None
     same_compute: Split | None = None
     same_loss: Split | None = None
@@ -296,14 +298,35 @@ class PlanNumbers:
         return self.values["active_params"]
 
     def flops_for(self, active: float, tokens: float) -> float:
-        """Training FLOPs of another active size or token count under the plan's convention and shape."""
-        return training_flops(self.plan, self.convention, self.shape, active, tokens, self.active)
+        """Training FLOPs of another active size or token count under the plan's convention and
+        shape (its stages scaled to the new token count)."""
+        scale = tokens / self.plan.data.train_tokens
+        segments = [(part * scale, context) for part, context in self.segments]
+        return training_flops(self.plan, self.convention, self.shape, active, segments, self.active)
+
+    @property
+    def peak_flops(self) -> float | None:
+        """The peak compute.mfu is measured against: the dense BF16 peak, or the FP8 one when
+        compute.mfu_peak says so (and the accelerator has one)."""
+        if self.accelerator is None:
+            return None
+        if self.plan.compute.mfu_peak == "fp8" and self.accelerator.fp8_flops:
+            return self.accelerator.fp8_flops
+        return self.accelerator.peak_flops
+
+    @property
+    def peak_label(self) -> str:
+        if self.accelerator is None:
+            return ""
+        fp8 = self.plan.compute.mfu_peak == "fp8" and self.accelerator.fp8_flops
+        tflops = self.accelerator.fp8_tflops if fp8 else self.accelerator.peak_tflops
+        return f"{tflops:g} TFLOP/s {'FP8' if fp8 else 'BF16'} dense"
 
     def gpu_hours_for(self, flops: float, mfu: float | None = None) -> float | None:
         mfu = mfu if mfu is not None else self.values.get("mfu")
         if self.accelerator is None or not mfu:
             return None
-        return est.gpu_hours_for(flops, self.accelerator.peak_flops, mfu)
+        return est.gpu_hours_for(flops, self.peak_flops, mfu)
 
     def model_state_bytes(self, stage: int) -> float | None:
         """Mixed-precision Adam states per accelerator at ZeRO ``stage`` (all parameters: every
@@ -322,19 +345,31 @@ class PlanNumbers:
 
 
 def training_flops(plan, convention: Convention, resolved: ResolvedShape | None, active: float,
-                   tokens: float, plan_active: float) -> float:
-    """Training FLOPs of ``active`` parameters on ``tokens`` under ``convention`` (6ND when the
-    shape the convention needs is not declared). The exact count is the shape's, scaled by
-    ``active`` over the plan's own ``plan_active`` parameters when pricing another size."""
-    six_nd = est.training_flops(active, tokens)
-    context = plan.model.context_length
-    if convention.key == "6nd" or resolved is None or not context or _missing(plan.model, convention):
-        return six_nd
-    shape = resolved.shape
-    if convention.key == "hoffmann-exact":
-        return est.hoffmann_exact_flops_per_token(shape, context) * tokens * (active / plan_active)
-    causal = convention.key == "6nd+causal-attention"
-    return six_nd + est.attention_score_flops(shape, context, causal) * tokens
+                   segments: list[tuple[float, int | None]], plan_active: float) -> float:
+    """Training FLOPs of ``active`` parameters on ``segments`` (tokens and context length of each
+    pre-training stage) under ``convention`` (6ND when the shape the convention needs is not
+    declared): a long-context stage carries its own attention cost. The exact count is the
+    shape's, scaled by ``active`` over the plan's own ``plan_active`` parameters when pricing
+    another size."""
+    total = 0.0
+    for tokens, context in segments:
+        six_nd = est.training_flops(active, tokens)
+        if convention.key == "6nd" or resolved is None or not context or _missing(plan.model, convention):
+            total += six_nd
+        elif convention.key == "hoffmann-exact":
+            total += est.hoffmann_exact_flops_per_token(resolved.shape, context) * tokens * (active / plan_active)
+        else:
+            causal = convention.key == "6nd+causal-attention"
+            total += six_nd + est.attention_score_flops(resolved.shape, context, causal) * tokens
+    return total
+
+
+def stage_segments(plan) -> list[tuple[float, int | None]]:
+    """(tokens, context length) of each pre-training stage; one segment without stages."""
+    data, context = plan.data, plan.model.context_length
+    if not data.stages:
+        return [(data.train_tokens, context)]
+    return [(stage.tokens, stage.context_length or context) for stage in data.stages]
 
 
 def _missing(model, convention: Convention) -> tuple[str, ...]:
@@ -378,16 +413,21 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
     out.convention = CONVENTIONS[key]
     out.convention_missing = _missing(model, out.convention)
     v["flops_convention"] = out.convention.key
+    out.segments = stage_segments(plan)
     v["train_flops_6nd"] = est.training_flops(active, tokens)
-    v["train_flops"] = training_flops(plan, out.convention, out.shape, active, tokens, active)
+    v["train_flops"] = training_flops(plan, out.convention, out.shape, active, out.segments, active)
     notes["train_flops"] = _flops_note(plan, out)
-    if out.shape is not None and model.context_length and model.heads:
-        v["attention_flops"] = est.attention_score_flops(out.shape.shape, model.context_length, True) * tokens
+    contexts = [context for _, context in out.segments if context]
+    if out.shape is not None and model.heads and contexts:
         shape = out.shape.shape
+        v["attention_flops"] = sum(est.attention_score_flops(shape, context, True) * part
+                                   for part, context in out.segments if context)
+        shown = (f"{contexts[0]:,} context" if len(set(contexts)) == 1 else
+                 f"{' then '.join(f'{c:,}' for c in contexts)} context over the stages")
         notes["attention_flops"] = (
             f"not in 6ND: 3 x {model.layers} layers x {model.heads} heads x ({units.number(shape.qk_head_dim)} + "
-            f"{units.number(shape.v_head_dim)}) head dims x {model.context_length:,} context per token, the causal half "
-            "of PaLM's 12 L H Q T (Chowdhery et al. 2022, App. B)")
+            f"{units.number(shape.v_head_dim)}) head dims x {shown} per token, the causal half of PaLM's 12 L H Q T "
+            "(Chowdhery et al. 2022, App. B)")
     else:
         v["attention_flops"] = None
         notes["attention_flops"] = "declare model.layers, heads and context_length"
@@ -481,17 +521,19 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
         notes["predicted_loss"] = notes["compute_waste"] = notes["same_loss_params"] = why
         notes["data_constrained_params"] = why
 
+    # -- what the budget must cover: the training, and a distillation teacher's share ------------
+    flops = _needed(out)
+
     # -- time and money -----------------------------------------------------------------------
     accelerator = plan.accelerator(compute_.accelerator) if compute_ else None
     out.accelerator = accelerator
-    flops = v["train_flops"]
-    mfu, mfu_note = _working_mfu(plan, accelerator, flops, out.convention)
+    mfu, mfu_note = _working_mfu(out, accelerator, flops)
     v["mfu"], notes["mfu"] = mfu, mfu_note
     if accelerator is not None and mfu is not None:
-        hours = est.gpu_hours_for(flops, accelerator.peak_flops, mfu)
+        hours = est.gpu_hours_for(flops, out.peak_flops, mfu)
         v["gpu_hours"] = hours
-        notes["gpu_hours"] = (f"{out.convention.label} FLOPs on {accelerator.name} at {accelerator.peak_tflops:g} "
-                              f"TFLOP/s dense x {units.pct(mfu)} MFU")
+        notes["gpu_hours"] = (f"{out.convention.label} FLOPs on {accelerator.name} at {out.peak_label} x "
+                              f"{units.pct(mfu)} MFU")
         if compute_.accelerators:
             v["wall_clock_days"] = hours / compute_.accelerators / 24
             notes["wall_clock_days"] = f"{compute_.accelerators:,} accelerators"
@@ -508,16 +550,16 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
         notes["gpu_hours"] = notes["wall_clock_days"] = notes["train_usd"] = lack
 
     if compute_ is not None and compute_.gpu_hours is not None and accelerator is not None:
-        v["implied_mfu"] = est.implied_mfu(flops, compute_.gpu_hours, accelerator.peak_flops)
+        v["implied_mfu"] = est.implied_mfu(flops, compute_.gpu_hours, out.peak_flops)
         notes["implied_mfu"] = (f"{units.sci(flops)} {out.convention.label} FLOPs in "
-                                f"{units.number(compute_.gpu_hours)} {accelerator.name} hours")
+                                f"{units.number(compute_.gpu_hours)} {accelerator.name} hours, against {out.peak_label}")
     else:
         v["implied_mfu"] = None
         lacking = [f"compute.{k}" for k, ok in (("gpu_hours", compute_ is not None and compute_.gpu_hours is not None),
                                                  ("accelerator", accelerator is not None)) if not ok]
         notes["implied_mfu"] = f"declare {' and '.join(lacking)}"
 
-    budget, budget_note = _declared_budget(plan, accelerator)
+    budget, budget_note = _declared_budget(out, accelerator)
     v["budget_flops"], notes["budget_flops"] = budget, budget_note
     v["budget_used"] = flops / budget if budget else None
     if budget:
@@ -692,30 +734,63 @@ def _flops_note(plan, out: PlanNumbers) -> str:
             "context, Chowdhery et al. 2022, App. B")
 
 
-def _working_mfu(plan, accelerator, flops: float, convention: Convention) -> tuple[float | None, str]:
+def _needed(out: PlanNumbers) -> float:
+    """The compute the budget must cover: the training FLOPs, plus, when the model is distilled,
+    the teacher's logits on every distillation token (2 N_T per token) and, unless the teacher
+    already exists, its pre-training (6 N_T D_T) shared by the students it serves (Busbridge et
+    al. 2025, Eq. 9 and Table 2)."""
+    plan, v, notes = out.plan, out.values, out.notes
+    flops = v["train_flops"]
+    v["teacher_inference_flops"] = v["teacher_training_flops"] = None
+    distillation = plan.distillation
+    if distillation is None:
+        v["needed_flops"], notes["needed_flops"] = flops, "the training FLOPs"
+        return flops
+    teacher = distillation.teacher_params
+    tokens = plan.data.train_tokens
+    inference = 2.0 * teacher * tokens
+    teacher_tokens = distillation.teacher_tokens
+    said = ""
+    if teacher_tokens is None:
+        teacher_tokens = est.CHINCHILLA_TOKENS_PER_PARAM * teacher
+        said = f" (teacher assumed compute-optimal: {units.count(teacher_tokens)} tokens)"
+    students = distillation.students or 1
+    training = 0.0 if distillation.teacher_exists else est.training_flops(teacher, teacher_tokens) / students
+    v["teacher_inference_flops"], v["teacher_training_flops"] = inference, training
+    needed = flops + inference + training
+    v["needed_flops"] = needed
+    share = (f" + its pre-training {units.sci(training)}"
+             + (f" shared by {students} students" if students > 1 else "") + said) if training else \
+        " (the teacher exists: its pre-training is not this plan's)"
+    notes["needed_flops"] = (f"{units.sci(flops)} training + {units.sci(inference)} of teacher logits (2 x "
+                             f"{units.count(teacher)} x {units.count(tokens)}){share} (Busbridge et al. 2025, Eq. 9)")
+    return needed
+
+
+def _working_mfu(out: PlanNumbers, accelerator, flops: float) -> tuple[float | None, str]:
     """The MFU to turn FLOPs into time: declared, else implied by the declared budget pair
     (compute.flops over compute.gpu_hours at the accelerator's peak)."""
-    compute_ = plan.compute
+    compute_ = out.plan.compute
     if compute_ is None:
         return None, "no compute section"
     if compute_.mfu is not None:
-        return compute_.mfu, f"declared compute.mfu ({convention.label})"
+        return compute_.mfu, f"declared compute.mfu ({out.convention.label}, against {out.peak_label or 'the peak'})"
     if compute_.flops is not None and compute_.gpu_hours is not None and accelerator is not None:
-        mfu = est.implied_mfu(compute_.flops, compute_.gpu_hours, accelerator.peak_flops)
+        mfu = est.implied_mfu(compute_.flops, compute_.gpu_hours, out.peak_flops)
         return mfu, f"{units.pct(mfu)} MFU implied by compute.flops over compute.gpu_hours"
     return None, "declare compute.mfu"
 
 
-def _declared_budget(plan, accelerator) -> tuple[float | None, str]:
+def _declared_budget(out: PlanNumbers, accelerator) -> tuple[float | None, str]:
     """The compute the plan declares: compute.flops, else gpu_hours x peak x declared MFU."""
-    compute_ = plan.compute
+    compute_ = out.plan.compute
     if compute_ is None:
         return None, "no compute section"
     if compute_.flops is not None:
         return compute_.flops, "compute.flops"
     if compute_.gpu_hours is not None and accelerator is not None and compute_.mfu is not None:
-        return (compute_.gpu_hours * 3600 * accelerator.peak_flops * compute_.mfu,
-                f"compute.gpu_hours x {accelerator.name} peak x {compute_.mfu:g} MFU")
+        return (compute_.gpu_hours * 3600 * out.peak_flops * compute_.mfu,
+                f"compute.gpu_hours x {accelerator.name} {out.peak_label} x {compute_.mfu:g} MFU")
     return None, "declare compute.flops, or gpu_hours with accelerator and mfu"
 
 
@@ -817,6 +892,13 @@ def describe_serving(estimate: ServingEstimate, assumptions: Assumptions, short:
     if estimate.assumed:
         text += f"; assumed {', '.join(estimate.assumed)}"
     return text
+
+
+def counted(numbers: PlanNumbers) -> str:
+    """How the compute a budget must cover was counted, in the words of every output."""
+    if numbers.plan.distillation is None:
+        return numbers.notes["train_flops"]
+    return f"{numbers.notes['train_flops']}; {numbers.notes['needed_flops']}"
 
 
 def with_fit(numbers: PlanNumbers, fit) -> PlanNumbers:
