@@ -605,6 +605,31 @@ def data_constrained_flops_for_loss(fit, loss: float, unique_tokens: float, uppe
 
 
 # ---------------------------------------------------------------------------------------
+# Batch size and learning rate (Bi et al. 2024, DeepSeek LLM, arXiv:2401.02954, §3.1)
+# ---------------------------------------------------------------------------------------
+
+# Fitted on budgets of 1e17 to 2e19 FLOPs; the near-optimal settings (within 0.25% of the best
+# generalization error) "fall within a broad band" around them (§3.1, Fig. 3).
+HYPERPARAMETER_FIT_FLOPS = (1e17, 2e19)
+
+
+def deepseek_flops_per_token(layers: int, d_model: int, context: int) -> float:
+    """M, non-embedding FLOPs per token, attention included: 72 n_layer d_model^2 +
+    12 n_layer d_model l_seq (Eq. 2); C = M D."""
+    return 72.0 * layers * d_model**2 + 12.0 * layers * d_model * context
+
+
+def optimal_batch_tokens(flops: float) -> float:
+    """B_opt = 0.2920 C^0.3271 tokens (Eq. 1); DeepSeek LLM 7B's 2,304 x 4,096 sits within 3% of it."""
+    return 0.2920 * flops**0.3271
+
+
+def optimal_peak_lr(flops: float) -> float:
+    """eta_opt = 0.3118 C^-0.1250 (Eq. 1); DeepSeek LLM 7B's 4.2e-4 sits within 2% of it."""
+    return 0.3118 * flops**-0.1250
+
+
+# ---------------------------------------------------------------------------------------
 # Serving: a roofline model of decoding
 # ---------------------------------------------------------------------------------------
 

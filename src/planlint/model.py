@@ -222,11 +222,11 @@ class CustomAccelerator(_Section):
 
 class PlanLossFit(_Section):
     name: str
-    E: float
-    A: float
-    B: float
-    alpha: float
-    beta: float
+    E: Count
+    A: Count
+    B: Count
+    alpha: Count
+    beta: Count
     source: str
     data: Optional[str] = None
     max_params: Optional[Count] = None
@@ -242,7 +242,7 @@ class Distillation(_Section):
 
 class Training(_Section):
     global_batch_tokens: Optional[Count] = None
-    peak_lr: Optional[float] = None
+    peak_lr: Optional[Count] = None
     warmup_tokens: Optional[Count] = None
     schedule: Optional[Literal["cosine", "linear", "wsd", "constant", "multi-step", "inverse-sqrt", "other"]] = None
 

@@ -239,7 +239,8 @@ STABLE_KEYS = (
     "shape_params", "shape_active_params", "memory_per_accelerator_bytes", "activation_bytes",
     "serve_tokens_per_second", "serve_usd_per_million_tokens", "serve_memory_bytes", "serve_kv_bytes_per_token",
     "inference_optimal_params", "inference_optimal_tokens", "inference_optimal_saving", "mix_repetition",
-    "moe_optimal_active_params", "moe_optimal_tokens", "data_constrained_params", "data_constrained_tokens",
+    "moe_optimal_active_params", "moe_optimal_tokens", "hyperparameter_flops", "optimal_batch_tokens",
+    "optimal_peak_lr", "data_constrained_params", "data_constrained_tokens",
     "data_constrained_epochs", "optimal_params_range", "optimal_ratio_range", "predicted_loss_range",
     "extrapolated",
 )
@@ -364,6 +365,20 @@ def training_flops(plan, convention: Convention, resolved: ResolvedShape | None,
     return total
 
 
+def source_tokens(plan) -> dict[str, float]:
+    """Tokens drawn from each source of the mix over the whole run: a stage with its own mix
+    draws its tokens by that mix, the others by data.mix (so repeats count across stages)."""
+    data = plan.data
+    drawn: dict[str, float] = {}
+    stages = data.stages or [None]
+    for stage in stages:
+        stage_tokens = data.train_tokens if stage is None else stage.tokens
+        shares = stage.mix if stage is not None and stage.mix else (data.mix or [])
+        for entry in shares:
+            drawn[entry.source] = drawn.get(entry.source, 0.0) + entry.share * stage_tokens
+    return drawn
+
+
 def stage_segments(plan) -> list[tuple[float, int | None]]:
     """(tokens, context length) of each pre-training stage; one segment without stages."""
     data, context = plan.data, plan.model.context_length
@@ -377,8 +392,19 @@ def _missing(model, convention: Convention) -> tuple[str, ...]:
 
 
 def compute(plan, options: dict[str, dict[str, Any]] | None = None, fit=None) -> PlanNumbers:
-    """The plan's numbers under the configured rule options (and ``fit``, when it overrides the default)."""
+    """The plan's numbers under the configured rule options, with ``fit`` when the command line or
+    the configuration chooses one, else the plan's own ``loss_fit``, else the default."""
+    if fit is None and plan.loss_fit is not None:
+        fit = plan_fit(plan.loss_fit)
     return _compute(plan, Assumptions.from_options(options, fit))
+
+
+def plan_fit(spec) -> est.LossFit:
+    """A loss fit the plan (or a configuration) declares, with its provenance."""
+    return est.LossFit(spec.name, f"the {spec.name} fit", E=spec.E, A=spec.A, B=spec.B, alpha=spec.alpha,
+                       beta=spec.beta, source=spec.source, data=spec.data or "",
+                       params_range=(0.0, spec.max_params) if spec.max_params else None,
+                       tokens_range=(0.0, spec.max_tokens) if spec.max_tokens else None)
 
 
 def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
@@ -442,11 +468,12 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
         v["tokens_per_active_param"] = None
         notes["tokens_per_active_param"] = "a dense model: every parameter is active"
 
+    drawn_by_source = source_tokens(plan)
     for index, entry in enumerate(data.mix or []):
-        if entry.unique_tokens is None or entry.share <= 0:
+        drawn = drawn_by_source.get(entry.source, 0.0)
+        if entry.unique_tokens is None or drawn <= 0:
             continue
-        drawn = entry.share * tokens
-        out.mix.append(SourceRepetition(index, entry.source, entry.share, drawn, entry.unique_tokens,
+        out.mix.append(SourceRepetition(index, entry.source, drawn / tokens, drawn, entry.unique_tokens,
                                         drawn / entry.unique_tokens, est.effective_tokens(drawn, entry.unique_tokens)))
     v["mix_repetition"] = [{"source": r.source, "tokens": r.tokens, "unique_tokens": r.unique_tokens,
                             "epochs": r.epochs, "effective_tokens": r.effective_tokens} for r in out.mix]
@@ -505,7 +532,8 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
         loss_band = est.band(fit, lambda f: f.loss(params, tokens), est.Z_95, log=False) if not repeated else None
         if loss_band is not None:
             v["predicted_loss_range"] = list(loss_band)
-        notes["predicted_loss"] = (f"{how}, {units_note}"
+        declared = "" if fit.key in est.FITS else f"; fit from {fit.source}"
+        notes["predicted_loss"] = (f"{how}, {units_note}{declared}"
                                    + (f"; 95% range {loss_band[0]:.3f}-{loss_band[1]:.3f}" if loss_band else "")
                                    + extrapolated)
         notes["compute_waste"] = ("share of 6ND a compute-optimal split would not need for the same loss"
@@ -520,6 +548,8 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
             f"{fit.label} has no loss function"
         notes["predicted_loss"] = notes["compute_waste"] = notes["same_loss_params"] = why
         notes["data_constrained_params"] = why
+
+    _hyperparameters(out)
 
     # -- what the budget must cover: the training, and a distillation teacher's share ------------
     flops = _needed(out)
@@ -591,8 +621,9 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
             recompute = compute_.recompute or "none"
             flash = compute_.flash_attention if compute_.flash_attention is not None else True
             micro = compute_.micro_batch_size or 1
-            v["activation_bytes"] = est.activation_bytes(model.layers, model.d_model, model.heads,
-                                                         model.context_length, micro, recompute, flash, tp)
+            longest = max([model.context_length] + [c for _, c in out.segments if c])  # the stage that needs most
+            v["activation_bytes"] = est.activation_bytes(model.layers, model.d_model, model.heads, longest, micro,
+                                                         recompute, flash, tp)
             if recompute == "full":
                 how = "s b h x 2 per layer (full recomputation)"
             elif recompute == "selective":
@@ -602,7 +633,7 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
             else:
                 how = "s b h (34 + 5 a s / h) per layer (attention scores stored)"
             micro_text = f"micro-batch {micro}" + (" (assumed)" if not compute_.micro_batch_size else "")
-            notes["activation_bytes"] = (f"{how} x {model.layers} layers, {micro_text} of {model.context_length:,} "
+            notes["activation_bytes"] = (f"{how} x {model.layers} layers, {micro_text} of {longest:,} "
                                          f"tokens{f', over tensor parallel {tp}' if tp > 1 else ''} (Korthikanti et "
                                          "al. 2022, §4-5)")
         else:
@@ -732,6 +763,29 @@ def _flops_note(plan, out: PlanNumbers) -> str:
         return f"{convention.label}: {base}, + the causal half of the T x T scores at {model.context_length:,} context"
     return (f"{convention.label}: {base}, + full attention 12 L H Q T per token at {model.context_length:,} "
             "context, Chowdhery et al. 2022, App. B")
+
+
+def _hyperparameters(out: PlanNumbers) -> None:
+    """DeepSeek LLM's compute fits for the batch size and peak learning rate, at C = M D."""
+    plan, v, notes = out.plan, out.values, out.notes
+    model, tokens = plan.model, plan.data.train_tokens
+    if model.layers and model.d_model and model.context_length:
+        per_token = est.deepseek_flops_per_token(model.layers, model.d_model, model.context_length)
+        how = (f"M = 72 x {model.layers} layers x {model.d_model}^2 + 12 x {model.layers} x {model.d_model} x "
+               f"{model.context_length:,} (Eq. 2)")
+    else:
+        per_token = 6.0 * out.active
+        how = "M = 6 x active params, without the shape (Eq. 2 needs layers, d_model, context_length)"
+    flops = per_token * tokens
+    v["hyperparameter_flops"] = flops
+    v["optimal_batch_tokens"] = est.optimal_batch_tokens(flops)
+    v["optimal_peak_lr"] = est.optimal_peak_lr(flops)
+    low, high = est.HYPERPARAMETER_FIT_FLOPS
+    beyond = (f"; fitted on {units.sci(low)}-{units.sci(high)} FLOPs: an extrapolation at {units.sci(flops)}"
+              if flops > high * 10 or flops < low / 10 else "")
+    notes["optimal_batch_tokens"] = (f"B_opt = 0.2920 C^0.3271 at C = M D = {units.sci(flops)}, {how} (Bi et al. "
+                                     f"2024, Eq. 1){beyond}")
+    notes["optimal_peak_lr"] = f"eta_opt = 0.3118 C^-0.125 at the same C (Bi et al. 2024, Eq. 1){beyond}"
 
 
 def _needed(out: PlanNumbers) -> float:
