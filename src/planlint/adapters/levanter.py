@@ -102,10 +102,10 @@ def _shape(reader: ConfigReader) -> Any:
     if defaults is None:
         reader.problem(f"levanter model type {show(kind)} is not one planlint knows ({', '.join(MODEL_DEFAULTS)}); "
                        "its shape is left to the plan", type_key, "declare the model's shape in the plan", "info")
-        return reader.number("model.seq_len", None, whole=True)
+        return reader.size("model.seq_len", None)
 
     def value(field: str) -> Any:
-        return reader.number(f"model.{field}", defaults.get(field), whole=True)
+        return reader.size(f"model.{field}", defaults.get(field))
 
     def keys(field: str) -> list[str]:
         return [f"model.{field}"] if reader.has(f"model.{field}") else [type_key]
@@ -135,7 +135,7 @@ def _shape(reader: ConfigReader) -> Any:
             how("intermediate_dim"))
         tied = reader.flag("model.tie_word_embeddings", defaults["tie_word_embeddings"])
         put("model.tied_embeddings", tied, keys("tie_word_embeddings"), how("tie_word_embeddings"))
-        head_dim = reader.number("model.head_dim", None, whole=True)
+        head_dim = reader.size("model.head_dim", None)
         if positive(head_dim) and positive(hidden) and positive(heads) and head_dim * heads != hidden:
             put("model.head_dim", head_dim, ["model.head_dim"])
         if kind == "mixtral":
@@ -170,11 +170,11 @@ def _vocab(reader: ConfigReader) -> None:
 
 def _training(reader: ConfigReader, seq: Any) -> None:
     put = reader.put
-    steps = reader.number("trainer.num_train_steps", TRAINER_DEFAULTS["num_train_steps"], whole=True)
+    steps = reader.size("trainer.num_train_steps", TRAINER_DEFAULTS["num_train_steps"])
     if positive(steps):
         put("training.steps", steps, ["trainer.num_train_steps"])
     _batch(reader, steps, seq)
-    model_axis = reader.number("trainer.model_axis_size", TRAINER_DEFAULTS["model_axis_size"], whole=True)
+    model_axis = reader.size("trainer.model_axis_size", TRAINER_DEFAULTS["model_axis_size"])
     if positive(model_axis):
         put("compute.tensor_parallel", model_axis, ["trainer.model_axis_size"] if reader.has("trainer.model_axis_size")
             else ["trainer"], "" if reader.has("trainer.model_axis_size") else "levanter's default model_axis_size")
@@ -234,7 +234,7 @@ def _batch(reader: ConfigReader, steps: Any, seq: Any) -> None:
     if positive(per_device):
         reader.put("compute.micro_batch_size", per_device, ["trainer.per_device_parallelism"])
     elif per_device == -1:
-        model_axis = reader.number("trainer.model_axis_size", 1, whole=True)
+        model_axis = reader.size("trainer.model_axis_size", 1)
         model_axis = model_axis if positive(model_axis) else 1
 
         def micro(inputs: dict[str, Any]) -> Any:

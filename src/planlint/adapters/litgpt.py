@@ -257,11 +257,11 @@ def _vocab(reader: ConfigReader, config: dict, keys: dict, how: str) -> None:
 def _world_size(reader: ConfigReader) -> tuple[int | None, list[str]]:
     """devices x num_nodes when devices is a number; None when it is "auto" (every GPU there is)."""
     devices = reader.raw("devices", "auto")
-    nodes = reader.number("num_nodes", 1, whole=True)
+    nodes = reader.size("num_nodes", 1)
     keys = ["devices", "num_nodes"]
     if devices in ("auto", -1, "-1") or nodes is None:
         return None, keys
-    number = reader.number("devices", None, whole=True)
+    number = reader.size("devices", None)
     if not positive(number) or not positive(nodes):
         return None, keys
     return number * nodes, keys
@@ -270,7 +270,7 @@ def _world_size(reader: ConfigReader) -> tuple[int | None, list[str]]:
 def _training(reader: ConfigReader, block_size: Any) -> None:
     put = reader.put
     seq_key = "train.max_seq_length"
-    seq = reader.number(seq_key, None, whole=True)
+    seq = reader.size(seq_key, None)
     if seq is None:
         seq, seq_key = block_size, "model_config.block_size" if reader.has("model_config.block_size") else "model_name"
     if positive(seq):
@@ -278,9 +278,9 @@ def _training(reader: ConfigReader, block_size: Any) -> None:
     tied = reader.flag("train.tie_embeddings", None)
     put("model.tied_embeddings", bool(tied), ["train.tie_embeddings"] if reader.has("train.tie_embeddings")
         else ["train"], "" if tied is not None else "LitGPT's default: untied")
-    micro = reader.number("train.micro_batch_size", TRAIN_DEFAULTS["micro_batch_size"], whole=True)
-    batch = reader.number("train.global_batch_size", TRAIN_DEFAULTS["global_batch_size"], whole=True)
-    max_tokens = reader.number("train.max_tokens", TRAIN_DEFAULTS["max_tokens"], whole=True)
+    micro = reader.size("train.micro_batch_size", TRAIN_DEFAULTS["micro_batch_size"])
+    batch = reader.size("train.global_batch_size", TRAIN_DEFAULTS["global_batch_size"])
+    max_tokens = reader.size("train.max_tokens", TRAIN_DEFAULTS["max_tokens"])
     if positive(micro):
         put("compute.micro_batch_size", micro, ["train.micro_batch_size"])
     world, world_keys = _world_size(reader)
@@ -291,7 +291,7 @@ def _training(reader: ConfigReader, block_size: Any) -> None:
     lr = reader.number("optimizer.init_args.lr", None)
     if positive(lr):
         put("training.peak_lr", lr, ["optimizer.init_args.lr"])
-    warmup = reader.number("train.lr_warmup_steps", TRAIN_DEFAULTS["lr_warmup_steps"], whole=True)
+    warmup = reader.number("train.lr_warmup_steps", TRAIN_DEFAULTS["lr_warmup_steps"], whole=True, minimum=0)
     if warmup is not None and warmup >= 0 and not reader.raw("train.lr_warmup_fraction", None):
         put("training.warmup_steps", warmup, ["train.lr_warmup_steps"])
     put("training.schedule", "cosine", ["train"], "litgpt/pretrain.py get_lr: linear warmup, then cosine decay")

@@ -287,7 +287,7 @@ def _shape(reader: ConfigReader) -> None:
     scaled = f" x 2^{{}} (global_parameter_scale {count(scale)})" if scale != 1 else ""
 
     def base(key: str, exponent: int) -> tuple[Any, str]:
-        value = reader.number(key, None, whole=True)
+        value = reader.size(key, None)
         if not positive(value):
             return None, ""
         return value * 2 ** exponent, (scaled.format(exponent) if scaled else "")
@@ -314,7 +314,7 @@ def _shape(reader: ConfigReader) -> None:
                    "attention layer")
         put("model.layers", blocks * per_block, ["base_num_decoder_layers", "decoder_block"] if per_block > 1
             else ["base_num_decoder_layers"], how)
-    head_dim = reader.number("head_dim", None, whole=True)
+    head_dim = reader.size("head_dim", None)
     if positive(head_dim) and positive(emb) and positive(heads) and head_dim * heads != emb:
         put("model.head_dim", head_dim, ["head_dim"])
     activations = reader.raw("mlp_activations", None)
@@ -326,13 +326,13 @@ def _shape(reader: ConfigReader) -> None:
         reader.problem(f"mlp_activations is {show(activations)}, not a list of activations", "mlp_activations",
                        'write mlp_activations as a list, e.g. ["silu", "linear"]')
     put("model.ffn_dim", mlp, ["base_mlp_dim"], f"base_mlp_dim{mlp_how}" if mlp_how else "")
-    vocab = reader.number("vocab_size", None, whole=True)
+    vocab = reader.size("vocab_size", None)
     put("model.vocab_size", vocab if positive(vocab) else None, ["vocab_size"])
     tied = reader.flag("logits_via_embedding", False)
     put("model.tied_embeddings", tied, ["logits_via_embedding"])
-    experts = reader.number("num_experts", 1, whole=True)
+    experts = reader.size("num_experts", 1)
     if positive(experts) and experts > 1:
-        per_token = reader.number("num_experts_per_tok", 1, whole=True)
+        per_token = reader.size("num_experts_per_tok", 1)
         put("model.experts", experts, ["num_experts"])
         put("model.experts_per_token", per_token if positive(per_token) else None, ["num_experts_per_tok"])
         put("model.expert_ffn_dim", mlp, ["base_mlp_dim"], "each expert is an MLP of mlp_dim")
@@ -343,7 +343,7 @@ def _shape(reader: ConfigReader) -> None:
 
 def _training(reader: ConfigReader) -> None:
     put = reader.put
-    seq = reader.number("max_target_length", None, whole=True)
+    seq = reader.size("max_target_length", None)
     put("model.context_length", seq if positive(seq) else None, ["max_target_length"])
     schedule_steps = reader.number("learning_rate_schedule_steps", -1, whole=True)
     steps = reader.number("steps", None, whole=True)
@@ -355,7 +355,7 @@ def _training(reader: ConfigReader) -> None:
     if positive(steps):
         put("training.steps", steps, [steps_key])
     per_device = reader.number("per_device_batch_size", None)
-    accumulation = reader.number("gradient_accumulation_steps", 1, whole=True)
+    accumulation = reader.size("gradient_accumulation_steps", 1)
     if positive(per_device) and float(per_device).is_integer():
         put("compute.micro_batch_size", int(per_device), ["per_device_batch_size"])
     if positive(per_device) and positive(accumulation) and positive(seq):

@@ -77,7 +77,7 @@ def _shape(reader: ConfigReader) -> Any:
     put = reader.put
 
     def value(field: str) -> Any:
-        return reader.number(f"{MC}.{field}", MODEL_DEFAULTS.get(field), whole=True)
+        return reader.size(f"{MC}.{field}", MODEL_DEFAULTS.get(field))
 
     def key(field: str) -> str:
         return f"{MC}.{field}" if reader.has(f"{MC}.{field}") else MC
@@ -86,7 +86,7 @@ def _shape(reader: ConfigReader) -> Any:
     put("model.d_model", hidden if positive(hidden) else None, [key("hidden_size")])
     put("model.layers", layers if positive(layers) else None, [key("num_hidden_layers")])
     put("model.heads", heads if positive(heads) else None, [key("num_attention_heads")])
-    kv = reader.number(f"{MC}.num_key_value_heads", None, whole=True)
+    kv = reader.size(f"{MC}.num_key_value_heads", None)
     if positive(kv):
         put("model.kv_heads", kv, [key("num_key_value_heads")])
     elif positive(heads):
@@ -97,10 +97,10 @@ def _shape(reader: ConfigReader) -> Any:
     tied = reader.flag(f"{MC}.tie_word_embeddings", MODEL_DEFAULTS["tie_word_embeddings"])
     put("model.tied_embeddings", tied, [key("tie_word_embeddings")])
 
-    tp = reader.number("parallelism.tp", 1, whole=True)
+    tp = reader.size("parallelism.tp", 1)
     tp = tp if positive(tp) else 1
     vocab = value("vocab_size")
-    divisible = reader.number("model.make_vocab_size_divisible_by", 1, whole=True)
+    divisible = reader.size("model.make_vocab_size_divisible_by", 1)
     if positive(vocab) and positive(divisible):
         multiple = divisible * tp
         padded = -(-vocab // multiple) * multiple
@@ -121,7 +121,7 @@ def _moe(reader: ConfigReader, hidden: Any, layers: Any) -> None:
         return
 
     def value(field: str) -> Any:
-        return reader.number(f"{moe_key}.{field}", MOE_DEFAULTS.get(field), whole=True)
+        return reader.size(f"{moe_key}.{field}", MOE_DEFAULTS.get(field))
 
     def key(field: str) -> str:
         return f"{moe_key}.{field}" if reader.has(f"{moe_key}.{field}") else moe_key
@@ -192,14 +192,14 @@ def _pattern(chosen: list[int], layers: int) -> tuple[int, int] | None:
 
 def _training(reader: ConfigReader, tp: int) -> None:
     put = reader.put
-    seq = reader.number("tokens.sequence_length", None, whole=True)
+    seq = reader.size("tokens.sequence_length", None)
     put("model.context_length", seq if positive(seq) else None, ["tokens.sequence_length"])
-    micro = reader.number("tokens.micro_batch_size", None, whole=True)
-    accumulation = reader.number("tokens.batch_accumulation_per_replica", None, whole=True)
-    steps = reader.number("tokens.train_steps", None, whole=True)
-    dp = reader.number("parallelism.dp", 1, whole=True)
-    pp = reader.number("parallelism.pp", 1, whole=True)
-    cp = reader.number("parallelism.context_parallel_size", 1, whole=True)
+    micro = reader.size("tokens.micro_batch_size", None)
+    accumulation = reader.size("tokens.batch_accumulation_per_replica", None)
+    steps = reader.size("tokens.train_steps", None)
+    dp = reader.size("parallelism.dp", 1)
+    pp = reader.size("parallelism.pp", 1)
+    cp = reader.size("parallelism.context_parallel_size", 1)
     put("compute.micro_batch_size", micro if positive(micro) else None, ["tokens.micro_batch_size"])
     put("compute.tensor_parallel", tp, ["parallelism.tp"])
     put("compute.pipeline_parallel", pp if positive(pp) else None, ["parallelism.pp"])
@@ -233,7 +233,7 @@ def _schedule(reader: ConfigReader, steps: Any) -> None:
     base = "optimizer.learning_rate_scheduler"
     lr = reader.number(f"{base}.learning_rate", None)
     reader.put("training.peak_lr", lr if positive(lr) else None, [f"{base}.learning_rate"])
-    warmup = reader.number(f"{base}.lr_warmup_steps", 0, whole=True)
+    warmup = reader.number(f"{base}.lr_warmup_steps", 0, whole=True, minimum=0)
     if warmup is not None and warmup >= 0:
         reader.put("training.warmup_steps", warmup, [f"{base}.lr_warmup_steps"] if reader.has(f"{base}.lr_warmup_steps")
                    else [base])
@@ -257,12 +257,12 @@ def _schedule(reader: ConfigReader, steps: Any) -> None:
 
 def _mix(reader: ConfigReader) -> None:
     stages = reader.raw("data_stages", None)
-    steps = reader.number("tokens.train_steps", None, whole=True)
+    steps = reader.size("tokens.train_steps", None)
     if not isinstance(stages, list) or not stages or not positive(steps):
         return
     spans = []
     for index, stage in enumerate(stages):
-        start = reader.number(f"data_stages.{index}.start_training_step", 1, whole=True)
+        start = reader.size(f"data_stages.{index}.start_training_step", 1)
         spans.append(start if positive(start) else 1)
     order = sorted(range(len(stages)), key=lambda i: spans[i])
     totals: dict[str, float] = {}

@@ -82,8 +82,8 @@ files, not shares). ${...} references within the file are resolved."""
 _CANNOT_SAY = ("compute.accelerators", "data.unique_tokens", "data.mix")
 
 
-def _num(reader: ConfigReader, key: str, whole: bool = True) -> Any:
-    return reader.number(key, DEFAULTS.get(key), whole=whole)
+def _num(reader: ConfigReader, key: str) -> Any:
+    return reader.size(key, DEFAULTS.get(key))
 
 
 def _shape(reader: ConfigReader) -> None:
@@ -102,7 +102,7 @@ def _shape(reader: ConfigReader) -> None:
     else:
         put("model.ffn_gated", gated, ["model.activation_type"] if reader.has("model.activation_type") else ["model"],
             "" if reader.has("model.activation_type") else "OLMo's default activation_type: swiglu")
-    hidden = reader.number("model.mlp_hidden_size", None, whole=True)
+    hidden = reader.size("model.mlp_hidden_size", None)
     if hidden is not None:
         keys, how = ["model.mlp_hidden_size"], "mlp_hidden_size"
     else:
@@ -144,7 +144,7 @@ def _shape(reader: ConfigReader) -> None:
 
 def _kv_heads(reader: ConfigReader, heads: Any) -> None:
     """ModelConfig.effective_n_kv_heads: n_kv_heads, else 1 with multi_query_attention, else n_heads."""
-    kv = reader.number("model.n_kv_heads", None, whole=True)
+    kv = reader.size("model.n_kv_heads", None)
     mqa = reader.flag("model.multi_query_attention", None)
     if kv is not None and mqa is not None and kv != (1 if mqa else heads):
         reader.problem("model.n_kv_heads and multi_query_attention disagree: OLMo refuses both at once",

@@ -104,9 +104,9 @@ class ConfigReader:
                            "cannot say", f"write the value of {self.spell(dotted)} in the config")
         return None
 
-    def number(self, dotted: str, default: Any = None, whole: bool = False) -> Any:
+    def number(self, dotted: str, default: Any = None, whole: bool = False, minimum: float | None = None) -> Any:
         """A number at ``dotted``: ``default`` when the key is absent, None when it is null or
-        cannot be read as a number (the latter with a Problem)."""
+        cannot be read as a number, or is below ``minimum`` (the latter two with a Problem)."""
         value = self.raw(dotted, ABSENT)
         if value is ABSENT:
             return default
@@ -118,7 +118,15 @@ class ConfigReader:
             self._lost(dotted, f"{self.spell(dotted)} is {show(value)}, not {kind}",
                        f"write {self.spell(dotted)} as {kind}")
             return None
+        if minimum is not None and number < minimum:
+            self._lost(dotted, f"{self.spell(dotted)} is {show(value)}, below {count(minimum)}",
+                       f"set {self.spell(dotted)} to {count(minimum)} or more")
+            return None
         return int(number) if whole else number
+
+    def size(self, dotted: str, default: Any = None) -> Any:
+        """A whole count of one or more (a width, a layer count, a batch, steps)."""
+        return self.number(dotted, default, whole=True, minimum=1)
 
     def text(self, dotted: str, default: Any = None) -> Any:
         value = self.raw(dotted, ABSENT)

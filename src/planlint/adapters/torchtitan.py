@@ -258,11 +258,11 @@ def _shape(reader: ConfigReader, legacy: bool) -> None:
 
 
 def _training(reader: ConfigReader, legacy: bool) -> None:
-    number = reader.number
-    seq_len = number("training.seq_len", DEFAULT_SEQ_LEN, whole=True)
-    steps = number("training.steps", DEFAULT_STEPS, whole=True)
+    number, size = reader.number, reader.size
+    seq_len = size("training.seq_len", DEFAULT_SEQ_LEN)
+    steps = size("training.steps", DEFAULT_STEPS)
     local_key = "training.batch_size" if legacy else "training.local_batch_size"
-    local = number(local_key, DEFAULT_LOCAL_BATCH, whole=True)
+    local = size(local_key, DEFAULT_LOCAL_BATCH)
     put = reader.put
     if positive(seq_len):
         put("model.context_length", seq_len, ["training.seq_len"])
@@ -273,8 +273,8 @@ def _training(reader: ConfigReader, legacy: bool) -> None:
 
     tp_key = "training.tensor_parallel_degree" if legacy else "parallelism.tensor_parallel_degree"
     pp_key = "experimental.pipeline_parallel_degree" if legacy else "parallelism.pipeline_parallel_degree"
-    tp = number(tp_key, 1, whole=True)
-    pp = number(pp_key, 1, whole=True)
+    tp = size(tp_key, 1)
+    pp = size(pp_key, 1)
     if positive(tp):
         put("compute.tensor_parallel", tp, [tp_key])
     if positive(pp):
@@ -288,7 +288,7 @@ def _training(reader: ConfigReader, legacy: bool) -> None:
     if positive(lr):
         put("training.peak_lr", lr, ["optimizer.lr"])
     warmup_key = "training.warmup_steps" if legacy else "lr_scheduler.warmup_steps"
-    warmup = number(warmup_key, DEFAULT_WARMUP, whole=True)
+    warmup = number(warmup_key, DEFAULT_WARMUP, whole=True, minimum=0)
     if warmup is not None and warmup >= 0:
         put("training.warmup_steps", warmup, [warmup_key])
     _schedule(reader, legacy)
@@ -333,8 +333,8 @@ def _data_parallel(reader: ConfigReader, legacy: bool, tp: Any, pp: Any) -> Data
         return DataParallel(degree, (key,)) if degree >= 1 else _bad_degree(reader, key, degree)
     shard_key, replicate_key = "parallelism.data_parallel_shard_degree", "parallelism.data_parallel_replicate_degree"
     shard = reader.number(shard_key, -1, whole=True)
-    replicate = reader.number(replicate_key, 1, whole=True)
-    cp = reader.number("parallelism.context_parallel_degree", 1, whole=True)
+    replicate = reader.size(replicate_key, 1)
+    cp = reader.size("parallelism.context_parallel_degree", 1)
     if shard is None or replicate is None or cp is None:
         return None
     if replicate < 1:
@@ -468,7 +468,7 @@ def _recompute(reader: ConfigReader) -> None:
                    "selective by op: matmul outputs kept, the rest recomputed")
     elif option == "1":
         reader.put("compute.recompute", "full", [key, option_key], "selective_ac_option 1: every layer recomputed")
-    else:
+    elif reader.has("activation_checkpoint"):  # torchtitan's default, every 2nd layer, goes unsaid
         reader.problem(f"selective activation checkpointing of every {option} layers has no plan equivalent "
                        "(it recomputes whole layers, not the selective set)",
                        option_key if reader.has(option_key) else key, "declare compute.recompute in the plan", "info")
