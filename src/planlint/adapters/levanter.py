@@ -164,8 +164,9 @@ def _vocab(reader: ConfigReader) -> None:
         return
     reader.config.cannot_say = reader.config.cannot_say + ("model.vocab_size",)
     where = "data.tokenizer" if reader.has("data.tokenizer") else "data" if reader.has("data") else "model"
-    reader.problem(f"levanter sizes the vocabulary from the tokenizer ({show(tokenizer)}), whose size planlint does "
-                   "not know", where, "declare model.vocab_size in the plan", "info")
+    named = f"the tokenizer ({show(tokenizer)}), whose size planlint does not know" if tokenizer else \
+        "the tokenizer, which this config does not name"
+    reader.problem(f"levanter sizes the vocabulary from {named}", where, "declare model.vocab_size in the plan", "info")
 
 
 def _training(reader: ConfigReader, seq: Any) -> None:
