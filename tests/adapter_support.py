@@ -74,6 +74,7 @@ HOSTILE_TEXTS = {
     "deep flow": "x: " + "[" * 5000 + "]" * 5000 + "\n",
     "truncated": "model:\n  d_model: 4096\n  n_layers: [1, 2\n",
     "unterminated quote": 'model:\n  name: "llama3\n',
+    "toml deep": "x = " + "[" * 5000 + "]" * 5000 + "\ny = " + "{a = " * 3000 + "1" + "}" * 3000 + "\n",
     "toml truncated": "[model]\nname = \"llama3\"\nflavor = \"8B\n[training]\n",
     "toml types": "[model]\nname = 3\nflavor = [1, 2]\n[training]\nsteps = \"many\"\nseq_len = -5\n"
                   "local_batch_size = 1e400\n[parallelism]\ndata_parallel_shard_degree = 0\n",
