@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from planlint.adapters import Adapter, LaunchConfig, read_yaml
-from planlint.adapters.reading import ConfigReader, as_number, count, positive, show
+from planlint.adapters import Adapter, LaunchConfig
+from planlint.adapters.reading import ConfigReader, as_number, count, open_config, positive, show
 
 # The model types levanter registers (src/levanter/models/*.py at 9263f81e) with the defaults
 # of the fields read here. Llama-family blocks are SwiGLU; GPT-2's MLP is mlp_scale x hidden,
@@ -81,10 +81,9 @@ Left to the plan: the accelerator count, unique tokens, the vocabulary of other 
         return 0.0
 
     def read(self, path: str, text: str) -> LaunchConfig:
-        located, problems = read_yaml(path, text)
-        if located is None:
-            return LaunchConfig(self.name, path, problems=problems, cannot_say=_CANNOT_SAY)
-        reader = ConfigReader(self.name, path, located, problems, _CANNOT_SAY)
+        reader, config = open_config(self.name, path, text, _CANNOT_SAY)
+        if reader is None:
+            return config
         seq = _shape(reader)
         _training(reader, seq)
         _mix(reader)

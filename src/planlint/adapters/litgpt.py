@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from planlint.adapters import Adapter, LaunchConfig, read_yaml
-from planlint.adapters.reading import ABSENT, ConfigReader, count, positive, show
+from planlint.adapters import Adapter, LaunchConfig
+from planlint.adapters.reading import ABSENT, ConfigReader, count, open_config, positive, show
 
 # litgpt/config.py, Config: the defaults every named config starts from.
 CONFIG_DEFAULTS: dict[str, Any] = {
@@ -142,10 +142,9 @@ Left to the plan: the accelerator count when devices is auto, unique tokens, oth
         return 0.0
 
     def read(self, path: str, text: str) -> LaunchConfig:
-        located, problems = read_yaml(path, text)
-        if located is None:
-            return LaunchConfig(self.name, path, problems=problems, cannot_say=_CANNOT_SAY)
-        reader = ConfigReader(self.name, path, located, problems, _CANNOT_SAY)
+        reader, config = open_config(self.name, path, text, _CANNOT_SAY)
+        if reader is None:
+            return config
         block_size = _shape(reader)
         _training(reader, block_size)
         return reader.config

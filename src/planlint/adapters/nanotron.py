@@ -7,8 +7,8 @@ import posixpath
 import re
 from typing import Any
 
-from planlint.adapters import Adapter, LaunchConfig, Problem, read_yaml
-from planlint.adapters.reading import ConfigReader, count, positive, show
+from planlint.adapters import Adapter, LaunchConfig, Problem
+from planlint.adapters.reading import ConfigReader, count, open_config, positive, show
 
 MC = "model.model_config"
 # LlamaConfig / Qwen2Config / MoEConfig defaults (models_config.py)
@@ -54,10 +54,9 @@ Left to the plan: unique tokens."""
         return 0.95 if keys >= 4 else 0.6 if keys >= 3 else 0.0
 
     def read(self, path: str, text: str) -> LaunchConfig:
-        located, problems = read_yaml(path, text)
-        if located is None:
-            return LaunchConfig(self.name, path, problems=problems, cannot_say=_CANNOT_SAY)
-        reader = ConfigReader(self.name, path, located, problems, _CANNOT_SAY)
+        reader, config = open_config(self.name, path, text, _CANNOT_SAY)
+        if reader is None:
+            return config
         for index, problem in enumerate(reader.config.problems):
             if problem.message.startswith("duplicate key"):
                 reader.config.problems[index] = Problem(

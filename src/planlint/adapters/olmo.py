@@ -7,8 +7,8 @@ import math
 import re
 from typing import Any
 
-from planlint.adapters import Adapter, LaunchConfig, read_yaml
-from planlint.adapters.reading import ConfigReader, count, positive, show
+from planlint.adapters import Adapter, LaunchConfig
+from planlint.adapters.reading import ConfigReader, count, open_config, positive, show
 
 # TrainConfig / ModelConfig / SchedulerConfig / OptimizerConfig defaults (olmo/config.py).
 DEFAULTS = {
@@ -70,10 +70,9 @@ files, not shares). ${...} references within the file are resolved."""
         return 0.0
 
     def read(self, path: str, text: str) -> LaunchConfig:
-        located, problems = read_yaml(path, text)
-        if located is None:
-            return LaunchConfig(self.name, path, problems=problems, cannot_say=_CANNOT_SAY)
-        reader = ConfigReader(self.name, path, located, problems, _CANNOT_SAY)
+        reader, config = open_config(self.name, path, text, _CANNOT_SAY)
+        if reader is None:
+            return config
         _shape(reader)
         _training(reader)
         return reader.config

@@ -13,7 +13,7 @@ import math
 import re
 from typing import Any, Callable, Iterable
 
-from planlint.adapters import FIELDS, Derived, LaunchConfig, Located, Problem, Source
+from planlint.adapters import FIELDS, Derived, LaunchConfig, Located, Problem, Source, read_yaml
 from planlint.adapters.interpolate import Interpolator, has_interpolation
 
 ABSENT = object()  # what a reader returns for a key the config does not have, when no default is given
@@ -181,6 +181,18 @@ class ConfigReader:
         if name not in FIELDS or any(need not in FIELDS for need in needs):
             raise KeyError(f"{name} or one of {needs} is not a launch-config field")
         self.config.fields[name] = Derived(None, self._sources(keys), how, needs, formula)
+
+
+def open_config(framework: str, path: str, text: str, cannot_say: tuple[str, ...] = (), parse=read_yaml,
+                spell: Callable[[Located], Callable[[str], str]] | None = None,
+                ) -> tuple[ConfigReader | None, LaunchConfig]:
+    """Parse ``text`` (YAML by default) and start reading it: the reader and its LaunchConfig,
+    or no reader and a LaunchConfig holding the parser's problems when the text cannot be read."""
+    located, problems = parse(path, text)
+    if located is None:
+        return None, LaunchConfig(framework, path, problems=problems, cannot_say=cannot_say)
+    reader = ConfigReader(framework, path, located, problems, cannot_say, spell=spell(located) if spell else None)
+    return reader, reader.config
 
 
 def positive(value: Any) -> bool:

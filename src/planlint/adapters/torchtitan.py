@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from planlint.adapters import Adapter, LaunchConfig, read_toml
-from planlint.adapters.reading import ConfigReader, count, positive
+from planlint.adapters import Adapter, LaunchConfig, Located, read_toml
+from planlint.adapters.reading import ConfigReader, count, open_config, positive
 
 
 def llama_ffn_dim(dim: int, multiple_of: int, ffn_dim_multiplier: float | None, hidden: int | None = None) -> int:
@@ -144,7 +144,7 @@ SCHEDULES = {"linear": "linear", "cosine": "cosine"}  # torchtitan decay_type ->
 PRECISIONS = {"bfloat16": "bf16", "float32": "fp32"}
 
 
-def toml_spelling(located) -> Callable[[str], str]:
+def toml_spelling(located: Located) -> Callable[[str], str]:
     """How a TOML file spells a dotted key: ``[training] seq_len``, and a table ``[training]``."""
 
     def spell(dotted: str) -> str:
@@ -198,10 +198,9 @@ data mix (torchtitan names one dataset), and torch.compile (no plan field: speed
         return 0.0
 
     def read(self, path: str, text: str) -> LaunchConfig:
-        located, problems = read_toml(path, text)
-        if located is None:
-            return LaunchConfig(self.name, path, problems=problems, cannot_say=_CANNOT_SAY)
-        reader = ConfigReader(self.name, path, located, problems, _CANNOT_SAY, spell=toml_spelling(located))
+        reader, config = open_config(self.name, path, text, _CANNOT_SAY, parse=read_toml, spell=toml_spelling)
+        if reader is None:
+            return config
         legacy = _is_2024_layout(reader)
         _shape(reader, legacy)
         _training(reader, legacy)
