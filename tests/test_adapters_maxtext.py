@@ -108,6 +108,14 @@ def test_the_chain_resolves_as_pyconfig_does(maxtext_tree):
     assert within(ours, theirs)  # Llama 2 7B: Meta's published 6.74B
 
 
+def run_config(folder, text):
+    """A run config beside the base.yml above, read."""
+    (folder / "base.yml").write_text(BASE)
+    run = folder / "run.yml"
+    run.write_text('base_config: "base.yml"\n' + text)
+    return read(ADAPTER, run)
+
+
 @pytest.mark.parametrize("scale,shape", [
     (1, (2048, 16, 7168, 16)),
     (2, (2048, 32, 14336, 16)),  # log2 = 1: heads and mlp_dim double
@@ -116,10 +124,7 @@ def test_the_chain_resolves_as_pyconfig_does(maxtext_tree):
     (64, (8192, 64, 28672, 64)),  # log2 = 6: each twice
 ])
 def test_global_parameter_scale(tmp_path, scale, shape):
-    (tmp_path / "base.yml").write_text(BASE)
-    run = tmp_path / "run.yml"
-    run.write_text(f'base_config: "base.yml"\nglobal_parameter_scale: {scale}\n')
-    got = values(read(ADAPTER, run))
+    got = values(run_config(tmp_path, f"global_parameter_scale: {scale}\n"))
     assert (got["model.d_model"], got["model.heads"], got["model.ffn_dim"], got["model.layers"]) == shape
     assert got["model.kv_heads"] == shape[1]  # kv heads scale with the query heads
 
@@ -130,10 +135,7 @@ def test_individual_scales_rotate():
 
 
 def test_a_scale_that_is_no_power_of_two_is_refused(tmp_path):
-    (tmp_path / "base.yml").write_text(BASE)
-    run = tmp_path / "run.yml"
-    run.write_text('base_config: "base.yml"\nglobal_parameter_scale: 3\n')
-    config = read(ADAPTER, run)
+    config = run_config(tmp_path, "global_parameter_scale: 3\n")
     assert [(p.line, p.message) for p in config.problems] == [
         (2, "global_parameter_scale 3 is not a power of two: MaxText refuses it")]
     assert "model.d_model" not in config.fields
@@ -230,10 +232,7 @@ def test_a_base_config_cycle_and_an_unreadable_base(tmp_path):
 
 
 def test_an_ignored_derived_key_is_reported(tmp_path):
-    (tmp_path / "base.yml").write_text(BASE)
-    run = tmp_path / "run.yml"
-    run.write_text('base_config: "base.yml"\nemb_dim: 8192\n')
-    config = read(ADAPTER, run)
+    config = run_config(tmp_path, "emb_dim: 8192\n")
     assert [(p.line, p.message) for p in config.problems] == [
         (2, "emb_dim is computed by MaxText from base_emb_dim (and global_parameter_scale): the value written here "
             "is overwritten")]
