@@ -2,6 +2,7 @@
 other's, the tests pin every published config of its folder, and hostile text never raises."""
 
 import importlib
+import re
 
 import pytest
 from adapter_support import HOSTILE_TEXTS, SHARED_CONFIGS, check_hostile, shared_names
@@ -32,3 +33,42 @@ def test_every_published_config_is_pinned(framework):
 def test_hostile_text(framework, kind, tmp_path):
     suffix = ".toml" if framework == "torchtitan" else ".yaml"
     check_hostile(ADAPTERS[framework], HOSTILE_TEXTS[kind], str(tmp_path / f"config{suffix}"))
+
+
+def _doc_configs():
+    """The configs each framework's tests write from its documentation, and the published
+    configs of under 300 lines, by adapter."""
+    names = {"torchtitan": ("LLAMA3_8B_2025", "LLAMA3_2024", "DEEPSEEK_16B"), "olmo": ("OLMO_7B",),
+             "litgpt": ("PYTHIA", "MODEL_CONFIG"), "maxtext": ("RUN", "BASE"), "levanter": ("LLAMA",),
+             "nanotron": ("TINY_LLAMA", "MOE")}
+    for framework, constants in names.items():
+        module = importlib.import_module(f"test_adapters_{framework}")
+        for constant in constants:
+            yield framework, constant, getattr(module, constant), True
+    for path in CONFIGS:
+        text = path.read_text(encoding="utf-8")
+        if path.parent.name in ADAPTERS and text.count("\n") < 300:
+            yield path.parent.name, path.name, text, False
+
+
+YAML_VALUES = ("null", "abc", "-1", "0", "1.5", "[]", "{}", "true", "${oc.env:X}", "1e999", "'7B'")
+TOML_VALUES = ('"abc"', "-1", "0", "1.5", "[]", "{}", "true", '"${x}"', "inf", '"7B"')
+ASSIGNMENT = re.compile(r"^(\s*-?\s*[\w.\"'-]+\s*[:=]\s*)(\S.*)$")
+
+
+@pytest.mark.parametrize("framework,name,text,every", list(_doc_configs()),
+                         ids=lambda v: v if isinstance(v, str) and len(v) < 40 and "\n" not in v else "")
+def test_any_one_value_replaced_by_a_wrong_one_never_raises(framework, name, text, every, tmp_path):
+    """Each value of a config, in turn, replaced by a null, a string, a negative, an empty list
+    or mapping, a boolean, an interpolation or an overflow (every one of them in the documented
+    configs; one a line, in turn, in the published ones): the adapter reads it."""
+    lines = text.splitlines()
+    wrong = TOML_VALUES if framework == "torchtitan" else YAML_VALUES
+    path = str(tmp_path / ("config.toml" if framework == "torchtitan" else "config.yaml"))
+    for index, line in enumerate(lines):
+        match = ASSIGNMENT.match(line)
+        if not match:
+            continue
+        for value in (wrong if every else wrong[index % len(wrong):][:1]):
+            mutated = "\n".join(lines[:index] + [match.group(1) + value] + lines[index + 1:]) + "\n"
+            check_hostile(ADAPTERS[framework], mutated, path)

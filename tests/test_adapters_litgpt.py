@@ -190,3 +190,12 @@ def test_bad_values_are_problems_at_their_keys():
         (6, 3, "train.micro_batch_size is -1, below 1"),
         (7, 1, "precision '8-bit' is not one LitGPT takes (bf16-mixed, bf16-true, 32-true, ...)"),
     ]
+
+
+def test_what_pretrain_refuses_is_a_problem():
+    config = ADAPTER.read("r.yaml", "model_name: pythia-70m\ntrain:\n  max_tokens:\n  epochs: 2\n")
+    assert [(p.line, p.column, p.message) for p in config.problems] == [
+        (3, 3, "train.max_tokens is null: litgpt pretrain requires it"),
+        (4, 3, "train.epochs is set: litgpt pretrain does not support it and stops"),
+    ]
+    assert "data.train_tokens" not in config.fields

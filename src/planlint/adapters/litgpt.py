@@ -208,7 +208,7 @@ def _put_shape(reader: ConfigReader, config: dict, keys: dict, how: str) -> Any:
     if head_size is not None and d_model is not None and heads is not None and head_size * heads != d_model:
         put("model.head_dim", head_size, [keys["head_size"]], how)
     mlp = config.get("mlp_class_name")
-    if mlp not in MLPS:
+    if not isinstance(mlp, str) or mlp not in MLPS:
         reader.problem(f"mlp_class_name {show(mlp)} is not a LitGPT MLP ({', '.join(sorted(MLPS))})",
                        keys["mlp_class_name"], "set mlp_class_name to one of LitGPT's MLP classes")
         return _whole(reader, config, "block_size", keys)
@@ -282,6 +282,13 @@ def _training(reader: ConfigReader, block_size: Any) -> None:
     max_tokens = reader.size("train.max_tokens", TRAIN_DEFAULTS["max_tokens"])
     if positive(micro):
         put("compute.micro_batch_size", micro, ["train.micro_batch_size"])
+    # pretrain.validate_args: max_tokens is required and epochs unsupported
+    if reader.has("train.max_tokens") and reader.raw("train.max_tokens") is None:
+        reader.problem("train.max_tokens is null: litgpt pretrain requires it", "train.max_tokens",
+                       "set train.max_tokens to the tokens to train on")
+    if reader.raw("train.epochs", None) is not None:
+        reader.problem("train.epochs is set: litgpt pretrain does not support it and stops", "train.epochs",
+                       "remove train.epochs and set train.max_tokens")
     world, world_keys = _world_size(reader)
     if positive(micro) and positive(seq):
         _tokens(reader, world, world_keys, micro, batch, max_tokens, seq, seq_key)
@@ -317,28 +324,25 @@ def _tokens(reader: ConfigReader, world: int | None, world_keys: list[str], micr
         accumulation = (batch // world_size) // micro
         return accumulation * micro * world_size * seq if accumulation > 0 else None
 
-    token_keys = ["train.max_tokens", "train.micro_batch_size", seq_key, *world_keys]
-    token_how = (f"(max_tokens {count(max_tokens)} // world size) // (micro_batch_size {count(micro)} x "
-                 f"max_seq_length {count(seq)}) iterations x {count(per_iteration)} tokens x world size")
-    batch_keys = ["train.global_batch_size", "train.micro_batch_size", seq_key, *world_keys]
-    batch_how = (f"(global_batch_size {count(batch)} // world size) // micro_batch_size {count(micro)} x "
-                 f"{count(micro)} x world size x max_seq_length {count(seq)}")
-    if world is not None:
-        if positive(max_tokens):
-            reader.put("data.train_tokens", seen(world), token_keys, token_how.replace("world size", count(world)))
-        if positive(batch):
-            reader.put("training.global_batch_tokens", global_batch(world), batch_keys,
-                       batch_how.replace("world size", count(world)))
-        return
-    how_world = "compute.accelerators"
+    how_world = count(world) if world is not None else "compute.accelerators"
     if positive(max_tokens):
-        reader.put_needing("data.train_tokens", ("compute.accelerators",),
-                           lambda inputs: _with_world(inputs, seen), token_keys,
-                           token_how.replace("world size", how_world))
+        keys = ["train.max_tokens", "train.micro_batch_size", seq_key, *world_keys]
+        how = (f"(max_tokens {count(max_tokens)} // {how_world}) // (micro_batch_size {count(micro)} x "
+               f"max_seq_length {count(seq)}) iterations x {count(per_iteration)} tokens x {how_world}")
+        _put_for_world(reader, "data.train_tokens", world, seen, keys, how)
     if positive(batch):
-        reader.put_needing("training.global_batch_tokens", ("compute.accelerators",),
-                           lambda inputs: _with_world(inputs, global_batch), batch_keys,
-                           batch_how.replace("world size", how_world))
+        keys = ["train.global_batch_size", "train.micro_batch_size", seq_key, *world_keys]
+        how = (f"(global_batch_size {count(batch)} // {how_world}) // micro_batch_size {count(micro)} x "
+               f"{count(micro)} x {how_world} x max_seq_length {count(seq)}")
+        _put_for_world(reader, "training.global_batch_tokens", world, global_batch, keys, how)
+
+
+def _put_for_world(reader: ConfigReader, name: str, world: int | None, function, keys: list[str], how: str) -> None:
+    """The value for the config's world size, or one that needs compute.accelerators (devices: auto)."""
+    if world is not None:
+        reader.put(name, function(world), keys, how)
+    else:
+        reader.put_needing(name, ("compute.accelerators",), lambda inputs: _with_world(inputs, function), keys, how)
 
 
 def _with_world(inputs: dict[str, Any], function) -> Any:
