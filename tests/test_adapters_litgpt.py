@@ -60,6 +60,7 @@ def test_pythia_160m_on_two_nodes_of_eight():
     assert (got["training.warmup_steps"], got["training.schedule"], got["model.tied_embeddings"]) == (
         1500, "cosine", False)
     assert "data.mix" not in got  # TinyStories: one source
+    assert got["compute.accelerators"] == 16 and "compute.accelerators" not in config.cannot_say
     assert config.problems == []
 
 
@@ -101,6 +102,7 @@ def test_model_config_with_devices_auto_needs_the_accelerators():
     assert got["data.train_tokens"] == 953_674 * 16_384 * 64 == 999_999_668_224
     assert got["training.global_batch_tokens"] == 2 * 4 * 64 * 4096  # (512 // 64) // 4 = 2 accumulation steps
     assert config.fields["data.train_tokens"].needs == ("compute.accelerators",)
+    assert "compute.accelerators" in config.cannot_say  # devices: auto
     assert (got["model.kv_heads"], got["model.vocab_size"], got["model.tied_embeddings"]) == (8, 128256, True)
     assert got["training.warmup_steps"] == 2000  # pretrain.py's default lr_warmup_steps
     ours, _ = counted(config)

@@ -237,3 +237,12 @@ def test_an_ignored_derived_key_is_reported(tmp_path):
         (2, "emb_dim is computed by MaxText from base_emb_dim (and global_parameter_scale): the value written here "
             "is overwritten")]
     assert values(config)["model.d_model"] == 2048
+
+
+def test_a_fixed_mesh_is_the_device_count(tmp_path):
+    config = run_config(tmp_path, "ici_fsdp_parallelism: 4\nici_tensor_parallelism: 2\ndcn_data_parallelism: 8\n"
+                                  "per_device_batch_size: 2\nsteps: 10\n")
+    got = values(config)
+    assert got["compute.accelerators"] == 4 * 2 * 8
+    assert got["data.train_tokens"] == 10 * int(64 * 2) * 2048  # complete from the mesh's 64 devices
+    assert got["compute.zero_stage"] == 3

@@ -86,6 +86,8 @@ def test_2025_layout_llama3_8b_with_fixed_degrees():
     assert got["data.train_tokens"] == 3000 * 2 * 16 * 8192 == 786_432_000
     assert got["training.global_batch_tokens"] == 2 * 16 * 8192
     assert (got["compute.tensor_parallel"], got["compute.zero_stage"], got["compute.micro_batch_size"]) == (2, 3, 2)
+    # every degree fixed: the world size is their product, replicate 2 x shard 8 x tp 2
+    assert got["compute.accelerators"] == 32 and "compute.accelerators" not in config.cannot_say
     assert (got["training.peak_lr"], got["training.warmup_steps"], got["training.schedule"]) == (3e-4, 600, "wsd")
     assert (got["compute.recompute"], got["training.precision"]) == ("full", "fp8")
     tokens = config.fields["data.train_tokens"]
@@ -141,6 +143,8 @@ def test_2024_layout_data_parallel_minus_one_needs_the_accelerators():
                           "8,192")
     got = values(config, {"compute.accelerators": 128})
     assert (got["model.ffn_dim"], got["compute.pipeline_parallel"], got["training.precision"]) == (28672, 2, "fp8")
+    assert got["compute.micro_batch_size"] == 2  # batch_size 4 over 2 pipeline microbatches (the pipeline degree)
+    assert "compute.accelerators" not in got and "compute.accelerators" in config.cannot_say
     assert (got["training.schedule"], got["training.warmup_steps"], got["compute.zero_stage"]) == ("linear", 200, 3)
     theirs = torchtitan_dense_nparams(8192, 80, 64, 8, torchtitan_ffn(8192, 4096, 1.3), 128256)
     assert within(counted(config)[0], theirs)  # Meta's published 70.6B

@@ -150,7 +150,7 @@ Left to the plan: the accelerator count when devices is auto, unique tokens, oth
         return reader.config
 
 
-_CANNOT_SAY = ("data.unique_tokens",)
+_CANNOT_SAY = ("compute.accelerators", "data.unique_tokens")
 
 
 def _shape(reader: ConfigReader) -> Any:
@@ -290,6 +290,8 @@ def _training(reader: ConfigReader, block_size: Any) -> None:
         reader.problem("train.epochs is set: litgpt pretrain does not support it and stops", "train.epochs",
                        "remove train.epochs and set train.max_tokens")
     world, world_keys = _world_size(reader)
+    if world is not None:
+        put("compute.accelerators", world, world_keys, "devices x num_nodes")
     if positive(micro) and positive(seq):
         _tokens(reader, world, world_keys, micro, batch, max_tokens, seq, seq_key)
     _sharding(reader, world, world_keys)

@@ -82,6 +82,7 @@ REMAT = {"full": "full", "minimal": "selective", "minimal_flash": "selective", "
          "save_dot_except_mlp": "selective", "save_qkv_proj": "selective", "qkv_proj_offloaded": "selective",
          "minimal_offloaded": "selective", "save_out_proj": "selective"}
 PRECISIONS = {"bfloat16": "bf16", "float32": "fp32", "float16": "fp16"}
+AXES = ("fsdp", "data", "fsdp_transpose", "sequence", "tensor", "pipeline", "expert", "autoregressive")
 RUN_KEYS = ("steps", "per_device_batch_size", "learning_rate", "max_target_length")
 MAX_CHAIN = 16  # base_config files followed before giving up (a cycle)
 MAX_CONFIG_BYTES = 1_048_576
@@ -358,6 +359,7 @@ def _training(reader: ConfigReader) -> None:
     accumulation = reader.size("gradient_accumulation_steps", 1)
     if positive(per_device) and float(per_device).is_integer():
         put("compute.micro_batch_size", int(per_device), ["per_device_batch_size"])
+    _parallelism(reader)
     if positive(per_device) and positive(accumulation) and positive(seq):
         _tokens(reader, steps, steps_key, per_device, accumulation, seq)
     lr = reader.number("learning_rate", None)
@@ -368,7 +370,6 @@ def _training(reader: ConfigReader) -> None:
             f"int(learning_rate_schedule_steps {count(schedule_steps)} x warmup_steps_fraction {fraction:g})")
     put("training.schedule", "cosine", ["learning_rate"], "max_utils.create_learning_rate_schedule: linear warmup, "
         "then cosine decay")
-    _parallelism(reader)
     remat = reader.text("remat_policy", "full")
     if remat in REMAT:
         put("compute.recompute", REMAT[remat], ["remat_policy"], f"remat_policy {remat}")
@@ -398,6 +399,16 @@ def _tokens(reader: ConfigReader, steps: Any, steps_key: str, per_device: float,
             return None
         return int(devices * per_device) * accumulation * seq
 
+    mesh = reader.config.fields.get("compute.accelerators")
+    if mesh is not None:  # the mesh fixes the device count
+        devices = {"compute.accelerators": mesh.value}
+        keys = keys + [source for source in mesh.sources if source not in keys]
+        what = what.replace("compute.accelerators", f"{count(mesh.value)} devices")
+        reader.put("training.global_batch_tokens", batch_tokens(devices), keys, what)
+        if positive(steps):
+            reader.put("data.train_tokens", steps * batch_tokens(devices), [steps_key, *keys],
+                       f"{steps_key} {count(steps)} x {what}")
+        return
     reader.put_needing("training.global_batch_tokens", ("compute.accelerators",), batch_tokens, keys, what)
     if positive(steps):
         reader.put_needing("data.train_tokens", ("compute.accelerators",),
@@ -417,6 +428,14 @@ def _parallelism(reader: ConfigReader) -> None:
         if positive(ici) and positive(dcn):
             reader.put(name, ici * dcn, [f"ici_{axis}_parallelism", f"dcn_{axis}_parallelism"],
                        f"ici {count(ici)} x dcn {count(dcn)}" if dcn != 1 else "")
+    degrees = [value for axis in AXES for value in _axis(reader, axis)]
+    if all(positive(value) for value in degrees):  # no axis left to fill (-1): the mesh is the device count
+        devices = 1
+        for value in degrees:
+            devices *= value
+        reader.put("compute.accelerators", devices, [f"{level}_{axis}_parallelism" for axis in AXES
+                                                     for level in ("ici", "dcn")],
+                   "the product of every ici_ and dcn_ parallelism axis: the devices MaxText's mesh needs")
     ici, dcn = _axis(reader, "fsdp")
     keys = ["ici_fsdp_parallelism", "dcn_fsdp_parallelism"]
     how = "MaxText's fsdp mesh axis shards parameters, gradients and optimizer states"
@@ -426,7 +445,7 @@ def _parallelism(reader: ConfigReader) -> None:
         reader.put("compute.zero_stage", 0, keys, "no fsdp axis")
     elif ici == -1 or dcn == -1:
         fixed = 1
-        for axis in ("data", "fsdp_transpose", "sequence", "tensor", "pipeline", "expert", "autoregressive"):
+        for axis in AXES[1:]:
             for value in _axis(reader, axis):
                 if positive(value):
                     fixed *= value

@@ -174,6 +174,8 @@ class ConfigReader:
         if value is None:
             return
         self.config.fields[name] = Derived(value, self._sources(keys), how)
+        # a value this config does say is no longer one it cannot
+        self.config.cannot_say = tuple(field for field in self.config.cannot_say if field != name)
 
     def put_needing(self, name: str, needs: tuple[str, ...], formula: Callable[[dict[str, Any]], Any],
                     keys: Iterable[str | Source], how: str) -> None:

@@ -267,9 +267,6 @@ def _training(reader: ConfigReader, legacy: bool) -> None:
         put("model.context_length", seq_len, ["training.seq_len"])
     if positive(steps):
         put("training.steps", steps, ["training.steps"])
-    if positive(local):
-        put("compute.micro_batch_size", local, [local_key], "sequences per GPU per step")
-
     tp_key = "training.tensor_parallel_degree" if legacy else "parallelism.tensor_parallel_degree"
     pp_key = "experimental.pipeline_parallel_degree" if legacy else "parallelism.pipeline_parallel_degree"
     tp = size(tp_key, 1)
@@ -278,8 +275,12 @@ def _training(reader: ConfigReader, legacy: bool) -> None:
         put("compute.tensor_parallel", tp, [tp_key])
     if positive(pp):
         put("compute.pipeline_parallel", pp, [pp_key])
+    _micro_batch(reader, legacy, local, local_key, pp)
 
     data_parallel = _data_parallel(reader, legacy, tp, pp)
+    if data_parallel is not None and data_parallel.world is not None:
+        put("compute.accelerators", data_parallel.world, data_parallel.keys,
+            "the product of the parallel degrees: torchtitan's world size")
     _batch_and_tokens(reader, legacy, data_parallel, local, local_key, seq_len, steps)
     _sharding(reader, legacy, data_parallel, pp)
 
@@ -295,6 +296,30 @@ def _training(reader: ConfigReader, legacy: bool) -> None:
     _precision(reader, legacy)
 
 
+def _micro_batch(reader: ConfigReader, legacy: bool, local: Any, local_key: str, pp: Any) -> None:
+    """The sequences one forward pass holds: the local batch, or with pipeline parallelism its
+    microbatch (2025: pipeline_parallel_microbatch_size, default 1; 2024: the local batch over
+    pipeline_parallel_microbatches, default the pipeline degree)."""
+    if not positive(local):
+        return
+    if not (positive(pp) and pp > 1):
+        reader.put("compute.micro_batch_size", local, [local_key], "sequences per GPU per step")
+        return
+    if not legacy:
+        key = "parallelism.pipeline_parallel_microbatch_size"
+        micro = reader.size(key, 1)
+        reader.put("compute.micro_batch_size", micro, [key if reader.has(key) else "parallelism"],
+                   "" if reader.has(key) else "torchtitan's default pipeline microbatch: 1 sequence")
+        return
+    key = "experimental.pipeline_parallel_microbatches"
+    count_of = reader.size(key, None)
+    microbatches = count_of if count_of is not None else pp
+    if local % microbatches == 0:
+        reader.put("compute.micro_batch_size", local // microbatches, [local_key, key if reader.has(key)
+                                                                        else "experimental.pipeline_parallel_degree"],
+                   f"batch_size {count(local)} over {count(microbatches)} pipeline microbatches")
+
+
 @dataclass(frozen=True)
 class DataParallel:
     """The data-parallel degree: ``degree`` when the config fixes it, else the degrees the
@@ -305,6 +330,7 @@ class DataParallel:
     keys: tuple[str, ...]
     replicate: int = 1  # multiplies the leftover degree
     others: int = 1  # the degrees the world size is divided by
+    world: int | None = None  # the GPUs, when every degree is fixed
 
     def of(self, accelerators: Any) -> int | None:
         if self.degree is not None:
@@ -329,7 +355,10 @@ def _data_parallel(reader: ConfigReader, legacy: bool, tp: Any, pp: Any) -> Data
         if degree == -1:
             return DataParallel(None, (key, "training.tensor_parallel_degree", "experimental.pipeline_parallel_degree"),
                                 1, tp * pp)
-        return DataParallel(degree, (key,)) if degree >= 1 else _bad_degree(reader, key, degree)
+        if degree < 1:
+            return _bad_degree(reader, key, degree)
+        return DataParallel(degree, (key, "training.tensor_parallel_degree", "experimental.pipeline_parallel_degree"),
+                            world=degree * tp * pp)
     shard_key, replicate_key = "parallelism.data_parallel_shard_degree", "parallelism.data_parallel_replicate_degree"
     shard = reader.number(shard_key, -1, whole=True)
     replicate = reader.size(replicate_key, 1)
@@ -344,7 +373,10 @@ def _data_parallel(reader: ConfigReader, legacy: bool, tp: Any, pp: Any) -> Data
                             replicate, replicate * max(cp, 1) * tp * pp)
     if shard < 1:
         return _bad_degree(reader, shard_key, shard)
-    return DataParallel(replicate * shard, (shard_key, replicate_key))
+    return DataParallel(replicate * shard, (shard_key, replicate_key, "parallelism.tensor_parallel_degree",
+                                            "parallelism.pipeline_parallel_degree",
+                                            "parallelism.context_parallel_degree"),
+                        world=replicate * shard * cp * tp * pp)
 
 
 def _bad_degree(reader: ConfigReader, key: str, degree: int) -> None:
