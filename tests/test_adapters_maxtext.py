@@ -246,3 +246,12 @@ def test_a_fixed_mesh_is_the_device_count(tmp_path):
     assert got["compute.accelerators"] == 4 * 2 * 8
     assert got["data.train_tokens"] == 10 * int(64 * 2) * 2048  # complete from the mesh's 64 devices
     assert got["compute.zero_stage"] == 3
+
+
+def test_only_yaml_files_are_followed(tmp_path):
+    (tmp_path / "secret.txt").write_text("token: 123\n")
+    run = tmp_path / "run.yml"
+    run.write_text('base_config: "secret.txt"\nsteps: 5\n')
+    config = read(ADAPTER, run)
+    assert [(p.line, p.column, p.message) for p in config.problems] == [
+        (1, 1, "base_config 'secret.txt' is not a YAML file: planlint does not read it")]

@@ -216,6 +216,10 @@ def _merge_chain(path: str, located: Located) -> tuple[_ChainLocated, list[Probl
     while isinstance(current.data.get("base_config"), str) and len(chain) < MAX_CHAIN:
         name = current.data["base_config"]
         where = current.source("base_config")
+        if not name.endswith((".yml", ".yaml")):  # read nothing but configs the chain names
+            notes.append(Problem(f"base_config {show(name)} is not a YAML file: planlint does not read it", where.line,
+                                 where.column, "name the base config's .yml file", "warning"))
+            break
         found_path = next((p for p in ([name] if os.path.isabs(name) else _candidates(current_dir, name, False))
                            if os.path.isfile(p)), None)
         if found_path is None or os.path.abspath(found_path) in seen:
