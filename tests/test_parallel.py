@@ -47,8 +47,9 @@ def test_a_configuration_error_met_in_a_worker_stops_the_run_as_without(tmp_path
     assert "team-07/.planlint.yaml: unknown key 'selectt'; did you mean 'select'?" in shared.stderr
 
 
-def test_a_finding_that_cannot_be_sent_back_is_linted_again_here(tmp_path, monkeypatch):
-    """A plugin may put anything in a finding's facts; such a plan is linted in the parent."""
+def test_a_finding_holding_an_object_is_malformed_with_workers_as_without(tmp_path, monkeypatch):
+    """A plugin may put anything in a finding's facts: the boundary turns it into a PL000, so
+    every result sent back from a worker is plain data."""
     from planlint.config import Resolver
     from planlint.discover import expand
     from planlint.plugins import build_registry
@@ -70,7 +71,10 @@ def test_a_finding_that_cannot_be_sent_back_is_linted_again_here(tmp_path, monke
     summary = [(path, r and [(f.code, f.line, f.column, f.message) for f in r.findings]) for path, r in here]
     assert summary == [(path, r and [(f.code, f.line, f.column, f.message) for f in r.findings])
                        for path, r in shared]
-    assert sum(1 for _, r in shared if r and any(f.code == "ZZ901" for f in r.findings)) == 200
+    assert not any(f.code == "ZZ901" for _, r in shared if r for f in r.findings)
+    malformed = ("rule ZZ901 (holds-a-lambda, plugin 'test') yielded 1 malformed finding, not shown (the first: "
+                 "facts that are not plain data (str keys; numbers, strings, lists and mappings of them))")
+    assert sum(1 for _, r in shared if r for f in r.findings if f.code == "PL000" and f.message == malformed) == 200
 
 
 def test_the_workers_really_lint_the_plans(tmp_path):
@@ -81,6 +85,6 @@ def test_the_workers_really_lint_the_plans(tmp_path):
     generate(str(tmp_path), 200, seed=9)
     targets, _ = expand([str(tmp_path)])
     files = list(enumerate(targets))
-    done = parallel._in_workers(files, 2, registry(), Resolver(registry()), "-")
+    done = parallel._in_workers(files, 2, (registry(), Resolver(registry()), "-", True))
     assert sorted(done) == list(range(len(targets)))  # every plan came back from a worker
     assert all(result.doc.data is None and result.doc.spans == {} for result in done.values() if result)

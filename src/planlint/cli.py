@@ -2,7 +2,7 @@
 ``planlint --version`` and ``--help`` start as fast as Python itself.
 
 Exit codes: 0 nothing at or above the --fail-on level; 1 findings at or above it; 2 usage
-errors, unreadable paths, no plans found, or a plugin problem that stops the run.
+errors, unreadable paths, no plans found, or a plugin problem that stops the run; 130 Ctrl-C.
 """
 
 from __future__ import annotations
@@ -51,7 +51,27 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Ctrl-C ends any command with exit code 130 and one line, not click's "Aborted!" and 1
+    (which would read as "findings")."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("planlint: interrupted", err=True)
+            sys.exit(130)
+
+
+def _plugin_notes() -> None:
+    """The warnings about plugin code met while linting (output it wrote), once per rule or item."""
+    from planlint import contain
+
+    for line in contain.drain():
+        click.echo(f"planlint: warning: {line}", err=True)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="planlint", message="%(prog)s %(version)s")
 @click.option("--no-plugins", is_flag=True,
               help="Load only planlint's own rules and checklist, no third-party plugins (as PLANLINT_NO_PLUGINS=1).")
@@ -66,6 +86,9 @@ def main(no_plugins: bool = False) -> None:
       planlint rules                 list every rule
       planlint explain PL101         a rule's documentation, thresholds and sources
     """
+    from planlint import contain
+
+    contain.watch_interrupts()  # a KeyboardInterrupt a plugin raises is then told from Ctrl-C
     if no_plugins:
         from planlint import plugins
 
@@ -169,7 +192,7 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
     if skip_non_plans:
         targets = [Target(t.path, explicit=False) if t.explicit and t.path != "-" else t for t in targets]
     results = []
-    for target, result in lint_many(targets, registry, resolver, stdin_filename, jobs):
+    for target, result in lint_many(targets, registry, resolver, stdin_filename, jobs, slim=True):
         if isinstance(result, ConfigError):
             _fail(str(result))
             sys.exit(2)
@@ -179,6 +202,7 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
             errors.append(result.error)
             continue
         results.append(result)
+    _plugin_notes()
 
     if write_baseline:
         from planlint import baseline
@@ -317,6 +341,7 @@ def _checked_plans(paths, registry, resolver, verb: str):
                           "`planlint check` lists every problem")
             continue
         plans.append(result)
+    _plugin_notes()
     return plans, broken, errors
 
 
@@ -471,6 +496,7 @@ def checklist(paths, fmt, require, config_file, isolated):
     resolver = _resolver(registry, config_file, isolated, (), (), (), None)
     plans, broken, errors = _checked_plans(paths, registry, resolver, "checked")
     checklists = [evaluate(result.plan, result.doc, registry, result.numbers) for result in plans]
+    _plugin_notes()
     RENDERERS[fmt](checklists, sys.stdout)
     _finish(checklists, broken, errors)
     unmet = [f"{c.file}: {item.id} is {item.verdict.status}" for c in checklists for item in c.items

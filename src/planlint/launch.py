@@ -53,6 +53,10 @@ def main() -> int | None:
             if text is not None:
                 sys.stdout.write(text)
                 return 0
-    from planlint.cli import main as click_main
+    try:
+        from planlint.cli import main as click_main
 
-    return click_main()
+        return click_main()
+    except KeyboardInterrupt:  # before click took over (the commands end with 130 themselves)
+        sys.stderr.write("planlint: interrupted\n")
+        return 130
