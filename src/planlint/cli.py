@@ -63,6 +63,36 @@ class _Group(click.Group):
             sys.exit(130)
 
 
+PRE_COMMIT = "--pre-commit"
+
+
+class _CheckCommand(click.Command):
+    """``check``: with ``--pre-commit`` among its leading options, the arguments are read as
+    pre-commit passes them, the hook's ``args`` then the staged file names. Options end at the
+    first word that is not an option's name (or its value): from there on every word is a
+    path, even one that starts with '-'. A file name is never read as an option, so a
+    committed ``--config=evil.yaml`` is linted, not obeyed; an exact option name has no '.',
+    and every file pre-commit passes to a ``types: [yaml]`` hook has one."""
+
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, _paths_after_options(self, ctx, list(args)))
+
+
+def _paths_after_options(command: click.Command, ctx, args: list[str]) -> list[str]:
+    takes_value = {}
+    for param in command.get_params(ctx):
+        if isinstance(param, click.Option):
+            for word in (*param.opts, *param.secondary_opts):
+                takes_value[word] = not (param.is_flag or param.count)
+    index, hook = 0, False
+    while index < len(args) and args[index] in takes_value:
+        hook = hook or args[index] == PRE_COMMIT
+        index += 2 if takes_value[args[index]] else 1
+    if not hook or args[index:index + 1] == ["--"]:
+        return args
+    return [*args[:index], "--", *args[index:]]
+
+
 def _plugin_notes() -> None:
     """The warnings about plugin code met while linting (output it wrote), once per rule or item."""
     from planlint import contain
@@ -143,7 +173,7 @@ def _config_options(function):
     return function
 
 
-@main.command()
+@main.command(cls=_CheckCommand)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=_FormatChoice(list(FORMATS)), default=None,
               help="text (default; github when GITHUB_ACTIONS=true): findings with source and fix; concise: one "
@@ -170,11 +200,15 @@ def _config_options(function):
               help="Skip named files that have no top-level `planlint:` key (for pre-commit hooks).")
 @click.option("--stdin-filename", default="-", metavar="NAME",
               help="The name to report for a plan read from '-'; its folder selects the configuration.")
+@click.option(PRE_COMMIT, "pre_commit", is_flag=True,
+              help="Arguments as pre-commit passes them: options first, each option and value a word of its own; "
+                   "from the first other word on, every word is a path, even one that starts with '-'.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, metavar="N",
               help="Worker processes for many plans; 0 (the default) uses every core, 1 none. Plans are "
                    "shared out only when there are at least 64 per worker; the report is the same either way.")
 def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, select, extend_select, ignore,
-          baseline_file, write_baseline, timeout, statistics, quiet, color, skip_non_plans, stdin_filename, jobs):
+          baseline_file, write_baseline, timeout, statistics, quiet, color, skip_non_plans, stdin_filename, pre_commit,
+          jobs):
     """Lint plans: files, folders (every YAML plan below them) or '-' for standard input."""
     from planlint.config import ConfigError
     from planlint.discover import Target, expand
