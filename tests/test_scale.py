@@ -22,6 +22,7 @@ from planlint import parallel
 from planlint.engine import lint_bytes
 from planlint.plugins import registry
 from test_many_files import generate
+from test_plugin_containment import rule_plugin
 
 BIN = Path(sys.executable).parent
 SCALE = int(os.environ.get("PLANLINT_SCALE_PLANS", "2000"))
@@ -115,29 +116,7 @@ def test_the_default_job_count_leaves_out_busy_cores(monkeypatch, cores, load, j
 
 # -- Ctrl-C ----------------------------------------------------------------------------------
 
-SLOW_PLUGIN = '''
-import time
-from planlint.findings import Severity
-from planlint.hooks import hookimpl
-from planlint.rule import Rule
-
-
-class Slow(Rule):
-    """Takes a while on every plan."""
-    code = "SLOW001"
-    name = "slow"
-    severity = Severity.INFO
-    summary = "Sleeps."
-
-    def check(self, plan, ctx):
-        time.sleep(0.05)
-        return ()
-
-
-@hookimpl
-def planlint_rules():
-    return [Slow]
-'''
+SLOW_PLUGIN = rule_plugin("time.sleep(0.05)\nreturn ()")  # 50 ms on every plan
 
 
 @pytest.fixture

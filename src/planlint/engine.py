@@ -164,7 +164,8 @@ def run_rules(plan, numbers, doc: Document, registry: Registry, options: dict[st
             try:
                 rule = rule_class()
                 ctx = RuleContext(rule, doc, options.get(code), numbers)
-                for finding in rule.check(plan, ctx) or ():
+                yielded = iter(rule.check(plan, ctx) or ())
+                for finding in yielded:
                     checked = _well_formed(finding, rule_class, doc)
                     if isinstance(checked, str):
                         malformed.append(checked)
@@ -179,6 +180,9 @@ def run_rules(plan, numbers, doc: Document, registry: Registry, options: dict[st
                         break
                     found.append(checked)
                     kept += 1
+                close = getattr(yielded, "close", None)
+                if close is not None:  # a generator left early finishes here, contained, not when collected
+                    close()
             except BaseException as exc:  # SystemExit too: a plugin must not end the run, or turn it green
                 if must_propagate(exc):
                     if isinstance(exc, Timeout) and not exc.args:
