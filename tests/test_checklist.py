@@ -69,8 +69,11 @@ plan.yaml: tiny: 2 done, 6 missing, 2 not applicable
       = fix: estimate the unique tokens after deduplication and quality filtering, and say so
   [x] tokens-per-param: Tokens-per-parameter computed and compared with the ~20:1 Chinchilla baseline.
       20.0 tokens/param, 1x the ~20:1 baseline
-      - 20.0 tokens/param (20B / 1B) against ~20:1 (Hoffmann et al. 2022, Table 3) (plan.yaml:7)
-      - compute-optimal at the same 6ND: 937M params on 21.3B tokens (Besiroglu et al. 2024 refit) (plan.yaml:5)
+      - 20.0 tokens/param (20B / 1B) against ~20:1 (Hoffmann et al. 2022, Table 3); 20:1: 1B params for these tokens, \
+or 20B tokens for this size (plan.yaml:7)
+      - same compute: 937M params on 21.3B tokens (compute-optimal for 1.2e20 FLOPs, Besiroglu et al. 2024 refit) \
+(plan.yaml:5)
+      - same loss: 936M params on 21.3B tokens (1.2e20 FLOPs, Besiroglu et al. 2024 refit) (plan.yaml:5)
   [ ] loss-tracking: Validation loss tracked against tokens, with a rule for stopping or adjusting the learning rate \
 when the curve knees.
       missing: not stated: evaluation.loss_tracking.every_tokens, evaluation.loss_tracking.on_knee (stop or lower-lr)
@@ -105,39 +108,39 @@ def test_the_starter_plan_settles_every_item():
                                                          "fine-tune-first", "mix-reproducible")}
     assert {item: str(found.status) for item, found in checked.items()} == dict.fromkeys(checked, "done")
     assert _evidence(checked["unique-data"]) == [
-        ("data.unique_tokens: 60B; 0.43 epochs of 26B training tokens (train / unique)", 21),
-        ("data.deduplicated: true", 22), ("data.filtered: true", 23)]
+        ("data.unique_tokens: 60B; 0.43 epochs of 26B training tokens (train / unique)", 34),
+        ("data.deduplicated: true", 35), ("data.filtered: true", 36)]
     assert _evidence(checked["loss-tracking"]) == [
-        ("validation loss every 1B tokens: 26 points over 26B training tokens", 59),
-        ("evaluation.loss_tracking.on_knee: lower-lr", 60),
-        ("evaluation.loss_tracking.rule: less than 1% lower loss over the last 4B tokens", 61)]
-    assert _evidence(checked["smooth-metrics"]) == [("evaluation.smooth_metrics: validation_loss", 56),
-                                                    ("evaluation.task_metrics: exact_match", 57)]
+        ("validation loss every 1B tokens: 26 points over 26B training tokens", 78),
+        ("evaluation.loss_tracking.on_knee: lower-lr", 79),
+        ("evaluation.loss_tracking.rule: less than 1% lower loss over the last 4B tokens", 80)]
+    assert _evidence(checked["smooth-metrics"]) == [("evaluation.smooth_metrics: validation_loss", 75),
+                                                    ("evaluation.task_metrics: exact_match", 76)]
     assert _evidence(checked["mix-reproducible"]) == [
-        ("2 sources, shares adding up to 100%; 2 of 2 with a revision", 24)]
+        ("2 sources, shares adding up to 100%; 2 of 2 with a revision", 37)]
 
 
 def test_a_budget_of_gpu_hours_only():
     plan = MINIMAL.replace("  flops: 1.2e20\n", "  gpu_hours: 100k\n  accelerator: h100-sxm\n  mfu: 0.4\n")
     found = verdict(plan, "compute-budget")
     assert _evidence(found) == [
-        ("compute.gpu_hours: 100,000 GPU-h; the plan needs 84.3 (h100-sxm at 989 TFLOP/s dense x 40% MFU)", 9)]
+        ("compute.gpu_hours: 100,000 GPU-h; the plan needs 84.3 (6ND FLOPs on h100-sxm at 989 TFLOP/s dense x 40% MFU)",
+         9)]
     assert 1.2e20 / (3600 * 989e12 * 0.4) == pytest.approx(84.26, abs=0.01)
 
 
 def test_no_budget_is_missing_with_the_flops_the_plan_needs():
     found = verdict(MINIMAL.replace("compute:\n  flops: 1.2e20\n", ""), "compute-budget")
     assert (str(found.status), found.fix) == (
-        "missing", "declare the budget, e.g. compute.flops: 1.2e20 (6 x 1B active params x 20B tokens (Kaplan et al. "
-                   "2020))")
+        "missing", "declare the budget, e.g. compute.flops: 1.2e20 (6ND: 6 x 1B params x 20B tokens, Kaplan et al. 2020)")
 
 
 def test_serving_cost_at_an_assumed_batch_is_missing():
     found = verdict(SERVED, "serving-cost")
     assert (str(found.status), found.reason) == ("missing", "not stated: serving.batch_size")
     assert _evidence(found) == [
-        ("$1.03 per 1M tokens at an assumed batch 1 (decode roofline, bf16 at batch 1 on 1x a10g, 90% of bandwidth)",
-         10)]
+        ("$1.03 per 1M tokens at an assumed batch 1 (decode roofline, bf16 at batch 1 on 1x a10g, 90% of bandwidth, "
+         "no KV cache counted without the shape; decode only, no prefill; assumed bf16 weights, batch 1)", 10)]
 
 
 def test_serving_cost_at_a_declared_batch_with_lifetime_tokens():
@@ -145,7 +148,8 @@ def test_serving_cost_at_a_declared_batch_with_lifetime_tokens():
     found = verdict(plan, "serving-cost")
     assert str(found.status) == "done"
     assert _evidence(found) == [
-        ("$0.13 per 1M tokens at batch 8 (decode roofline, bf16 at batch 8 on 1x a10g, 90% of bandwidth)", 13),
+        ("$0.13 per 1M tokens at batch 8 (decode roofline, bf16 at batch 8 on 1x a10g, 90% of bandwidth, no KV cache "
+         "counted without the shape; decode only, no prefill; assumed bf16 weights)", 13),
         ("budget $0.01 per 1M tokens: over (PL401)", 14),  # 2N bytes over 90% of 600 GB/s, 8 tokens a step
         ("1T tokens over the model's life: $128,601 to serve", 15)]
 

@@ -32,12 +32,12 @@ def test_findings_exit_1_with_located_text(cli, tmp_path):
     assert result.exit_code == 1
     assert result.output == (
         f"{path}:7:3: PL101 [error] 2.0 tokens/param (2B tokens for 1B params) against the ~20:1 Chinchilla "
-        "baseline; a compute-optimal split reaches the same predicted loss with 42% less than its 1.2e19 FLOPs: "
-        "218M params on 5.34B tokens (Besiroglu et al. 2024 fit) (undertrained-ratio)\n"
+        "baseline; same loss: 218M params on 5.34B tokens (6.99e18 FLOPs, Besiroglu et al. 2024 refit), 42% less "
+        "than its 1.2e19 (6ND) (chinchilla-ratio)\n"
         "  |\n"
         "7 |   train_tokens: 2B\n"
         "  |   ^^^^^^^^^^^^\n"
-        "  = fix: train on >= 20B tokens, or shrink to 100M params for 2B tokens\n"
+        "  = fix: train on >= 20B tokens (20:1 for 1B params), or shrink to 100M params (20:1 for 2B tokens)\n"
         "\n"
         "Found 1 finding (1 error) in 1 of 1 plan.\n"
     )
@@ -58,7 +58,7 @@ def test_json_output_has_the_spec_keys(cli, tmp_path):
     assert result.exit_code == 1
     findings = json.loads(result.output)
     assert [(f["file"], f["line"], f["column"], f["code"], f["rule"], f["severity"]) for f in findings] == [
-        (path, 7, 3, "PL101", "undertrained-ratio", "error")
+        (path, 7, 3, "PL101", "chinchilla-ratio", "error")
     ]
     assert findings[0]["pointer"] == "/data/train_tokens"
     assert findings[0]["facts"]["tokens_per_param"] == 2.0

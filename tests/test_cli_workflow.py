@@ -47,12 +47,12 @@ def test_statistics_counts_findings_per_rule(cli, tmp_path):
     result = cli("check", "--statistics", a, b)
     assert result.exit_code == 1
     assert result.output == (
-        "    2  PL101    undertrained-ratio         2 errors\n"
+        "    2  PL101    chinchilla-ratio           2 errors\n"
         "    1  PL201    undisclosed-compute        1 warning\n"
     )
     rows = json.loads(cli("check", "--statistics", "--format", "json", a, b).output)
     assert rows == [
-        {"code": "PL101", "rule": "undertrained-ratio", "count": 2, "severities": {"error": 2}},
+        {"code": "PL101", "rule": "chinchilla-ratio", "count": 2, "severities": {"error": 2}},
         {"code": "PL201", "rule": "undisclosed-compute", "count": 1, "severities": {"warning": 1}},
     ]
 

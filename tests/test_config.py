@@ -270,8 +270,9 @@ def test_limits_from_the_configuration(cli, tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("limits: {max-file-bytes: 1.5}\n", "limits.max-file-bytes must be a whole number >= 1, not 1.5 (default 1048576)"),
-    ("limits: {timeout: -1}\n", "limits.timeout must be a number of seconds >= 0, not -1 (default 10.0)"),
+    ("limits: {max-file-bytes: 1.5}\n", "limits.max-file-bytes must be a whole number from 1 to 1,073,741,824, not 1.5 "
+                                          "(default 1048576)"),
+    ("limits: {timeout: -1}\n", "limits.timeout must be a number of seconds from 0 to 86,400, not -1 (default 10.0)"),
     ("limits: {max-size: 10}\n", "limits: no limit 'max-size' (limits: max-file-bytes, max-depth, max-nodes, max-findings, timeout)"),
 ])
 def test_bad_limits(cli, tmp_path, text, message):

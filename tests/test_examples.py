@@ -36,6 +36,14 @@ VERDICTS = {
     "tinyllama-1.1b": [("PL101", "info")],
     # 115 tokens/param (noted) and 5 epochs of a 30B-token dataset (Muennighoff: past ~4 epochs)
     "phi-1.5": [("PL101", "info"), ("PL102", "warning")],
+    # a mixture of experts judged per active parameter: 386 tokens per active param, noted as
+    # over-training; its shape counts 236B total and 21B active, as published
+    "deepseek-v2": [("PL101", "info")],
+    # a dense 8K-context run whose 3.8e25-FLOP budget is 6ND: not short
+    "llama-3.1-405b": [],
+    # a 256K vocabulary and 256-wide heads: no compute disclosed (PL201), 703 tokens/param noted,
+    # model states that need sharding on 16 GB chips (info)
+    "gemma-7b": [("PL101", "info"), ("PL201", "warning"), ("PL205", "info")],
 }
 
 
@@ -59,6 +67,23 @@ def test_rendered_output_matches_snapshot(path):
     stream = io.StringIO()
     render("text", [_result(path)], stream)
     snapshot = SNAPSHOTS / f"{path.stem}.txt"
+    if os.environ.get("PLANLINT_UPDATE_SNAPSHOTS"):
+        snapshot.write_text(stream.getvalue(), encoding="utf-8")
+    assert snapshot.exists(), f"no snapshot {snapshot.name}: run with PLANLINT_UPDATE_SNAPSHOTS=1"
+    assert stream.getvalue() == snapshot.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_estimate_matches_snapshot(path):
+    """What `planlint estimate` prints for each example: every number and the assumption behind it."""
+    from planlint.numbers import compute
+    from planlint.report.estimate_table import render_table
+
+    result = _result(path)
+    stream = io.StringIO()
+    render_table([(result.name, result.plan.name, result.numbers, result.numbers.fit.label)], stream)
+    assert result.numbers.values == compute(result.plan).values  # the pipeline's numbers are the plan's
+    snapshot = SNAPSHOTS / f"{path.stem}.estimate.txt"
     if os.environ.get("PLANLINT_UPDATE_SNAPSHOTS"):
         snapshot.write_text(stream.getvalue(), encoding="utf-8")
     assert snapshot.exists(), f"no snapshot {snapshot.name}: run with PLANLINT_UPDATE_SNAPSHOTS=1"

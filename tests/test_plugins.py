@@ -230,7 +230,7 @@ def planlint_rules():
 def test_a_plugin_rule_with_a_builtin_code_stops_the_run(make):
     with pytest.raises(RegistryError) as raised:
         make(acme=TAKES.format(code="PL101"))
-    assert str(raised.value) == ("rule PL101 is claimed by both plugin 'builtin' (undertrained-ratio) and plugin "
+    assert str(raised.value) == ("rule PL101 is claimed by both plugin 'builtin' (chinchilla-ratio) and plugin "
                                  "'acme' (taken); uninstall one or ask its author to renumber")
 
 
@@ -279,7 +279,7 @@ def test_a_collision_is_exit_2_on_the_command_line(make, cli, monkeypatch):
     monkeypatch.delenv("PLANLINT_NO_PLUGINS", raising=False)
     result = cli("check", "examples/chinchilla-70b.yaml")
     assert (result.exit_code, result.output) == (2, (
-        "planlint: error: rule PL101 is claimed by both plugin 'builtin' (undertrained-ratio) and plugin 'acme' "
+        "planlint: error: rule PL101 is claimed by both plugin 'builtin' (chinchilla-ratio) and plugin 'acme' "
         "(taken); uninstall one or ask its author to renumber\n"))
 
 

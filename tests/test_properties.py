@@ -9,6 +9,8 @@ from planlint.testing import findings
 
 ACCELERATORS = ["a100-80gb", "h100-sxm", "a10g", "t4", "tpu-v5e", "mi300x"]
 PRECISIONS = ["fp32", "bf16", "fp16", "fp8", "int8", "int4"]
+CONVENTIONS = ["6nd", "6nd+causal-attention", "palm-mfu", "hoffmann-exact"]
+RECOMPUTE = ["none", "selective", "full"]
 
 
 def count(low, high):
@@ -29,6 +31,17 @@ def plans(draw):
         if draw(st.booleans()):
             model.update(ffn_dim=draw(st.integers(1, 100000)), ffn_gated=draw(st.booleans()),
                          vocab_size=draw(st.integers(1, 300000)))
+        if draw(st.booleans()):
+            model["head_dim"] = draw(st.integers(1, 512))
+        if draw(st.booleans()):  # a mixture of experts
+            experts = draw(st.integers(1, 512))
+            model.update(experts=experts, experts_per_token=draw(st.integers(1, 16)),
+                         shared_experts=draw(st.integers(0, 4)), expert_ffn_dim=draw(st.integers(1, 50000)))
+            if draw(st.booleans()):
+                model["moe_layers"] = {"first_dense": draw(st.integers(0, 8)), "every": draw(st.integers(1, 4))}
+        if draw(st.booleans()):  # multi-head latent attention
+            model["mla"] = {"kv_lora_rank": draw(st.integers(1, 2048)), "rope_head_dim": draw(st.integers(0, 128)),
+                            **({"q_lora_rank": draw(st.integers(1, 4096))} if draw(st.booleans()) else {})}
     data = {"train_tokens": draw(count(1e6, 1e15))}
     if draw(st.booleans()):
         data["unique_tokens"] = draw(count(1e3, 1e15))
@@ -45,7 +58,11 @@ def plans(draw):
         for key, strategy in (("flops", count(1e15, 1e29)), ("gpu_hours", count(1, 1e9)),
                               ("accelerator", st.sampled_from(ACCELERATORS)), ("accelerators", st.integers(1, 100000)),
                               ("mfu", count(0.001, 1)), ("usd_per_gpu_hour", count(0, 100)),
-                              ("deadline_days", count(0.01, 3650)), ("zero_stage", st.integers(0, 3))):
+                              ("deadline_days", count(0.01, 3650)), ("zero_stage", st.integers(0, 3)),
+                              ("flops_convention", st.sampled_from(CONVENTIONS)),
+                              ("tensor_parallel", st.sampled_from([1, 2, 8])), ("pipeline_parallel", st.sampled_from([1, 4])),
+                              ("micro_batch_size", st.integers(1, 64)), ("recompute", st.sampled_from(RECOMPUTE)),
+                              ("flash_attention", st.booleans())):
             if draw(st.booleans()):
                 compute[key] = draw(strategy)
         plan["compute"] = compute

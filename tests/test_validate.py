@@ -1,3 +1,4 @@
+import pytest
 """Stage 2: schema errors, all of them, located and in words a person understands."""
 
 from conftest import MINIMAL
@@ -84,8 +85,21 @@ def test_absurd_quantities(lint):
 
 def test_zero_params(lint):
     assert lint(MINIMAL.replace("params: 1B", "params: 0")) == [
-        ("PL002", 5, 11, "model.params: 0 must be more than 0")
+        ("PL002", 5, 11, "model.params: 0 must be at least 1M: no real run is smaller (check the unit suffix: 1.3B is "
+                         "1.3e9)")
     ]
+
+
+@pytest.mark.parametrize("field, value, line, column, bound", [
+    ("params: 1B", "params: 1.3e-9", 5, 11, "1M"),  # a sign typo for 1.3e9
+    ("params: 1B", "params: 900k", 5, 11, "1M"),
+    ("train_tokens: 20B", "train_tokens: 20", 7, 17, "1M"),
+    ("flops: 1.2e20", "flops: 1e-300", 9, 10, "1e12"),
+])
+def test_quantities_outside_any_real_run_are_errors(lint, field, value, line, column, bound):
+    [(code, at_line, at_column, message)] = lint(MINIMAL.replace(field, value))
+    assert (code, at_line, at_column) == ("PL002", line, column)
+    assert f"must be at least {bound}" in message
 
 
 def test_wrong_types(lint):

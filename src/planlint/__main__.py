@@ -1,3 +1,5 @@
-from planlint.cli import main
+import sys
 
-main()
+from planlint.launch import main
+
+sys.exit(main())

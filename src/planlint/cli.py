@@ -2,17 +2,23 @@
 ``planlint --version`` and ``--help`` start as fast as Python itself.
 
 Exit codes: 0 nothing at or above the --fail-on level; 1 findings at or above it; 2 usage
-errors, unreadable paths, no plans found, or a plugin problem that stops the run; 130 Ctrl-C.
+errors, unreadable paths, no plans found, a plugin problem that stops the run, or output
+that could not be written (a full disk, a closed pipe or stream); 130 Ctrl-C.
+
+Every line written carries outside text (file names, plan and configuration values, plugin
+messages) only through ``planlint.report.escape``, click's own usage errors included.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
 import click
 
 from planlint import __version__
+from planlint.report.escape import visible, write_json
 
 SEVERITY_CHOICE = click.Choice(["error", "warning", "info"], case_sensitive=False)
 # the names of the output formats (planlint.report.FORMATS), here so that --help imports nothing
@@ -26,8 +32,133 @@ class _FormatChoice(click.Choice):
         return value if isinstance(value, str) else super().convert(value, param, ctx)
 
 
+def _say(line: str) -> None:
+    """One line on standard error; a standard error that cannot be written loses it, nothing more."""
+    try:
+        click.echo(line, err=True)
+    except OSError:
+        pass
+
+
 def _fail(message: str) -> None:
-    click.echo(f"planlint: error: {message}", err=True)
+    _say(f"planlint: error: {visible(message)}")
+
+
+def _warn(message: str) -> None:
+    _say(f"planlint: warning: {visible(message)}")
+
+
+class _OutputError(click.ClickException):
+    """Standard output could not be written (a full disk, a closed pipe or stream): exit 2."""
+
+    exit_code = 2
+
+    def __init__(self, exc: OSError):
+        reason = exc.strerror or str(exc)
+        where = f"{exc.filename}: " if exc.filename else ""
+        super().__init__(f"{where}{reason}" if where else f"cannot write the output: {reason}")
+
+    def show(self, file=None) -> None:
+        _discard_stdout()
+        _fail(self.message)
+
+
+class _ClosedStream:
+    """Standard output when the process was started without one (``planlint ... >&-``)."""
+
+    encoding, errors = "utf-8", "strict"
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _prepare_streams() -> None:
+    """UTF-8 output whatever the locale (every format writes UTF-8), and a standard output
+    that fails loudly when it was closed instead of swallowing the report."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # nowhere to say anything
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and str(getattr(stream, "encoding", "")).lower().replace("-", "") != "utf8":
+            try:
+                reconfigure(encoding="utf-8", errors="backslashreplace")
+            except (OSError, ValueError):
+                pass
+
+
+def _discard_stdout() -> None:
+    """After a failed write, point standard output at the null device, so that what is still
+    buffered does not fail again when the interpreter exits ("Exception ignored ...")."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except OSError:
+        pass
+
+
+class _EscapedStream:
+    """A stream whose every write goes through ``visible`` (lines kept): for click's own messages."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(visible(text, multiline=True))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+class _Planlint(click.Group):
+    """planlint's group: output errors are exit 2 with one line, usage errors are escaped, and
+    Ctrl-C is exit 130 with one line."""
+
+    def invoke(self, ctx):
+        try:
+            try:
+                return super().invoke(ctx)
+            finally:
+                if sys.stdout is not None:
+                    sys.stdout.flush()  # a full disk shows here, not at interpreter exit
+        except OSError as exc:
+            raise _OutputError(exc) from None
+        except KeyboardInterrupt:  # exit 130 and one line, not click's "Aborted!" and 1 ("findings")
+            _say("planlint: interrupted")
+            sys.exit(130)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        _prepare_streams()
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _OutputError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.message = visible(exc.message)  # the message quotes what was typed: a path, an option
+            try:
+                exc.show(file=_EscapedStream(sys.stderr))
+            except OSError:
+                pass
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            _say("Aborted!")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 def _registry():
@@ -39,7 +170,7 @@ def _registry():
         _fail(str(exc))
         sys.exit(2)
     for warning in reg.warnings:
-        click.echo(f"planlint: warning: {warning}", err=True)
+        _warn(warning)
     return reg
 
 
@@ -49,18 +180,6 @@ def _use_color(choice: str) -> bool:
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
-
-
-class _Group(click.Group):
-    """Ctrl-C ends any command with exit code 130 and one line, not click's "Aborted!" and 1
-    (which would read as "findings")."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            click.echo("planlint: interrupted", err=True)
-            sys.exit(130)
 
 
 PRE_COMMIT = "--pre-commit"
@@ -98,10 +217,10 @@ def _plugin_notes() -> None:
     from planlint import contain
 
     for line in contain.drain():
-        click.echo(f"planlint: warning: {line}", err=True)
+        _warn(line)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Planlint, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="planlint", message="%(prog)s %(version)s")
 @click.option("--no-plugins", is_flag=True,
               help="Load only planlint's own rules and checklist, no third-party plugins (as PLANLINT_NO_PLUGINS=1).")
@@ -212,6 +331,8 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
     """Lint plans: files, folders (every YAML plan below them) or '-' for standard input."""
     from planlint.config import ConfigError
     from planlint.discover import Target, expand
+    from planlint.engine import FileResult
+    from planlint.findings import NOT_CHECKED
     from planlint.parallel import lint_many
 
     registry = _registry()
@@ -222,40 +343,48 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
     resolver = _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on, timeout)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    targets, errors = expand(list(paths))
+    targets, missing = expand(list(paths))
     if skip_non_plans:
         targets = [Target(t.path, explicit=False) if t.explicit and t.path != "-" else t for t in targets]
-    results = []
+    writes = {"-o/--output-file": output_file, "--write-baseline": write_baseline}
+    # "-" is standard input, which may be a plan file redirected in
+    inputs = [t.path for t in targets] + [f for f in (config_file, baseline_file) if f]
+    _refuse_overwriting(writes, inputs)
+    # a path that does not exist is reported in every format, like a file that cannot be read
+    results = [FileResult(name=_named_path(message, paths), error=message) for message in missing]
     for target, result in lint_many(targets, registry, resolver, stdin_filename, jobs, slim=True):
         if isinstance(result, ConfigError):
             _fail(str(result))
             sys.exit(2)
-        if result is None:
-            continue
-        if result.error:
-            errors.append(result.error)
-            continue
-        results.append(result)
+        if result is not None:
+            results.append(result)
     _plugin_notes()
+    _refuse_overwriting(writes, [str(path) for path in resolver.files()])
+    errors = [result.error for result in results if result.error]
+    checked = [result for result in results if not result.error]
 
     if write_baseline:
         from planlint import baseline
 
         try:
-            recorded = baseline.write(write_baseline, results)
+            recorded, refused = baseline.write(write_baseline, checked)
         except OSError as exc:
             _fail(f"{write_baseline}: cannot write the baseline: {exc.strerror or exc}")
             sys.exit(2)
-        click.echo(f"planlint: recorded {recorded} finding{'' if recorded == 1 else 's'} of "
-                   f"{len(results)} plan{'' if len(results) == 1 else 's'} in {write_baseline}", err=True)
+        _say(f"planlint: recorded {recorded} finding{'' if recorded == 1 else 's'} of "
+             f"{len(checked)} plan{'' if len(checked) == 1 else 's'} in {visible(write_baseline)}")
+        for result, finding in refused:  # these stay findings: say each one
+            _fail(f"{finding.file or result.name}:{finding.line}:{finding.column}: {finding.code} "
+                  f"{finding.message}: not recorded, {finding.code} means the plan could not be checked and no "
+                  "baseline hides it")
         for error in errors:
             _fail(error)
-        sys.exit(2 if errors else 0)
+        sys.exit(2 if errors else 1 if refused else 0)
     if baseline_file:
         from planlint import baseline
 
         try:
-            hidden, stale = baseline.subtract(results, baseline_file)
+            hidden, stale, ignored = baseline.subtract(checked, baseline_file)
         except baseline.BaselineError as exc:
             _fail(str(exc))
             sys.exit(2)
@@ -265,19 +394,73 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
         if stale:
             notes.append(f"{stale} baseline entr{'y' if stale == 1 else 'ies'} matched nothing (fixed, or not "
                          "checked in this run): --write-baseline refreshes it")
+        if ignored:
+            notes.append(f"{len(ignored)} baseline entr{'y' if len(ignored) == 1 else 'ies'} ignored: "
+                         f"{', '.join(sorted(set(ignored)))} mean{'s' if len(set(ignored)) == 1 else ''} a plan could "
+                         "not be checked, which no baseline hides")
         if notes and not quiet:
-            click.echo("planlint: " + "; ".join(notes), err=True)
+            _say("planlint: " + "; ".join(notes))
 
     _report(results, fmt, output_file, color, quiet, statistics, fail_on, registry)
     for error in errors:
         _fail(error)
     if errors:
         sys.exit(2)
-    if not results and not skip_non_plans:
+    if not checked and not skip_non_plans:
         _fail("no plans found: a plan is a .yaml or .yml file whose top level has a `planlint:` key")
         sys.exit(2)
-    failed = any(result.failed() for result in results)
+    failed = any(result.failed() for result in checked)
+    if failed and exit_zero:
+        unchecked = [result for result in checked if any(f.code in NOT_CHECKED for f in result.findings)]
+        if unchecked:  # --exit-zero is for a report that does not gate, but this must not pass unsaid
+            codes = sorted({f.code for result in unchecked for f in result.findings if f.code in NOT_CHECKED})
+            _warn(f"{len(unchecked)} file{'' if len(unchecked) == 1 else 's'} could not be checked "
+                  f"({', '.join(codes)}); --exit-zero keeps the exit code 0")
     sys.exit(1 if failed and not exit_zero else 0)
+
+
+def _named_path(message: str, paths) -> str:
+    """The path a "PATH: what is wrong" message is about."""
+    for path in sorted(paths, key=len, reverse=True):
+        if message.startswith(f"{path}: "):
+            return path
+    return message.split(": ", 1)[0]
+
+
+def _identity(path: str, read: bool = False):
+    """(device, inode) of ``path``, or None; a ``path`` read as "-" is standard input."""
+    try:
+        info = os.fstat(sys.stdin.fileno()) if read and path == "-" else os.stat(path)
+    except (AttributeError, OSError, ValueError):  # no such file; no standard input
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _refuse_overwriting(writes: dict, inputs: list[str]) -> None:
+    """Exit 2 before anything is written when an output (-o, --write-baseline) is one of the
+    files this run reads (the same file by device and inode: another spelling, a link), or
+    when both outputs name the same file."""
+    named = {option: path for option, path in writes.items() if path}
+    outputs = {option: _identity(path) for option, path in named.items()}
+    if len(named) == 2:
+        (first, a), (second, b) = named.items()
+        same = outputs[first] == outputs[second] if outputs[first] is not None else (
+            os.path.realpath(a) == os.path.realpath(b))
+        if same:
+            _fail(f"{first} and {second} name the same file ({a}): the report would overwrite the baseline; "
+                  "name two files")
+            sys.exit(2)
+    existing = {option: identity for option, identity in outputs.items() if identity is not None}
+    if not existing:
+        return
+    for path in inputs:
+        identity = _identity(path, read=True)
+        for option, output in existing.items():
+            if identity == output:
+                read = "standard input" if path == "-" else path
+                _fail(f"{option} {named[option]}: that is {read}, which this run reads; planlint never "
+                      "overwrites its input (name another file)")
+                sys.exit(2)
 
 
 def _report(results, fmt, output_file, color, quiet, statistics, fail_on, registry) -> None:
@@ -304,9 +487,19 @@ def _report(results, fmt, output_file, color, quiet, statistics, fail_on, regist
         else:
             render(fmt, results, stream, color=_use_color(color) and handle is None, fail_on=fail_on,
                    registry=registry)
-    finally:
         if handle is not None:
             handle.close()
+    except OSError as exc:
+        if handle is None:
+            raise  # standard output: planlint's group reports it
+        _fail(f"{output_file}: cannot write the report: {exc.strerror or exc}")
+        sys.exit(2)
+    finally:
+        if handle is not None and not handle.closed:
+            try:
+                handle.close()
+            except OSError:
+                pass
 
 
 def _config_file_options(function):
@@ -327,7 +520,7 @@ def _config_file_options(function):
 def estimate(paths, fmt, fit, config_file, isolated):
     """What each plan costs, how long it takes and how good it gets, with every assumption named."""
     from planlint.estimate import FITS
-    from planlint.forecast import forecast
+    from planlint.numbers import with_fit
     from planlint.report import estimate_table
 
     chosen = FITS[fit]
@@ -335,7 +528,7 @@ def estimate(paths, fmt, fit, config_file, isolated):
     plans, broken, errors = _checked_plans(paths, registry, _resolver(registry, config_file, isolated, (), (), (),
                                                                       None), "estimated")
     entries = [(result.name, result.plan.name,
-                result.numbers if fit == "besiroglu2024" else forecast(result.plan, chosen), chosen.label)
+                result.numbers if result.numbers.fit is chosen else with_fit(result.numbers, chosen), chosen.label)
                for result in plans]
     if fmt == "json":
         estimate_table.render_json(entries, sys.stdout)
@@ -383,7 +576,7 @@ def _finish(entries, broken, errors) -> None:
     """Report the plans that did not validate and the unreadable paths; exit 2 on the latter,
     or when no plan was found."""
     for message in broken:
-        click.echo(f"planlint: {message}", err=True)
+        _say(f"planlint: {visible(message)}")
     for error in errors:
         _fail(error)
     if errors or (not entries and not broken):
@@ -414,14 +607,13 @@ def config_command(path, config_file, isolated, select, extend_select, ignore, f
     rows = describe(config, registry, plan)
     origin = str(config.path) if config.path is not None else "none (defaults)"
     if fmt == "json":
-        click.echo(json.dumps({"path": path, "config_file": str(config.path) if config.path else None,
-                               "settings": [{"key": k, "value": v, "source": src} for k, v, src in rows]},
-                              indent=2))
+        write_json({"path": path, "config_file": str(config.path) if config.path else None,
+                    "settings": [{"key": k, "value": v, "source": src} for k, v, src in rows]}, sys.stdout)
         return
-    click.echo(f"configuration for {path}: {origin}")
+    click.echo(f"configuration for {visible(path)}: {visible(origin)}")
     for key, value, source in rows:
-        shown = json.dumps(value) if not isinstance(value, str) else value
-        click.echo(f"  {key:<38} {shown:<24} {source}")
+        shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+        click.echo(f"  {visible(key):<38} {visible(shown):<24} {visible(source)}")
 
 
 @main.command()
@@ -440,7 +632,7 @@ def init(path):
     except OSError as exc:
         _fail(f"{path}: cannot write it: {exc.strerror or exc}")
         sys.exit(2)
-    click.echo(f"wrote {path}: edit the numbers, then run `planlint check {path}`")
+    click.echo(f"wrote {visible(path)}: edit the numbers, then run `planlint check {visible(path)}`")
 
 
 @main.command()
@@ -449,17 +641,15 @@ def rules(fmt):
     """List every rule: code, name, default severity and summary."""
     registry = _registry()
     if fmt == "json":
-        import json
-
         rows = [
             {"code": r.code, "name": r.name, "severity": str(r.severity), "summary": r.summary,
              "plugin": registry.owner[r.code], "options": r.defaults(), "sources": list(r.sources)}
             for r in registry.rules.values()
         ]
-        click.echo(json.dumps(rows, indent=2))
+        write_json(rows, sys.stdout, default=str)
         return
     for rule in registry.rules.values():
-        click.echo(f"{rule.code}  {rule.name:<26} {str(rule.severity):<8} {rule.summary}")
+        click.echo(f"{visible(rule.code)}  {visible(rule.name):<26} {str(rule.severity):<8} {visible(rule.summary)}")
 
 
 @main.command()
@@ -471,14 +661,15 @@ def explain(rule):
     found = registry.find(rule)
     item = registry.checklist.get(rule.strip().lower())
     if found is None and item is not None:
-        sources = "".join(f"\n- {source}" for source in item.sources)
-        click.echo(f"{item.id}: {item.title}\n\n{item.documentation()}" +
-                   (f"\n\nSources:{sources}" if sources else "") + f"\n\nFrom plugin '{registry.checklist_owner[item.id]}'.")
+        sources = "".join(f"\n- {visible(source)}" for source in item.sources)
+        click.echo(f"{visible(item.id)}: {visible(item.title)}\n\n{visible(item.documentation(), multiline=True)}" +
+              (f"\n\nSources:{sources}" if sources else "") +
+              f"\n\nFrom plugin '{visible(registry.checklist_owner[item.id])}'.")
         return
     if found is None:
         _fail(f"no rule {rule!r}; `planlint rules` lists them (and `planlint plugins` the checklist items)")
         sys.exit(2)
-    click.echo(found.documentation().rstrip())
+    click.echo(visible(found.documentation().rstrip(), multiline=True))
 
 
 @main.command()
@@ -501,8 +692,8 @@ def accelerators():
     for acc in CATALOGUE.values():
         owner = registry.accelerator_owner.get(acc.name)
         source = acc.source + (f"; plugin '{owner}'" if owner else "")
-        click.echo(f"{acc.name:<11} {acc.peak_tflops:>12g} {acc.memory_gb:>10.4g} {acc.bandwidth_gbps:>8g}  "
-                   f"{acc.label} ({source})")
+        click.echo(f"{visible(acc.name):<11} {acc.peak_tflops:>12g} {acc.memory_gb:>10.4g} {acc.bandwidth_gbps:>8g}  "
+              f"{visible(acc.label)} ({visible(source)})")
 
 
 @main.command()
@@ -536,7 +727,7 @@ def checklist(paths, fmt, require, config_file, isolated):
     unmet = [f"{c.file}: {item.id} is {item.verdict.status}" for c in checklists for item in c.items
              if item.id in required and item.verdict.status in (Status.MISSING, Status.ERROR)]
     for message in unmet:
-        click.echo(f"planlint: required: {message}", err=True)
+        _say(f"planlint: required: {visible(message)}")
     sys.exit(1 if broken or unmet else 0)
 
 
@@ -549,22 +740,20 @@ def plugins_command(fmt):
     registry = _registry()
     rows = describe(registry)
     if fmt == "json":
-        import json
-
-        click.echo(json.dumps({"autoload": registry.autoload, "plugins": rows, "warnings": registry.warnings},
-                              indent=2))
+        write_json({"autoload": registry.autoload, "plugins": rows, "warnings": registry.warnings}, sys.stdout,
+                   default=str)
         return
     for row in rows:
         origin = f"{row['distribution']} {row['version']}" if row["distribution"] else "no installed distribution"
-        click.echo(f"{row['name']} ({origin}): {row['module']}")
+        click.echo(f"{visible(row['name'])} ({visible(origin)}): {visible(row['module'])}")
         for kind, label in (("rules", "rules"), ("checklist", "checklist items"), ("accelerators", "accelerators"),
                             ("formats", "formats")):
             if row[kind]:
-                click.echo(f"  {label}: {', '.join(row[kind])}")
+                click.echo(f"  {label}: {visible(', '.join(map(str, row[kind])))}")
     if not registry.autoload:
         click.echo("third-party plugins not loaded (--no-plugins or PLANLINT_NO_PLUGINS)")
     for warning in registry.warnings:
-        click.echo(f"warning: {warning}")
+        click.echo(f"warning: {visible(warning)}")
 
 
 if __name__ == "__main__":

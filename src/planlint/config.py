@@ -39,15 +39,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planlint.findings import Severity
+from planlint.findings import NOT_CHECKED, Severity
 from planlint.limits import LIMITS  # the safety bounds per plan (PL004), defined once there
 
 DEDICATED = ".planlint.yaml"
 PYPROJECT = "pyproject.toml"
-# Codes that mean planlint could not check the file: never deselected, never suppressed.
-ALWAYS_ON = ("PL000", "PL001", "PL002", "PL004")
+# Codes that mean planlint could not check the file: never deselected, downgraded or suppressed.
+ALWAYS_ON = NOT_CHECKED
 KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "options", "fail-on",
         "require-reason", "limits", "require-plugins")
+# The largest value each bound may be raised to. A bound is a safety net, so it stays one:
+# 1 GiB of YAML, nesting a thousand times deeper than the default, ten million values, a
+# million findings, a day per plan. Past these the numbers stop meaning anything (and some
+# stop fitting the C types the operating system takes: a read size, a timer).
+LIMIT_MAXIMA = {"max-file-bytes": 1 << 30, "max-depth": 64_000, "max-nodes": 10_000_000,
+                "max-findings": 1_000_000, "timeout": 86_400}
+# Rule options are thresholds, shares and factors; no plan quantity comes near 1e30 (the
+# largest training runs are ~1e26 FLOPs), so a number past it is a typo or an attack.
+OPTION_MAGNITUDE = 1e30
 DEFAULT, COMMAND_LINE = "default", "command line"
 
 
@@ -152,6 +161,10 @@ def find_config_file(start: Path) -> Path | None:
         dedicated = candidate / DEDICATED
         if dedicated.is_file():
             return dedicated
+        if os.path.lexists(dedicated):  # a folder or a device by that name is not "no configuration"
+            kind = file_kind(dedicated)
+            raise ConfigError(f"{dedicated}: {'a broken link' if kind == 'missing' else kind}, not a "
+                              "configuration file; planlint reads the nearest one, so this one cannot be skipped")
         pyproject = candidate / PYPROJECT
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
@@ -184,7 +197,33 @@ def _read_pyproject(path: Path, text: str | None = None) -> dict:
         raise ConfigError(f"{path}: cannot read it: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except (RecursionError, ValueError) as exc:
+        raise ConfigError(f"{path}: not a usable TOML file: {_unparsable(exc)}") from None
     return data.get("tool", {}) if isinstance(data.get("tool"), dict) else {}
+
+
+def _unparsable(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "it nests too deeply (a configuration nests three levels)"
+    return f"a value cannot be read ({str(exc).split(';')[0]})"  # e.g. an integer of 5,000 digits
+
+
+def file_kind(path: Path) -> str | None:
+    """None for a regular file, else what the path is (for a message): "a folder", "a FIFO"..."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "missing"
+    if stat.S_ISREG(mode):
+        return None
+    for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "not a regular file"
 
 
 def read_file(path: Path) -> dict:
@@ -202,6 +241,8 @@ def read_file(path: Path) -> dict:
             raise ConfigError(f"{path}: cannot read it: {exc}") from None
         except yaml.YAMLError as exc:
             raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        except (RecursionError, ValueError) as exc:
+            raise ConfigError(f"{path}: not a usable YAML file: {_unparsable(exc)}") from None
         where = "the top level"
         if table is None:
             table = {}
@@ -247,7 +288,11 @@ def build(table: dict, registry, origin: str, path: Path | None = None, base: Co
                 raise ConfigError(f"{where} must map rule codes to error, warning or info")
             for code, level in value.items():
                 code = _known_code(code, f"{where}.{code}", registry)
-                config.severity[code] = _severity(level, f"{where}.{code}")
+                severity = _severity(level, f"{where}.{code}")
+                if code in NOT_CHECKED and severity < Severity.ERROR:
+                    raise ConfigError(f"{where}.{code}: {code} cannot be downgraded to {severity}: it means the "
+                                      "plan could not be checked, so it is always an error")
+                config.severity[code] = severity
                 config.sources[f"severity.{code}"] = origin
         elif key == "options":
             if not isinstance(value, dict):
@@ -271,14 +316,7 @@ def build(table: dict, registry, origin: str, path: Path | None = None, base: Co
             for name, setting in value.items():
                 if name not in LIMITS:
                     raise ConfigError(f"{where}: no limit '{name}' (limits: {', '.join(LIMITS)})")
-                default = LIMITS[name][0]
-                whole = isinstance(default, int)
-                ok = (isinstance(setting, (int, float)) and not isinstance(setting, bool)
-                      and (not whole or isinstance(setting, int)) and setting >= (0 if name == "timeout" else 1))
-                if not ok:
-                    kind = "a whole number >= 1" if whole else "a number of seconds >= 0"
-                    raise ConfigError(f"{where}.{name} must be {kind}, not {setting!r} (default {default!r})")
-                config.limits[name] = setting
+                config.limits[name] = _limit(name, setting, f"{where}.{name}")
                 config.sources[f"limits.{name}"] = origin
         elif key == "require-plugins":
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -296,6 +334,27 @@ def build(table: dict, registry, origin: str, path: Path | None = None, base: Co
             config.require_reason = value
             config.sources[key] = origin
     return config
+
+
+def _quoted(value) -> str:
+    """A setting as a message quotes it, short whatever it is (a 4,000-digit number, a long string)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer with more digits than Python converts
+        return "a number with thousands of digits"
+    return text if len(text) <= 40 else f"{text[:20]}... ({len(text):,} characters)"
+
+
+def _limit(name: str, setting, where: str):
+    default = LIMITS[name][0]
+    whole = isinstance(default, int)
+    low, high = (0, LIMIT_MAXIMA[name]) if name == "timeout" else (1, LIMIT_MAXIMA[name])
+    number = isinstance(setting, (int, float)) and not isinstance(setting, bool)
+    if not number or (whole and not isinstance(setting, int)) or not low <= setting <= high:
+        kind = "a whole number" if whole else "a number of seconds"
+        raise ConfigError(f"{where} must be {kind} from {low:,} to {high:,}, not {_quoted(setting)} "
+                          f"(default {default!r})")
+    return setting
 
 
 def _copy(config: Config) -> Config:
@@ -355,20 +414,18 @@ def _option(rule, name: str, value, where: str):
         ok = isinstance(value, bool)
     elif kind is float:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        value = float(value) if ok else value
     elif kind is int:
         ok = isinstance(value, int) and not isinstance(value, bool)
     else:
         ok = isinstance(value, kind)
-    if ok and isinstance(value, float):
-        import math
-
-        ok = math.isfinite(value)
     if not ok:
         expected = {bool: "true or false", float: "a number", int: "a whole number", str: "a string"}.get(
             kind, kind.__name__)
-        raise ConfigError(f"{where} must be {expected}, not {value!r} (default {default!r})")
-    return value
+        raise ConfigError(f"{where} must be {expected}, not {_quoted(value)} (default {default!r})")
+    if kind in (int, float) and not abs(value) <= OPTION_MAGNITUDE:  # NaN fails too
+        raise ConfigError(f"{where} must be between -{OPTION_MAGNITUDE:g} and {OPTION_MAGNITUDE:g}, not "
+                          f"{_quoted(value)} (default {default!r})")
+    return float(value) if kind is float else value
 
 
 # --- resolving per plan ---------------------------------------------------------------------
@@ -390,9 +447,17 @@ class Resolver:
         self._by_name: dict[str, Path | None] = {}  # the folder as named, before resolving
         if config_file is not None:
             path = Path(config_file)
-            if not path.is_file():
+            kind = file_kind(path)
+            if kind == "missing":
                 raise ConfigError(f"{config_file}: no such configuration file")
+            if kind is not None:
+                raise ConfigError(f"{config_file}: {kind}, not a configuration file (name a .planlint.yaml or "
+                                  "pyproject.toml; --isolated uses no configuration at all)")
             self._explicit = path
+
+    def files(self) -> list[Path]:
+        """The configuration files read so far."""
+        return [path for path in self._by_file if path is not None]
 
     def for_plan(self, filename: str) -> Config:
         if self.isolated:
@@ -460,7 +525,7 @@ def json_schema(registry) -> dict:
     """The JSON Schema of the configuration (``schemas/config.schema.json``), with each built-in
     rule's options, their types, defaults and meanings, so that editors can complete them."""
     selectors = {"type": "array", "items": {"type": "string", "pattern": "^([A-Za-z]{1,5}[0-9]{0,4}|[a-z][a-z0-9-]*)$"},
-                 "description": "Rule codes (PL101), code prefixes (PL1) or rule names (undertrained-ratio)."}
+                 "description": "Rule codes (PL101), code prefixes (PL1) or rule names (chinchilla-ratio)."}
     kinds = {bool: "boolean", float: "number", int: "integer", str: "string"}
     options = {}
     for code, rule in registry.rules.items():
@@ -473,6 +538,7 @@ def json_schema(registry) -> dict:
                                   "description": option.help} for name, option in rule.options.items()},
         }
     code_pattern = "^[A-Z]{2,5}[0-9]{3,4}$"
+    always_on = f"{', '.join(NOT_CHECKED[:-1])} and {NOT_CHECKED[-1]}"
     level = {"enum": ["error", "warning", "info"]}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -484,12 +550,13 @@ def json_schema(registry) -> dict:
         "properties": {
             "select": {**selectors, "description": "Rules that run (default: all). " + selectors["description"]},
             "extend-select": {**selectors, "description": "Rules that run in addition to select."},
-            "ignore": {**selectors, "description": "Rules that do not run; wins over select. PL000, PL001, "
-                                                   "PL002 and PL004 always run."},
+            "ignore": {**selectors, "description": f"Rules that do not run; wins over select. {always_on} "
+                                                   "always run: they mean the plan could not be checked."},
             "per-file-ignores": {"type": "object", "description": "Glob (relative to the configuration's "
                                  "folder; without '/' it matches the file name) -> rules that do not run there.",
                                  "additionalProperties": selectors},
-            "severity": {"type": "object", "description": "Report every finding of a rule at this level.",
+            "severity": {"type": "object", "description": "Report every finding of a rule at this level "
+                         f"({always_on} stay errors).",
                          "propertyNames": {"pattern": code_pattern}, "additionalProperties": level},
             "options": {"type": "object", "description": "Rule thresholds, by rule code (`planlint explain "
                         "CODE` documents them).", "properties": options,
@@ -505,7 +572,8 @@ def json_schema(registry) -> dict:
             "limits": {"type": "object", "additionalProperties": False,
                        "description": "Safety bounds per plan; a plan past one is reported as PL004.",
                        "properties": {name: {"type": "integer" if isinstance(default, int) else "number",
-                                             "minimum": 0 if name == "timeout" else 1, "default": default,
+                                             "minimum": 0 if name == "timeout" else 1,
+                                             "maximum": LIMIT_MAXIMA[name], "default": default,
                                              "description": text}
                                       for name, (default, text) in LIMITS.items()}},
         },

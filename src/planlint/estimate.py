@@ -20,12 +20,6 @@ def training_flops(active_params: float, tokens: float) -> float:
     return 6.0 * active_params * tokens
 
 
-def attention_flops(layers: int, d_model: int, context: int, tokens: float) -> float:
-    """The attention term 6ND leaves out: 12 x L x H x Q x T per token, with H x Q = d_model and
-    T the sequence length (Chowdhery et al. 2022, PaLM, App. B; it is how PaLM counts MFU)."""
-    return 12.0 * layers * d_model * context * tokens
-
-
 def gpu_hours_for(flops: float, peak_flops: float, mfu: float) -> float:
     """Accelerator-hours = C / (3600 x peak x MFU) (the reference's §6.5)."""
     return flops / (3600.0 * peak_flops * mfu)
@@ -63,11 +57,29 @@ def model_state_bytes(params: float, zero_stage: int = 0, devices: int = 1) -> f
     return per_param * params
 
 
-def activation_bytes(layers: int, d_model: int, heads: int, context: int, micro_batch: int = 1) -> float:
-    """Activations kept for the backward pass in 16-bit, without recomputation or tensor
-    parallelism: s b h (34 + 5 a s / h) bytes per layer (Korthikanti et al. 2022, Eq. 1)."""
+# Activations stored per layer, in units of s b h bytes (Korthikanti et al. 2022, §4 and Table 2,
+# 16-bit activations, a GPT layer with a 4h feed-forward): 34 for the layer's tensors, plus
+# 5 a s / h for the attention scores, softmax and its dropout mask, which FlashAttention never
+# writes to memory and selective recomputation recomputes; with full recomputation only the
+# layer's input (2 s b h) is kept. Tensor parallelism with sequence parallelism divides all of
+# it by t.
+RECOMPUTE_MODES = ("none", "selective", "full")
+
+
+def activation_bytes(layers: int, d_model: int, heads: int, context: int, micro_batch: int = 1,
+                     recompute: str = "none", flash_attention: bool = False, tensor_parallel: int = 1) -> float:
+    """Activation memory kept for the backward pass on one accelerator: per layer
+    s b h (34 + 5 a s / h) without recomputation, s b h 34 with FlashAttention or selective
+    recomputation, 2 s b h with full recomputation; all over t under tensor and sequence
+    parallelism (Korthikanti et al. 2022, Eq. 1 and Table 2)."""
     s, b, h, a = context, micro_batch, d_model, heads
-    return layers * s * b * h * (34.0 + 5.0 * a * s / h)
+    if recompute == "full":
+        per_layer = 2.0
+    elif recompute == "selective" or flash_attention:
+        per_layer = 34.0
+    else:
+        per_layer = 34.0 + 5.0 * a * s / h
+    return layers * s * b * h * per_layer / max(tensor_parallel, 1)
 
 
 # ---------------------------------------------------------------------------------------
@@ -75,20 +87,158 @@ def activation_bytes(layers: int, d_model: int, heads: int, context: int, micro_
 # ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class MLA:
+    """Multi-head latent attention (DeepSeek-AI 2024, DeepSeek-V2, §2.1): keys and values are
+    rebuilt per head from one compressed latent of ``kv_rank`` values, plus a ``rope_dim``-wide
+    key shared by all heads that carries the rotary position; queries go through a
+    ``q_rank`` latent when it is set."""
+
+    kv_rank: int
+    rope_dim: int
+    q_rank: int | None = None
+    v_head_dim: float | None = None  # default: the shape's head_dim
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A decoder-only transformer as the plan declares it, with every default resolved.
+
+    ``experts`` is the number of routed experts in each MoE layer, ``top_k`` how many of them a
+    token uses, ``shared_experts`` the experts every token uses (DeepSeekMoE), and
+    ``moe_layers`` how many of the ``layers`` have experts in place of the dense feed-forward.
+    """
+
+    layers: int
+    d_model: int
+    heads: int
+    kv_heads: int
+    head_dim: float
+    vocab: int = 0  # 0: embeddings not counted
+    ffn_dim: int = 0  # of the dense layers
+    gated: bool = False
+    tied: bool = False
+    experts: int = 0
+    top_k: int = 0
+    shared_experts: int = 0
+    expert_ffn_dim: int = 0
+    moe_layers: int = 0
+    mla: MLA | None = None
+
+    @property
+    def dense_layers(self) -> int:
+        return self.layers - self.moe_layers
+
+    @property
+    def qk_head_dim(self) -> float:
+        """Width of one query or key head, the rotary part of MLA included."""
+        return self.head_dim + (self.mla.rope_dim if self.mla else 0)
+
+    @property
+    def v_head_dim(self) -> float:
+        if self.mla is not None and self.mla.v_head_dim:
+            return self.mla.v_head_dim
+        return self.head_dim
+
+    def attention_params(self) -> float:
+        """One layer's attention weights, biases and norms left out (under 0.1%).
+
+        Standard and grouped-query attention: Q and O are d x heads x head_dim, K and V
+        d x kv_heads x head_dim (Ainslie et al. 2023). MLA: the query path (d x q_rank, then
+        q_rank x heads x (head_dim + rope_dim); or d x heads x (head_dim + rope_dim) without
+        a query latent), the shared down-projection d x (kv_rank + rope_dim), the up-projections
+        kv_rank x heads x (head_dim + v_head_dim), and O, heads x v_head_dim x d."""
+        d, h = self.d_model, self.heads
+        if self.mla is None:
+            return 2 * d * h * self.head_dim + 2 * d * self.kv_heads * self.head_dim
+        m = self.mla
+        q_width = h * self.qk_head_dim
+        query = (d * m.q_rank + m.q_rank * q_width) if m.q_rank else d * q_width
+        keys_values = d * (m.kv_rank + m.rope_dim) + m.kv_rank * h * (self.head_dim + self.v_head_dim)
+        return query + keys_values + h * self.v_head_dim * d
+
+    def ffn_params(self, width: int) -> float:
+        """One feed-forward block (or expert) of hidden ``width``: 2 d f, or 3 d f gated (Shazeer 2020)."""
+        return (3 if self.gated else 2) * self.d_model * width
+
+    def embedding_params(self) -> float:
+        return self.vocab * self.d_model * (1 if self.tied else 2)
+
+    def router_params(self) -> float:
+        return self.d_model * self.experts
+
+    def expert_params(self) -> float:
+        """One expert of one MoE layer."""
+        return self.ffn_params(self.expert_ffn_dim)
+
+    def total_params(self) -> float:
+        """Every weight: embeddings, attention, dense feed-forward layers, and in each MoE layer
+        every routed and shared expert and the router."""
+        moe = (self.experts + self.shared_experts) * self.expert_params() + self.router_params()
+        return (self.layers * self.attention_params() + self.dense_layers * self.ffn_params(self.ffn_dim)
+                + self.moe_layers * moe + self.embedding_params())
+
+    def active_params(self) -> float:
+        """The weights one token uses: all but the routed experts it is not sent to (it uses
+        ``top_k`` of them and every shared expert; the router runs for every token). Embeddings
+        are counted, as Mixtral's 12.9B and DeepSeek-V2's 21B active parameters count them."""
+        moe = (self.top_k + self.shared_experts) * self.expert_params() + self.router_params()
+        return (self.layers * self.attention_params() + self.dense_layers * self.ffn_params(self.ffn_dim)
+                + self.moe_layers * moe + self.embedding_params())
+
+    def kv_values_per_token(self) -> float:
+        """Values cached per token over all layers: K and V of every KV head (2 x kv_heads x
+        head_dim), or MLA's latent and rotary key (kv_rank + rope_dim; DeepSeek-V2, Table 1)."""
+        if self.mla is not None:
+            return self.layers * (self.mla.kv_rank + self.mla.rope_dim)
+        return self.layers * 2 * self.kv_heads * self.head_dim
+
+
 def params_from_shape(layers: int, d_model: int, heads: int | None = None, kv_heads: int | None = None,
                       vocab_size: int | None = None, ffn_dim: int | None = None, ffn_gated: bool = False,
                       tied_embeddings: bool = False) -> float:
-    """Weights of a decoder-only transformer, biases and norms left out (under 0.1%):
-    attention Q and O (2 d^2) plus K and V (2 d x kv_heads x d_head, grouped-query attention);
-    feed-forward 2 d f, or 3 d f when gated (SwiGLU; Shazeer 2020), f = 4d by default
-    (Kaplan et al. 2020: N = 12 L d^2); embeddings V d, twice unless tied."""
-    # K and V are d_model wide unless grouped: kv_heads x d_head, which needs the head count
-    kv_width = d_model if not (heads and kv_heads) else kv_heads * d_model / heads
-    attention = 2 * d_model * d_model + 2 * d_model * kv_width
-    ffn = ffn_dim or 4 * d_model
-    feed_forward = (3 if ffn_gated else 2) * d_model * ffn
-    embeddings = (vocab_size or 0) * d_model * (1 if tied_embeddings else 2)
-    return layers * (attention + feed_forward) + embeddings
+    """Weights of a dense decoder-only transformer (``Shape.total_params``): f = 4d by default
+    (Kaplan et al. 2020: N = 12 L d^2 without embeddings)."""
+    heads = heads or 1
+    head_dim = d_model / heads
+    shape = Shape(layers, d_model, heads, kv_heads or heads, head_dim, vocab_size or 0, ffn_dim or 4 * d_model,
+                  ffn_gated, tied_embeddings)
+    return shape.total_params()
+
+
+# ---------------------------------------------------------------------------------------
+# FLOPs per training token, by convention
+# ---------------------------------------------------------------------------------------
+
+
+def attention_score_flops(shape: Shape, context: int, causal: bool) -> float:
+    """Forward and backward FLOPs per token of the attention scores and their weighted sum,
+    which 6N leaves out: forward 2 T x heads x (qk_head_dim + v_head_dim) per layer (QK^T and
+    AV, one multiply-add each), times 3 with the backward pass. PaLM counts the full T x T
+    matrices: 12 L H Q T (Chowdhery et al. 2022, App. B); a causal kernel computes only the
+    half under the diagonal (Dao 2023, FlashAttention-2, counts causal attention at half)."""
+    full = 3.0 * 2.0 * context * shape.heads * (shape.qk_head_dim + shape.v_head_dim) * shape.layers
+    return full / 2.0 if causal else full
+
+
+def hoffmann_exact_flops_per_token(shape: Shape, context: int) -> float:
+    """Training FLOPs per token counted as Hoffmann et al. 2022, App. F do: per layer the K, Q
+    and V projections, the full T x T logits, the softmax (3 H T), the reduction and the output
+    projection, and the feed-forward block; the backward pass is twice the forward. App. F's
+    text also lists the embeddings and the final logits, but its Table A4 (exact / 6ND =
+    1.03, 1.10, 1.08, 1.04, 1.03, 0.99) comes out only without them, as the authors' own count
+    did; this follows the table. Grouped-query attention, gated feed-forwards and experts (those
+    a token uses, and the router) are counted as the weights they multiply."""
+    t = context
+    projections = 2.0 * shape.attention_params()
+    logits = 2.0 * t * shape.heads * shape.qk_head_dim
+    softmax = 3.0 * shape.heads * t
+    reduction = 2.0 * t * shape.heads * shape.v_head_dim
+    attention = projections + logits + softmax + reduction
+    dense = 2.0 * shape.ffn_params(shape.ffn_dim)
+    moe = 2.0 * ((shape.top_k + shape.shared_experts) * shape.expert_params() + shape.router_params())
+    forward = shape.layers * attention + shape.dense_layers * dense + shape.moe_layers * moe
+    return 3.0 * forward
 
 
 # ---------------------------------------------------------------------------------------
@@ -161,6 +311,46 @@ BESIROGLU_2024 = LossFit("besiroglu2024", "Besiroglu et al. 2024 refit", E=1.817
 # (E = exp(0.5267228), A = exp(6.0073404), B = exp(6.0179186)).
 HOFFMANN_2022 = LossFit("hoffmann2022", "Hoffmann et al. 2022 (unrounded)", E=math.exp(0.5267228),
                         A=math.exp(6.0073404), B=math.exp(6.0179186), alpha=0.33917084, beta=0.2849083)
+
+@dataclass(frozen=True)
+class JointMoeFit:
+    """Ludziejewski et al. 2025, "Joint MoE Scaling Laws" (arXiv:2502.05172), Eq. 1 with the
+    Table 3 constants: L(N_act, D, E) = a E'^delta N_act^(alpha + gamma ln E')
+    + b E'^omega D^(beta + zeta ln E') + c, where E' is the number of experts E transformed by
+    Eq. 4 and N_act counts the active parameters, embeddings included (App. A.1). Fitted on
+    top-1 (Switch) mixtures of 1 to 32 experts, 79M to 2.7B active parameters, 0.5B to 80B
+    tokens of FineWeb-Edu with the GPT-2 tokenizer: up to about 5e20 FLOPs (App. E)."""
+
+    key: str = "ludziejewski2025"
+    label: str = "Ludziejewski et al. 2025 joint MoE law"
+    a: float = 35.91
+    alpha: float = -0.1889
+    delta: float = -0.2285
+    gamma: float = 0.0098
+    b: float = 35.98
+    beta: float = -0.1775
+    omega: float = 0.5529
+    zeta: float = -0.0259
+    e_start: float = 2.0732
+    e_max: float = 290.4521
+    c: float = 1.3637
+    max_experts: int = 32  # the fit's range of E
+    max_flops: float = 5.3e20  # its largest run: 6 x 1.1B x 80B
+
+    def transformed(self, experts: float) -> float:
+        """E' of Eq. 4: 1/E' = 1 / (E - 1 + (1/E_start - 1/E_max)^-1) + 1/E_max (E'(1) = E_start)."""
+        return 1.0 / (1.0 / (experts - 1.0 + 1.0 / (1.0 / self.e_start - 1.0 / self.e_max)) + 1.0 / self.e_max)
+
+    def at(self, experts: float) -> LossFit:
+        """The law at a fixed number of experts, in Chinchilla's form (the paper's Table 4)."""
+        e = self.transformed(experts)
+        log_e = math.log(e)
+        return LossFit(f"{self.key}-e{experts:g}", f"{self.label} at {experts:g} experts", E=self.c,
+                       A=self.a * e**self.delta, B=self.b * e**self.omega,
+                       alpha=-(self.alpha + self.gamma * log_e), beta=-(self.beta + self.zeta * log_e))
+
+
+LUDZIEJEWSKI_2025 = JointMoeFit()
 
 # The ~20 tokens/parameter baseline: Hoffmann et al. 2022, Table 3 (Approach 1) gives 20-22
 # tokens per parameter at every scale; Besiroglu et al. 2024's refit gives 16-23.
@@ -257,6 +447,15 @@ def kv_cache_bytes(layers: int, kv_heads: int, head_dim: float, context: int, ba
     return 2.0 * bytes_per_value * layers * kv_heads * head_dim * context * batch
 
 
+def distinct_experts(experts: int, top_k: int, tokens: int) -> float:
+    """Expected number of a layer's ``experts`` that ``tokens`` tokens touch when each picks
+    ``top_k`` of them, routing uniform and independent: E (1 - (1 - k/E)^B). One decode step
+    reads only these experts' weights from memory."""
+    if experts <= 0 or top_k <= 0:
+        return 0.0
+    return experts * (1.0 - (1.0 - min(top_k, experts) / experts) ** tokens)
+
+
 @dataclass(frozen=True)
 class DecodeEstimate:
     weight_bytes: float
@@ -278,13 +477,15 @@ class DecodeEstimate:
 def decode_roofline(active_params: float, served_params: float, bytes_per_param: float, batch: int,
                     accelerators: int, peak_flops: float, bandwidth: float, kv_bytes: float = 0.0,
                     bandwidth_efficiency: float = 1.0, compute_efficiency: float = 1.0,
-                    usd_per_hour: float | None = None) -> DecodeEstimate:
-    """One decode step reads every weight and the batch's KV cache once and does 2N FLOPs per
-    sequence: step = max(bytes / bandwidth, 2 N batch / peak) (kipply; Kaplan et al. 2020
-    §2.1 for 2N). Tensor parallelism over ``accelerators`` adds their bandwidth and FLOP/s.
-    Cost per million tokens = accelerators x $/h / (tokens/s x 3600) x 1e6."""
+                    usd_per_hour: float | None = None, read_params: float | None = None) -> DecodeEstimate:
+    """One decode step reads the weights (``read_params``, default every served weight; fewer for
+    a mixture of experts whose batch leaves experts untouched) and the batch's KV cache once,
+    and does 2N FLOPs per sequence: step = max(bytes / bandwidth, 2 N batch / peak) (kipply;
+    Kaplan et al. 2020 §2.1 for 2N). Tensor parallelism over ``accelerators`` adds their
+    bandwidth and FLOP/s. Cost per million tokens = accelerators x $/h / (tokens/s x 3600) x 1e6."""
     weight_bytes = served_params * bytes_per_param
-    memory_time = (weight_bytes + kv_bytes) / (bandwidth * bandwidth_efficiency * accelerators)
+    read_bytes = (served_params if read_params is None else read_params) * bytes_per_param
+    memory_time = (read_bytes + kv_bytes) / (bandwidth * bandwidth_efficiency * accelerators)
     compute_time = 2.0 * active_params * batch / (peak_flops * compute_efficiency * accelerators)
     tokens_per_second = batch / max(memory_time, compute_time)
     cost = None
@@ -293,75 +494,6 @@ def decode_roofline(active_params: float, served_params: float, bytes_per_param:
     return DecodeEstimate(weight_bytes, kv_bytes, memory_time, compute_time, tokens_per_second, cost)
 
 
-# ---------------------------------------------------------------------------------------
-# Plan-level serving estimate (shared by PL401 serve-cost-overrun and PL402 serve-memory)
-# ---------------------------------------------------------------------------------------
-
 # Usable share of accelerator memory: runtimes reserve the rest (vLLM's default
 # gpu_memory_utilization is 0.9).
 USABLE_MEMORY_FRACTION = 0.9
-
-
-@dataclass(frozen=True)
-class ServingEstimate:
-    accelerator: object  # planlint.accelerators.Accelerator
-    accelerators: int
-    precision: str
-    batch: int
-    context: int | None
-    served_params: float
-    active_params: float
-    kv_counted: bool
-    decode: DecodeEstimate
-    memory_bytes: float  # usable memory of the replica
-    assumed: tuple[str, ...]  # defaults the plan did not state
-
-    @property
-    def needed_bytes(self) -> float:
-        return self.decode.weight_bytes + self.decode.kv_bytes
-
-    @property
-    def fits(self) -> bool:
-        return self.needed_bytes <= self.memory_bytes
-
-
-def serving_estimate(plan, bandwidth_efficiency: float = 1.0, compute_efficiency: float = 1.0,
-                     batch: int | None = None, precision: str | None = None,
-                     usable_memory_fraction: float = USABLE_MEMORY_FRACTION) -> ServingEstimate | None:
-    """The decode roofline for the plan's serving section; None without a known accelerator.
-
-    ``batch`` and ``precision`` override the plan's, to price alternatives for a fix.
-    """
-    serving = plan.serving
-    if serving is None:
-        return None
-    accelerator = plan.accelerator(serving.accelerator)
-    if accelerator is None:
-        return None
-    assumed = []
-    model = plan.model
-    same_model = serving.params is None or serving.params == model.params
-    served = model.params if serving.params is None else serving.params
-    active = model.active if same_model else served
-    if precision is None:
-        precision = serving.precision or "bf16"
-        if serving.precision is None:
-            assumed.append("bf16 weights")
-    if batch is None:
-        batch = serving.batch_size or 1
-        if serving.batch_size is None:
-            assumed.append("batch 1")
-    count = serving.accelerators or 1
-    context = serving.context_length or model.context_length
-    kv = 0.0
-    kv_counted = False
-    if same_model and model.layers and model.d_model and model.heads and context:
-        kv_value_bytes = 4.0 if precision == "fp32" else 2.0  # the KV cache stays in 16-bit
-        kv = kv_cache_bytes(model.layers, model.kv_head_count, model.d_model / model.heads, context, batch,
-                            kv_value_bytes)
-        kv_counted = True
-    decode = decode_roofline(active, served, BYTES_PER_PARAM[precision], batch, count, accelerator.peak_flops,
-                             accelerator.bandwidth_bytes, kv, bandwidth_efficiency, compute_efficiency,
-                             serving.usd_per_gpu_hour)
-    return ServingEstimate(accelerator, count, precision, batch, context, served, active, kv_counted, decode,
-                           accelerator.memory_bytes * count * usable_memory_fraction, tuple(assumed))

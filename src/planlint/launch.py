@@ -42,17 +42,36 @@ def _help_text() -> str | None:
         return None
 
 
+def _answer(text: str) -> int:
+    """Write ``text`` to standard output; a closed, full or broken stream is one line on
+    standard error and exit 2, as for every other command."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except (OSError, ValueError, AttributeError) as exc:
+        reason = getattr(exc, "strerror", None) or "standard output is closed"
+        try:
+            sys.stderr.write(f"planlint: error: cannot write the output: {reason}\n")
+        except (OSError, ValueError, AttributeError):
+            pass
+        try:  # nothing left for the interpreter to flush at exit
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+        except OSError:
+            pass
+        return 2
+    return 0
+
+
 def main() -> int | None:
     args = sys.argv[1:]
     if len(args) == 1:
         if args[0] in VERSION_FLAGS:
-            sys.stdout.write(f"planlint {__version__}\n")
-            return 0
+            return _answer(f"planlint {__version__}\n")
         if args[0] in HELP_FLAGS and _columns() >= HELP_WIDTH:
             text = _help_text()
             if text is not None:
-                sys.stdout.write(text)
-                return 0
+                return _answer(text)
     try:
         from planlint.cli import main as click_main
 

@@ -69,6 +69,18 @@ class _Section:
         return core_schema.no_info_before_validator_function(_drop_extension_keys, handler(source))
 
 
+class MoeLayers(_Section):
+    first_dense: Optional[Whole] = None
+    every: Optional[Whole] = None
+
+
+class Mla(_Section):
+    kv_lora_rank: Whole
+    rope_head_dim: Whole
+    q_lora_rank: Optional[Whole] = None
+    v_head_dim: Optional[Whole] = None
+
+
 class ModelSpec(_Section):
     params: Count
     active_params: Optional[Count] = None
@@ -76,11 +88,18 @@ class ModelSpec(_Section):
     d_model: Optional[Whole] = None
     heads: Optional[Whole] = None
     kv_heads: Optional[Whole] = None
+    head_dim: Optional[Whole] = None
     vocab_size: Optional[Whole] = None
     context_length: Optional[Whole] = None
     ffn_dim: Optional[Whole] = None
     ffn_gated: Optional[bool] = None
     tied_embeddings: Optional[bool] = None
+    experts: Optional[Whole] = None
+    experts_per_token: Optional[Whole] = None
+    shared_experts: Optional[Whole] = None
+    expert_ffn_dim: Optional[Whole] = None
+    moe_layers: Optional[MoeLayers] = None
+    mla: Optional[Mla] = None
 
     @property
     def active(self) -> float:
@@ -89,7 +108,8 @@ class ModelSpec(_Section):
 
     @property
     def is_moe(self) -> bool:
-        return self.active_params is not None and self.active_params < self.params
+        """A mixture of experts: experts are declared, or fewer parameters are active than there are."""
+        return bool(self.experts) or (self.active_params is not None and self.active_params < self.params)
 
     @property
     def kv_head_count(self) -> Optional[int]:
@@ -119,7 +139,13 @@ class Compute(_Section):
     accelerator: Optional[str] = None
     accelerators: Optional[Whole] = None
     zero_stage: Optional[Whole] = None
+    tensor_parallel: Optional[Whole] = None
+    pipeline_parallel: Optional[Whole] = None
+    micro_batch_size: Optional[Whole] = None
+    recompute: Optional[Literal["none", "selective", "full"]] = None
+    flash_attention: Optional[bool] = None
     mfu: Optional[Fraction] = None
+    flops_convention: Optional[Literal["6nd", "6nd+causal-attention", "palm-mfu", "hoffmann-exact"]] = None
     usd_per_gpu_hour: Optional[Usd] = None
     deadline_days: Optional[Count] = None
 

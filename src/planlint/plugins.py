@@ -85,7 +85,7 @@ class Registry:
         if key.upper() in self.rules:
             return self.rules[key.upper()]
         for rule in self.rules.values():
-            if rule.name == key.lower():
+            if rule.name == key.lower() or key.lower() in getattr(rule, "aliases", ()):
                 return rule
         return None
 
@@ -380,7 +380,7 @@ def _check_rule(rule) -> str | None:
     if not _CODE.match(rule.code):
         return f"{rule.__name__} has code {rule.code!r}; codes are letters then digits, like ABC101"
     if not _NAME.match(rule.name):
-        return f"{rule.__name__} has name {rule.name!r}; names are kebab-case, like undertrained-ratio"
+        return f"{rule.__name__} has name {rule.name!r}; names are kebab-case, like chinchilla-ratio"
     return None
 
 

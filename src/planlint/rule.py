@@ -29,6 +29,7 @@ class Option:
 class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
+    aliases: ClassVar[tuple[str, ...]] = ()  # former names, still accepted in configuration and comments
     severity: ClassVar[Severity] = Severity.WARNING  # the default; a rule may emit other levels
     summary: ClassVar[str]
     options: ClassVar[dict[str, Option]] = {}

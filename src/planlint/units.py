@@ -79,3 +79,28 @@ def bytes_(x: float) -> str:
         if abs(x) >= scale:
             return f"{_sig(x / scale, 3)} {suffix}"
     return f"{x:.0f} B"
+
+
+def ceil_sig(x: float, digits: int = 3) -> float:
+    """``x`` rounded up to ``digits`` significant digits, so that a budget suggested as
+    ``sci(ceil_sig(x))`` is never below ``x``: 1.2345e20 -> 1.24e20."""
+    if x <= 0 or not math.isfinite(x):
+        return x
+    exponent = math.floor(math.log10(x)) - digits + 1
+    mantissa = math.ceil(x / 10.0 ** exponent)
+    while True:  # the decimal text is the value: bump it until the float it reads as is not below x
+        rounded = float(f"{mantissa}e{exponent}")
+        if rounded >= x:
+            return float(f"{rounded:.{digits - 1}e}") if float(f"{rounded:.{digits - 1}e}") >= x else rounded
+        mantissa += 1
+
+
+def duration(hours: float) -> str:
+    """Wall-clock time in the unit a person plans with: '45 min', '7.5 hours', '21 days'."""
+    if not math.isfinite(hours):
+        return str(hours)
+    if hours < 1:
+        return f"{hours * 60:.0f} min"
+    if hours < 48:
+        return f"{_sig(hours, 2)} hours"
+    return f"{number(hours / 24)} days"

@@ -67,9 +67,10 @@ def _quantity_problem(kind: str, instance: Any, schema: dict) -> str | None:
     except QuantityError as exc:
         return str(exc)
     if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-        return f"{_shown(instance, value)} must be more than {schema['exclusiveMinimum']:g}"
+        return f"{_shown(instance, value)} must be more than {_bound(schema['exclusiveMinimum'])}"
     if "minimum" in schema and value < schema["minimum"]:
-        return f"{_shown(instance, value)} must be at least {schema['minimum']:g}"
+        reason = "" if schema["minimum"] <= 1 else ": no real run is smaller (check the unit suffix: 1.3B is 1.3e9)"
+        return f"{_shown(instance, value)} must be at least {_bound(schema['minimum'])}{reason}"
     if "maximum" in schema and value > schema["maximum"]:
         from planlint import units
 
@@ -78,6 +79,14 @@ def _quantity_problem(kind: str, instance: Any, schema: dict) -> str | None:
             "means here: check the unit suffix (1.3B is 1.3e9)"
         )
     return None
+
+
+def _bound(limit: float) -> str:
+    from planlint import units
+
+    if limit >= 1e12:
+        return units.sci(limit)
+    return units.count(limit) if limit >= 1000 else f"{limit:g}"
 
 
 def _shown(instance: Any, value: float) -> str:

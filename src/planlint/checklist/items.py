@@ -1,7 +1,7 @@
 """The production checklist for a pre-training run: ten items, each settled (or not) by the plan.
 
-Every number in the evidence comes from the estimation functions that ``planlint estimate``
-and the rules use (:mod:`planlint.forecast`, :mod:`planlint.estimate`), with their sources.
+Every number in the evidence is the plan's own, from the numbers stage that ``planlint estimate``
+and the rules read (``ctx.numbers``, :mod:`planlint.numbers`), with their sources.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from planlint import estimate as est
 from planlint import units
 from planlint.checklist import ChecklistItem
-from planlint.forecast import forecast
+from planlint.numbers import ratio_sizes
 
 HOFFMANN = "Hoffmann et al. 2022, Training Compute-Optimal Large Language Models, arXiv:2203.15556, Table 3"
 MUENNIGHOFF = "Muennighoff et al. 2023, Scaling Data-Constrained Language Models, arXiv:2305.16264"
@@ -26,7 +26,7 @@ class ComputeBudget(ChecklistItem):
 
     def evaluate(self, plan, ctx):
         compute = plan.compute
-        needed = forecast(plan)
+        needed = ctx.numbers
         flops = needed["train_flops"]
         evidence = []
         if compute is not None and compute.flops is not None:
@@ -43,7 +43,8 @@ class ComputeBudget(ChecklistItem):
             return ctx.missing(
                 "no compute budget: the plan declares neither compute.flops nor compute.gpu_hours",
                 ctx.evidence(("compute",), "no compute.flops or compute.gpu_hours"),
-                fix=f"declare the budget, e.g. compute.flops: {units.sci(flops)} ({needed.notes['train_flops']})")
+                fix=f"declare the budget, e.g. compute.flops: {units.sci(units.ceil_sig(flops))} "
+                    f"({needed.notes['train_flops']})")
         return ctx.done("the budget is declared", *evidence)
 
 
@@ -61,7 +62,7 @@ class UniqueData(ChecklistItem):
         data = plan.data
         evidence, lacking = [], []
         if data.unique_tokens is not None:
-            epochs = est.epochs(data.train_tokens, data.unique_tokens)
+            epochs = ctx.numbers["epochs"]
             evidence.append(ctx.evidence(("data", "unique_tokens"), (
                 f"data.unique_tokens: {units.count(data.unique_tokens)}; {epochs:.2f} epochs of "
                 f"{units.count(data.train_tokens)} training tokens (train / unique)")))
@@ -90,18 +91,19 @@ class TokensPerParam(ChecklistItem):
     sources = (HOFFMANN, "Besiroglu et al. 2024, Chinchilla Scaling: A replication attempt, arXiv:2404.10102")
 
     def evaluate(self, plan, ctx):
-        params, tokens = plan.model.params, plan.data.train_tokens
-        ratio = tokens / params
-        baseline = est.CHINCHILLA_TOKENS_PER_PARAM
-        best_params, best_tokens = est.BESIROGLU_2024.optimal_split(est.training_flops(params, tokens))
-        return ctx.done(
-            f"{units.ratio(ratio)} tokens/param, {units.number(ratio / baseline, 2)}x the ~{baseline:g}:1 baseline",
-            ctx.evidence(("data", "train_tokens"), (
-                f"{units.ratio(ratio)} tokens/param ({units.count(tokens)} / {units.count(params)}) against "
-                f"~{baseline:g}:1 (Hoffmann et al. 2022, Table 3)")),
-            ctx.evidence(("model", "params"), (
-                f"compute-optimal at the same 6ND: {units.count(best_params)} params on "
-                f"{units.count(best_tokens)} tokens (Besiroglu et al. 2024 refit)")))
+        numbers = ctx.numbers
+        params, tokens, active = plan.model.params, plan.data.train_tokens, numbers.active
+        ratio = tokens / active
+        baseline = numbers.assumptions.baseline
+        per = "tokens per active param" if plan.model.is_moe else "tokens/param"
+        evidence = [ctx.evidence(("data", "train_tokens"), (
+            f"{units.ratio(ratio)} {per} ({units.count(tokens)} / {units.count(active)}) against "
+            f"~{baseline:g}:1 (Hoffmann et al. 2022, Table 3); {ratio_sizes(baseline, active, tokens)}"))]
+        evidence.append(ctx.evidence(("model", "params"), numbers.same_compute.describe()))
+        if numbers.same_loss is not None:
+            evidence.append(ctx.evidence(("model", "params"), numbers.same_loss.describe()))
+        return ctx.done(f"{units.ratio(ratio)} {per}, {units.number(ratio / baseline, 2)}x the ~{baseline:g}:1 "
+                        "baseline", *evidence)
 
 
 class LossTracking(ChecklistItem):
@@ -187,7 +189,7 @@ class ServingCost(ChecklistItem):
                 return ctx.not_applicable("a research plan with no serving target", ctx.evidence(("goal",)))
             return ctx.missing("no serving section", fix="add serving: accelerator, batch_size, usd_per_gpu_hour "
                                                          "and max_usd_per_million_tokens")
-        numbers = forecast(plan)
+        numbers = ctx.numbers
         cost = numbers["serve_usd_per_million_tokens"]
         lacking = [f"serving.{key}" for key in ("accelerator", "usd_per_gpu_hour", "batch_size")
                    if getattr(serving, key) is None]
@@ -246,7 +248,7 @@ class DistillOrQuantize(ChecklistItem):
             return ctx.done(f"the weights are served quantized ({precision})", ctx.evidence(("serving", "precision"), (
                 f"serving.precision: {precision}: {units.bytes_(weights)} of weights, against "
                 f"{units.bytes_(served * est.BYTES_PER_PARAM['bf16'])} in bf16")))
-        estimate = est.serving_estimate(plan)
+        estimate = ctx.numbers.serving
         if estimate is not None and not estimate.fits:
             return ctx.missing(
                 f"the {precision} weights do not fit the serving replica", ctx.evidence(("serving", "accelerator"), (
@@ -280,7 +282,7 @@ class AlignmentCompute(ChecklistItem):
         kinds = ", ".join(stage.kind for stage in stages)
         hours = alignment.gpu_hours if alignment and alignment.gpu_hours is not None else \
             sum(stage.gpu_hours or 0 for stage in stages)
-        pretrain = plan.compute.gpu_hours if plan.compute and plan.compute.gpu_hours else forecast(plan)["gpu_hours"]
+        pretrain = plan.compute.gpu_hours if plan.compute and plan.compute.gpu_hours else ctx.numbers["gpu_hours"]
         published = (f"published runs: {units.pct(DEEPSEEK_V3_SHARE)} (DeepSeek-V3) to "
                      f"{units.pct(INSTRUCTGPT_SHARE)} (InstructGPT)")
         if not hours:

@@ -1,11 +1,17 @@
 """``planlint checklist`` output: text for a terminal, Markdown for a pull request (GitHub task
-lists), JSON for scripts."""
+lists), JSON for scripts.
+
+Names, titles, reasons and evidence come from plans and plugins. The text output shows them
+through ``planlint.report.escape.visible``; the Markdown escapes them (``markdown_text``:
+no heading, list or task item, link, image, raw HTML, mention or reference can come from a
+value, so a plan cannot tick an item or embed an image) and puts file names and item ids in
+code spans; the JSON carries the exact text.
+"""
 
 from __future__ import annotations
 
-import json
-
 from planlint.checklist import PlanChecklist, Status
+from planlint.report.escape import markdown_code, markdown_text, visible, write_json
 
 _MARK = {Status.DONE: "[x]", Status.MISSING: "[ ]", Status.NOT_APPLICABLE: "[-]", Status.ERROR: "[!]"}
 
@@ -30,22 +36,23 @@ def _plans(checklists: list[PlanChecklist], stream):
         yield checklist
 
 
-def _details(checklist: PlanChecklist, verdict, evidence_line: str, fix_line: str, quote=str):
+def _details(checklist: PlanChecklist, verdict, evidence_line: str, fix_line: str, quote, quote_where):
     """The evidence lines, then the fix of an item that is not done."""
     for evidence in verdict.evidence:
-        yield evidence_line.format(text=quote(evidence.text), where=_where(checklist.file, evidence))
+        yield evidence_line.format(text=quote(evidence.text), where=quote_where(_where(checklist.file, evidence)))
     if verdict.fix and verdict.status is not Status.DONE:
         yield fix_line.format(fix=quote(verdict.fix))
 
 
 def render_text(checklists: list[PlanChecklist], stream) -> None:
     for checklist in _plans(checklists, stream):
-        stream.write(f"{checklist.file}: {checklist.name}: {_summary(checklist)}\n")
+        stream.write(f"{visible(checklist.file)}: {visible(checklist.name)}: {_summary(checklist)}\n")
         for item in checklist.items:
             verdict = item.verdict
             label = "" if verdict.status is Status.DONE else f"{verdict.status}: "
-            stream.write(f"  {_MARK[verdict.status]} {item.id}: {item.title}\n      {label}{verdict.reason}\n")
-            for line in _details(checklist, verdict, "      - {text} ({where})", "      = fix: {fix}"):
+            stream.write(f"  {_MARK[verdict.status]} {visible(item.id)}: {visible(item.title)}\n"
+                         f"      {label}{visible(verdict.reason)}\n")
+            for line in _details(checklist, verdict, "      - {text} ({where})", "      = fix: {fix}", visible, visible):
                 stream.write(line + "\n")
 
 
@@ -53,24 +60,22 @@ def render_markdown(checklists: list[PlanChecklist], stream) -> None:
     """GitHub task lists: done is checked, missing unchecked, not applicable checked and struck
     through (nothing is left to do for it)."""
     for checklist in _plans(checklists, stream):
-        stream.write(f"### Checklist: {checklist.name} (`{checklist.file}`)\n\n{_summary(checklist)}.\n\n")
+        stream.write(f"### Checklist: {markdown_text(checklist.name)} ({markdown_code(checklist.file)})\n\n"
+                     f"{_summary(checklist)}.\n\n")
         for item in checklist.items:
             verdict = item.verdict
-            title = f"**{item.title}** (`{item.id}`)"
+            item_title, item_id, reason = markdown_text(item.title), markdown_code(item.id), markdown_text(verdict.reason)
+            title = f"**{item_title}** ({item_id})"
             if verdict.status is Status.DONE:
-                line = f"- [x] {title}: {verdict.reason}"
+                line = f"- [x] {title}: {reason}"
             elif verdict.status is Status.NOT_APPLICABLE:
-                line = f"- [x] ~~{item.title}~~ (`{item.id}`): not applicable, {verdict.reason}"
+                line = f"- [x] ~~{item_title}~~ ({item_id}): not applicable, {reason}"
             else:
-                line = f"- [ ] {title}: {verdict.status}, {verdict.reason}"
-            stream.write(_md(line) + "\n")
-            for detail in _details(checklist, verdict, "  - {text} (`{where}`)", "  - fix: {fix}", _md):
+                line = f"- [ ] {title}: {verdict.status}, {reason}"
+            stream.write(line + "\n")
+            for detail in _details(checklist, verdict, "  - {text} ({where})", "  - fix: {fix}", markdown_text,
+                                   markdown_code):
                 stream.write(detail + "\n")
-
-
-def _md(text: str) -> str:
-    """Keep Markdown from reading plan text as markup (a `|` or `<` in a value)."""
-    return text.replace("<", "&lt;").replace("|", "\\|")
 
 
 def render_json(checklists: list[PlanChecklist], stream) -> None:
@@ -85,7 +90,7 @@ def render_json(checklists: list[PlanChecklist], stream) -> None:
                          for e in item.verdict.evidence],
         } for item in checklist.items],
     } for checklist in checklists]
-    stream.write(json.dumps(rows, indent=2) + "\n")
+    write_json(rows, stream)
 
 
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}

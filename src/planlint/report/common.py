@@ -15,11 +15,8 @@ import hashlib
 import json
 import os
 import posixpath
-import re
 
 FINGERPRINT_VERSION = "planlint/v1"
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def report_path(name: str) -> str:
@@ -31,24 +28,30 @@ def report_path(name: str) -> str:
     return posixpath.normpath(name)
 
 
-def no_surrogates(text: str) -> str:
-    """Lone surrogates (from undecodable file names) cannot be encoded: use U+FFFD."""
-    return _SURROGATE.sub("\ufffd", text)
-
-
-def clean_strings(value):
-    """Every string inside ``value`` (dicts, lists, tuples) with lone surrogates replaced."""
-    if isinstance(value, str):
-        return no_surrogates(value)
-    if isinstance(value, dict):
-        return {clean_strings(str(k)): clean_strings(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [clean_strings(v) for v in value]
-    return value
-
-
 def finding_file(result, finding) -> str:
     return finding.file or result.name
+
+
+def read_failure(result):
+    """A file that could not be read (``result.error``) as the finding the formats report:
+    PL001 at its first line, so that every report shows it as a failure of its own."""
+    from planlint.findings import Finding, Severity
+
+    reason = result.error
+    prefix = f"{result.name}: "
+    if reason.startswith(prefix):
+        reason = reason[len(prefix):]
+    return Finding(code="PL001", rule="yaml-syntax", severity=Severity.ERROR,
+                   message=f"the file could not be read, so it was not checked: {reason}",
+                   fix="make the path a readable plan file, or leave it out of the run", file=result.name,
+                   facts={"unreadable": True})
+
+
+def reported(result) -> list:
+    """The findings a format reports for ``result``: its own, or its read failure."""
+    if getattr(result, "error", None):
+        return [read_failure(result)]
+    return result.findings
 
 
 def fingerprint(path: str, code: str, pointer: str, occurrence: int) -> str:
@@ -57,12 +60,11 @@ def fingerprint(path: str, code: str, pointer: str, occurrence: int) -> str:
 
 
 def fingerprinted(results):
-    """Yield ``(result, finding, fingerprint)`` for every finding of every readable file."""
+    """Yield ``(result, finding, fingerprint)`` for every finding of every file, and for each
+    file that could not be read (see :func:`read_failure`)."""
     seen: dict[tuple[str, str, str], int] = {}
     for result in results:
-        if getattr(result, "error", None):
-            continue
-        for finding in result.findings:
+        for finding in reported(result):
             path = report_path(finding_file(result, finding))
             key = (path, finding.code, finding.pointer)
             occurrence = seen.get(key, 0)

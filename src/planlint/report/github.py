@@ -12,34 +12,25 @@ line without a position.
 Plan text is hostile: it must not be able to end the line or start a workflow command of
 its own. The message is escaped as the runner expects (``%`` -> ``%25``, CR -> ``%0D``,
 LF -> ``%0A``; the runner turns them back), property values additionally ``:`` -> ``%3A``
-and ``,`` -> ``%2C``. Other control characters, Unicode line and paragraph separators and
-lone surrogates are first made visible as ``\\xNN`` / ``\\uNNNN``.
+and ``,`` -> ``%2C``. Every other character ``planlint.report.escape.visible`` hides (other
+controls, bidirectional overrides, line separators, lone surrogates) is first spelled out
+as ``\\xNN`` / ``\\uNNNN``, and ``##[`` as ``\\x23#[``.
 """
 
 from __future__ import annotations
 
-import re
-
 from planlint.report.common import report_path, with_fix
+from planlint.report.escape import visible
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
-# controls other than tab, CR and LF (which the escaping below encodes), DEL and C1 controls,
-# line/paragraph separators, and lone surrogates
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-
-
-def _visible(text: str) -> str:
-    def show(match):
-        code = ord(match.group())
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-    return _INVISIBLE.sub(show, text)
-
 
 def escape_data(text: str) -> str:
-    """A command's message, as the runner unescapes it."""
-    return _visible(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A command's message, as the runner unescapes it: ``%``, CR and LF percent-encoded (the
+    annotation shows them), every other hidden character spelled out (``planlint.report.escape``)."""
+    parts = str(text).replace("%", "%25").split("\r")
+    shown = "%0D".join(visible(part, multiline=True, line_start=False) for part in parts)
+    return shown.replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

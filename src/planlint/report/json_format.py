@@ -2,24 +2,18 @@
 
 Each finding has the spec's keys (file, line, column, code, rule, severity, message) plus
 end_line, end_column, fix, pointer (RFC 6901, stable across edits elsewhere in the file)
-and facts (the numbers behind the message).
+and facts (the numbers behind the message). A file that could not be read is an entry of
+the same shape: code PL001, line and column 1, ``facts: {"unreadable": true}``.
+
+Strings are the exact text, with the characters a terminal would act on written as JSON
+escapes; only the undecodable bytes of a file name that is not UTF-8 are spelled out
+(``\\udcff``), since no UTF-8 document can hold them (see ``planlint.report.escape``).
 """
 
 from __future__ import annotations
 
-import json
-import math
-
-
-def _clean(value):
-    """JSON has no NaN or infinity: write them as null rather than emit invalid JSON."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    return value
+from planlint.report.common import reported
+from planlint.report.escape import write_json
 
 
 def finding_dict(finding) -> dict:
@@ -35,11 +29,9 @@ def finding_dict(finding) -> dict:
         "message": finding.message,
         "fix": finding.fix,
         "pointer": finding.pointer,
-        "facts": _clean(finding.facts),
+        "facts": finding.facts,  # NaN and infinities become null in write_json
     }
 
 
 def render_json(results, stream) -> None:
-    findings = [finding_dict(f) for result in results for f in result.findings]
-    json.dump(findings, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    write_json([finding_dict(f) for result in results for f in reported(result)], stream, default=str)

@@ -12,18 +12,23 @@ Each result carries the message followed by "fix: ...", the file as a URI refere
 ``file:`` URIs; percent-encoded), the region (1-based; columns count Unicode code points,
 so the run sets ``columnKind`` to ``unicodeCodePoints``; endColumn is just past the end, as
 SARIF defines it) and a ``partialFingerprints`` entry that does not depend on line numbers
-(see ``planlint.report.common``). Files that could not be read become tool execution
-notifications of the run's invocation.
+(see ``planlint.report.common``).
+
+A file planlint could not check to the end is a failure of the run as well as a result:
+a file that could not be read (a PL001 result at its first line), a parse failure (PL001),
+a safety bound (PL004) or a rule that raised (PL000) each add a tool execution notification
+to the invocation, with the location and the rule, and set ``executionSuccessful`` to false.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import pathlib
 from urllib.parse import quote
 
-from planlint.report.common import FINGERPRINT_VERSION, clean_strings, fingerprinted, report_path, with_fix
+from planlint.findings import STOPPED
+from planlint.report.common import FINGERPRINT_VERSION, fingerprinted, report_path, with_fix
+from planlint.report.escape import json_ready, write_json
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -48,9 +53,7 @@ def artifact_location(name: str) -> dict:
 
 
 def _options(rule) -> dict:
-    from planlint.report.json_format import _clean
-
-    return _clean({name: option.default for name, option in getattr(rule, "options", {}).items()})
+    return json_ready({name: option.default for name, option in getattr(rule, "options", {}).items()})
 
 
 def rule_descriptor(rule, owner: str) -> dict:
@@ -91,7 +94,7 @@ def sarif_log(results, registry) -> dict:
 
     rules = [rule_descriptor(rule, registry.owner.get(code, "?")) for code, rule in registry.rules.items()]
     index = {descriptor["id"]: i for i, descriptor in enumerate(rules)}
-    out = []
+    out, notifications = [], []
     for result, finding, fingerprint in fingerprinted(results):
         if finding.code not in index:  # a finding of a rule the registry does not know
             index[finding.code] = len(rules)
@@ -111,11 +114,13 @@ def sarif_log(results, registry) -> dict:
             "partialFingerprints": {FINGERPRINT_VERSION: fingerprint},
             "properties": {"pointer": finding.pointer, "fix": finding.fix},
         })
-    notifications = [
-        {"level": "error", "message": {"text": result.error},
-         "locations": [{"physicalLocation": {"artifactLocation": artifact_location(result.name)}}]}
-        for result in results if getattr(result, "error", None)
-    ]
+        if finding.code in STOPPED:  # planlint could not finish checking this file: say so as the tool
+            notifications.append({
+                "level": "error",
+                "message": {"text": result.error if getattr(result, "error", None) else with_fix(finding)},
+                "locations": out[-1]["locations"],
+                "associatedRule": {"id": finding.code, "index": index[finding.code]},
+            })
     invocation = {"executionSuccessful": not notifications}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
@@ -132,9 +137,8 @@ def sarif_log(results, registry) -> dict:
         "invocations": [invocation],
         "results": out,
     }
-    return clean_strings({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]})
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
 def render_sarif(results, stream, registry) -> None:
-    json.dump(sarif_log(results, registry), stream, indent=2, ensure_ascii=False, default=str)
-    stream.write("\n")
+    write_json(sarif_log(results, registry), stream, default=str)

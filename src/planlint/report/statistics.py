@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from planlint.findings import Severity
+from planlint.report.escape import visible, write_json
 
 
 def count(results) -> list[dict]:
@@ -26,9 +26,8 @@ def count(results) -> list[dict]:
 def render_statistics(results, stream, fmt: str = "text") -> None:
     rows = count(results)
     if fmt == "json":
-        json.dump(rows, stream, indent=2)
-        stream.write("\n")
+        write_json(rows, stream)
         return
     for row in rows:
         levels = ", ".join(f"{n} {s}{'' if n == 1 or s == 'info' else 's'}" for s, n in row["severities"].items())
-        stream.write(f"{row['count']:>5}  {row['code']:<8} {row['rule']:<26} {levels}\n")
+        stream.write(f"{row['count']:>5}  {visible(row['code']):<8} {visible(row['rule']):<26} {levels}\n")

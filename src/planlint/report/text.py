@@ -3,25 +3,12 @@ caret under the key or value, the fix, and a closing summary."""
 
 from __future__ import annotations
 
-import re
-
 from planlint.findings import Severity
+from planlint.report.escape import visible
+
+safe = visible  # its name before every output shared it
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
-# C0 controls except tab, DEL and C1 controls: a plan must not drive the reader's terminal.
-# Also the bidirectional overrides and isolates, which reorder what the reader sees
-# ("Trojan Source", CVE-2021-42574): the line shown must read as the file does.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _spelled(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
-
-
-def safe(text: str) -> str:
-    """User text with terminal control characters made visible (ESC -> \\x1b, RLO -> \\u202e)."""
-    return _CONTROL.sub(lambda m: _spelled(m.group()), text)
 
 
 class _Style:
@@ -35,9 +22,10 @@ class _Style:
 def _pad(text: str) -> str:
     """Blank space as wide on a terminal as ``text`` shows in the source line: tabs kept (the
     terminal expands them alike), two cells for wide East Asian characters and emoji, none for
-    combining marks, and as many as ``safe`` spells a control character with, so the caret lands
-    under the key whatever stands before it on the line."""
-    if text.isascii() and not _CONTROL.search(text):
+    combining marks, and as many as ``visible`` spells a hidden character with, so the caret
+    lands under the key whatever stands before it on the line."""
+    text = visible(text, line_start=False)
+    if text.isascii():
         return "".join("\t" if ch == "\t" else " " for ch in text)
     import unicodedata
 
@@ -45,8 +33,6 @@ def _pad(text: str) -> str:
     for ch in text:
         if ch == "\t":
             out.append("\t")
-        elif _CONTROL.match(ch):
-            out.append(" " * len(_spelled(ch)))
         elif unicodedata.combining(ch):
             continue
         elif unicodedata.east_asian_width(ch) in "WF":
@@ -73,7 +59,7 @@ def _snippet(finding, doc, style) -> list[str]:
     bar = style("|", "34")
     return [
         f"{gutter} {bar}",
-        f"{style(str(line_no), '34')} {bar} {safe(source)}",
+        f"{style(str(line_no), '34')} {bar} {visible(source, line_start=False)}",
         f"{gutter} {bar} {lead}{style('^' * width, _COLORS[finding.severity])}",
     ]
 
@@ -84,34 +70,38 @@ def render_text(results, stream, *, color: bool = False, source: bool = True, fa
     style = _Style(color)
     counts = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
     files_with_findings = 0
-    checked = 0
+    checked = unreadable = 0
     for result in results:
-        if result.error:
+        if result.error:  # said on standard error, where the command line reports it
+            unreadable += 1
             continue
         checked += 1
         if result.findings:
             files_with_findings += 1
         for finding in result.findings:
             counts[finding.severity] += 1
-            where = style(f"{safe(finding.file)}:{finding.line}:{finding.column}:", "1")
+            where = style(f"{visible(finding.file or result.name)}:{finding.line}:{finding.column}:", "1")
             level = style(f"[{finding.severity}]", _COLORS[finding.severity])
-            stream.write(f"{where} {style(finding.code, '1')} {level} {safe(finding.message)} ({finding.rule})\n")
+            stream.write(f"{where} {style(visible(finding.code), '1')} {level} {visible(finding.message)} "
+                         f"({visible(finding.rule)})\n")
             if source:
                 for line in _snippet(finding, result.doc, style):
                     stream.write(line + "\n")
                 if finding.fix:
-                    stream.write(f"{' ' * len(str(finding.line))} = fix: {safe(finding.fix)}\n")
+                    stream.write(f"{' ' * len(str(finding.line))} = fix: {visible(finding.fix)}\n")
                 stream.write("\n")
             elif finding.fix:
-                stream.write(f"  fix: {safe(finding.fix)}\n")
+                stream.write(f"  fix: {visible(finding.fix)}\n")
     total = sum(counts.values())
     if not summary:
         return
     plans = f"{checked} plan" + ("" if checked == 1 else "s")
+    # a file that could not be read is never part of a clean summary
+    tail = f"; {unreadable} file{'' if unreadable == 1 else 's'} could not be read" if unreadable else ""
     if total == 0:
-        stream.write(f"Checked {plans}: no findings.\n")
+        stream.write(f"Checked {plans}: no findings{tail}.\n")
         return
     parts = [f"{n} {str(sev)}{'' if n == 1 or sev == Severity.INFO else 's'}"
              for sev, n in counts.items() if n]
     stream.write(f"Found {total} finding{'' if total == 1 else 's'} ({', '.join(parts)}) in "
-                 f"{files_with_findings} of {plans}.\n")
+                 f"{files_with_findings} of {plans}{tail}.\n")

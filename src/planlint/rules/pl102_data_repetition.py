@@ -6,7 +6,7 @@ Documentation: rules/PL102.md.
 from __future__ import annotations
 
 from planlint import units
-from planlint.estimate import R_D_STAR, effective_tokens
+from planlint.estimate import R_D_STAR
 from planlint.findings import Severity
 from planlint.rule import Option, Rule
 
@@ -29,26 +29,20 @@ class DataRepetition(Rule):
     )
 
     def check(self, plan, ctx):
-        data = plan.data
+        data, numbers = plan.data, ctx.numbers
         if data.unique_tokens is not None:
             yield from self._judge(ctx, ("data", "unique_tokens"), "the data", data.train_tokens,
-                                   data.unique_tokens, None)
-        for index, entry in enumerate(data.mix or []):
-            if entry.unique_tokens is None:
-                continue
-            tokens = entry.share * data.train_tokens
-            if tokens <= 0:
-                continue
-            yield from self._judge(ctx, ("data", "mix", index, "unique_tokens"), f"source '{entry.source}'",
-                                   tokens, entry.unique_tokens, entry.share)
+                                   data.unique_tokens, None, numbers["effective_unique_tokens"])
+        for source in numbers.mix:
+            yield from self._judge(ctx, ("data", "mix", source.index, "unique_tokens"), f"source '{source.source}'",
+                                   source.tokens, source.unique_tokens, source.share, source.effective_tokens)
 
-    def _judge(self, ctx, path, what, tokens, unique, share):
+    def _judge(self, ctx, path, what, tokens, unique, share, effective):
         opts = ctx.options
         epochs = tokens / unique
         if epochs <= opts["warn_above"]:
             return
         severity = Severity.ERROR if epochs > opts["error_above"] else Severity.WARNING
-        effective = effective_tokens(tokens, unique)
         wasted = 1.0 - effective / tokens
         seen = f"{units.count(tokens)} tokens" + (f" ({units.pct(share)} of training)" if share is not None else "")
         message = (f"{units.ratio(epochs)} epochs of {what}: {seen} over {units.count(unique)} unique tokens "

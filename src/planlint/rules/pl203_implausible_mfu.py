@@ -5,9 +5,9 @@ Documentation: rules/PL203.md.
 
 from __future__ import annotations
 
+import math
+
 from planlint import units
-from planlint.estimate import implied_mfu
-from planlint.forecast import training_compute
 from planlint.findings import Severity
 from planlint.rule import Option, Rule
 
@@ -28,7 +28,7 @@ class ImplausibleMfu(Rule):
     )
 
     def check(self, plan, ctx):
-        compute = plan.compute
+        compute, numbers = plan.compute, ctx.numbers
         if compute is None:
             return
         warn, error = ctx.options["warn_above"], ctx.options["error_above"]
@@ -40,19 +40,16 @@ class ImplausibleMfu(Rule):
                 "plan at 40-50% MFU unless you have measured more on this model and cluster",
                 mfu=compute.mfu)
             return
-        accelerator = plan.accelerator(compute.accelerator)
-        if compute.mfu is not None or compute.gpu_hours is None or accelerator is None:
+        mfu = numbers["implied_mfu"]
+        if compute.mfu is not None or mfu is None or mfu <= warn:
             return
-        needed, _ = training_compute(plan)
-        mfu = implied_mfu(needed, compute.gpu_hours, accelerator.peak_flops)
-        if mfu <= warn:
-            return
-        hours_at_half = needed / (3600 * accelerator.peak_flops * 0.5)
+        accelerator, needed = numbers.accelerator, numbers["train_flops"]
+        hours_at_half = math.ceil(numbers.gpu_hours_for(needed, 0.5))
         severity = Severity.ERROR if mfu > error else Severity.WARNING
         what = "more than the accelerators' peak" if mfu > error else "above what published large runs achieve (38-56%)"
         yield ctx.finding(
             ("compute", "gpu_hours"),
             f"{units.number(compute.gpu_hours)} {accelerator.name} hours deliver the plan's {units.sci(needed)} "
-            f"FLOPs only at {units.pct(mfu)} MFU, {what}",
+            f"FLOPs ({numbers.convention.label}) only at {units.pct(mfu)} MFU, {what}",
             f"budget >= {units.number(hours_at_half)} GPU-hours (50% MFU), or declare the compute.mfu you expect",
             severity, implied_mfu=mfu)

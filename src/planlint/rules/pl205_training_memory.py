@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from planlint import units
-from planlint.estimate import MODEL_STATE_BYTES_PER_PARAM, model_state_bytes
+from planlint.estimate import MODEL_STATE_BYTES_PER_PARAM
 from planlint.findings import Severity
 from planlint.rule import Rule
 
@@ -28,23 +28,27 @@ class TrainingMemory(Rule):
                "arXiv:1910.02054, §3.1 and Fig. 1",)
 
     def check(self, plan, ctx):
-        compute = plan.compute
-        accelerator = plan.accelerator(compute.accelerator) if compute else None
+        compute, numbers = plan.compute, ctx.numbers
+        accelerator = numbers.accelerator
         if accelerator is None or not compute.accelerators:
             return
         params, devices, memory = plan.model.params, compute.accelerators, accelerator.memory_bytes
         declared = compute.zero_stage
-        fitting = next((stage for stage in range(4) if model_state_bytes(params, stage, devices) <= memory), None)
+        per_stage = [numbers.model_state_bytes(stage) for stage in range(4)]
+        fitting = next((stage for stage in range(4) if per_stage[stage] <= memory), None)
         if declared is not None and fitting is not None and declared >= fitting:
             return  # the declared sharding holds the model states
         if declared is None and fitting == 0:
             return
-        unsharded = model_state_bytes(params)
-        head = (f"model states of {units.count(params)} params take {units.bytes_(unsharded)} "
-                f"({MODEL_STATE_BYTES_PER_PARAM:g} bytes/param for mixed-precision Adam)")
+        unsharded = per_stage[0]
+        split = (compute.tensor_parallel or 1) * (compute.pipeline_parallel or 1)
+        head = (f"model states of {units.count(params)} params take {units.bytes_(MODEL_STATE_BYTES_PER_PARAM * params)}"
+                f" ({MODEL_STATE_BYTES_PER_PARAM:g} bytes/param for mixed-precision Adam"
+                + (f"; {units.bytes_(unsharded)} per accelerator after tensor and pipeline parallelism over {split}"
+                   if split > 1 else "") + ")")
         if fitting is None:
-            fully = model_state_bytes(params, 3, devices)
-            needed = math.ceil(unsharded / memory)
+            fully = per_stage[3]
+            needed = math.ceil(MODEL_STATE_BYTES_PER_PARAM * params / memory)
             yield ctx.finding(
                 ("compute", "accelerators"),
                 f"{head}: even fully sharded (ZeRO-3) across {devices:,} accelerators each holds "
@@ -53,7 +57,7 @@ class TrainingMemory(Rule):
                 "tensor or pipeline parallelism, or offload)",
                 Severity.ERROR, bytes_per_accelerator=fully)
             return
-        per_device = model_state_bytes(params, fitting, devices)
+        per_device = per_stage[fitting]
         if declared is None:
             yield ctx.finding(
                 ("compute", "accelerators"),
@@ -62,7 +66,7 @@ class TrainingMemory(Rule):
                 f"shard at stage {fitting} or higher ({SHARDING[fitting]}) and declare `zero_stage: {fitting}`",
                 Severity.INFO, stage=fitting, bytes_per_accelerator=per_device)
             return
-        at_declared = model_state_bytes(params, declared, devices)
+        at_declared = per_stage[declared]
         yield ctx.finding(
             ("compute", "zero_stage"),
             f"{head}: at the declared ZeRO stage {declared} each of {devices:,} accelerators holds "

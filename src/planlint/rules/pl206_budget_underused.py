@@ -6,8 +6,6 @@ Documentation: rules/PL206.md.
 from __future__ import annotations
 
 from planlint import units
-from planlint.estimate import BESIROGLU_2024
-from planlint.forecast import declared_budget, training_compute
 from planlint.findings import Severity
 from planlint.rule import Option, Rule
 
@@ -21,19 +19,14 @@ class BudgetUnderused(Rule):
     sources = ("Besiroglu et al. 2024, arXiv:2404.10102 (the compute-optimal split for the full budget)",)
 
     def check(self, plan, ctx):
-        budget, source = declared_budget(plan)
-        if not budget:
+        numbers = ctx.numbers
+        budget, used = numbers["budget_flops"], numbers["budget_used"]
+        if not budget or used >= ctx.options["below"]:
             return
-        needed, _ = training_compute(plan)
-        used = needed / budget
-        if used >= ctx.options["below"]:
-            return
-        params, tokens = BESIROGLU_2024.optimal_split(budget)
         path = ("compute", "flops") if plan.compute.flops is not None else ("compute", "gpu_hours")
         yield ctx.finding(
             path,
-            f"the plan needs {units.sci(needed)} FLOPs, {units.pct(used)} of the {units.sci(budget)} declared "
-            f"({source})",
-            f"the full budget trains {units.count(params)} params on {units.count(tokens)} tokens compute-optimally "
-            f"(Besiroglu et al. 2024 fit); or lower the budget to free the rest",
+            f"the plan needs {units.sci(numbers['train_flops'])} FLOPs ({numbers.convention.label}), "
+            f"{units.pct(used)} of the {units.sci(budget)} declared ({numbers.notes['budget_flops']})",
+            f"{numbers.full_budget.suggest()}; or lower the budget to free the rest",
             used_share=used, budget_flops=budget)

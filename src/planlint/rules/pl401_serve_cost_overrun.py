@@ -6,19 +6,20 @@ Documentation: rules/PL401.md.
 from __future__ import annotations
 
 from planlint import units
-from planlint.estimate import serving_estimate
 from planlint.findings import Severity
+from planlint.numbers import BANDWIDTH_EFFICIENCY, COMPUTE_EFFICIENCY, describe_serving
 from planlint.rule import Option, Rule
 
 PATH = ("serving", "max_usd_per_million_tokens")
 LOWER_PRECISION = {"fp32": "bf16", "bf16": "int8", "fp16": "int8", "fp8": "int4", "int8": "int4"}
+# The serving numbers every command shows are computed with these (planlint.numbers.Assumptions).
 SERVING_OPTIONS = {
     "bandwidth_efficiency": Option(
-        0.9, "Share of the datasheet memory bandwidth a decode step achieves (the HBM efficiency of "
-             "llm-analysis's Llama 2 inference example; its own default, 1.0, is an ideal roofline)."),
+        BANDWIDTH_EFFICIENCY, "Share of the datasheet memory bandwidth a decode step achieves (the HBM efficiency of "
+                              "llm-analysis's Llama 2 inference example; its own default, 1.0, is an ideal roofline)."),
     "compute_efficiency": Option(
-        0.7, "Share of the dense peak FLOP/s a decode step achieves when compute-bound (the FLOPs "
-             "efficiency of the same llm-analysis example)."),
+        COMPUTE_EFFICIENCY, "Share of the dense peak FLOP/s a decode step achieves when compute-bound (the FLOPs "
+                            "efficiency of the same llm-analysis example)."),
 }
 
 
@@ -37,7 +38,7 @@ class ServeCostOverrun(Rule):
     )
 
     def check(self, plan, ctx):
-        serving = plan.serving
+        serving, numbers = plan.serving, ctx.numbers
         if serving is None or serving.max_usd_per_million_tokens is None:
             return
         budget = serving.max_usd_per_million_tokens
@@ -49,46 +50,28 @@ class ServeCostOverrun(Rule):
                 f"add serving.{' and serving.'.join(missing)} so that the cost can be estimated",
                 Severity.INFO)
             return
-        opts = ctx.options
-        estimate = serving_estimate(plan, opts["bandwidth_efficiency"], opts["compute_efficiency"])
+        estimate = numbers.serving
         if estimate is None or not estimate.fits:
             return  # PL402 serve-memory reports a replica the model does not fit in
         cost = estimate.decode.usd_per_million_tokens
         if cost <= budget:
             return
-        severity = Severity.ERROR if cost > opts["error_factor"] * budget else Severity.WARNING
+        severity = Severity.ERROR if cost > ctx.options["error_factor"] * budget else Severity.WARNING
         message = (f"serving costs ~{units.usd(cost)} per million generated tokens, "
-                   f"{cost / budget:.1f}x the {units.usd(budget)} budget: " + describe(estimate, opts)
+                   f"{cost / budget:.1f}x the {units.usd(budget)} budget: "
+                   + describe_serving(estimate, numbers.assumptions)
                    + f", at {units.usd(serving.usd_per_gpu_hour)} per accelerator-hour")
-        yield ctx.finding(PATH, message, _fix(plan, estimate, budget, opts), severity,
+        yield ctx.finding(PATH, message, _fix(plan, numbers, estimate, budget), severity,
                           usd_per_million_tokens=cost, tokens_per_second=estimate.decode.tokens_per_second,
                           budget=budget)
 
 
-def describe(estimate, opts) -> str:
-    """The assumptions behind a serving estimate, for messages."""
-    decode = estimate.decode
-    acc = estimate.accelerator
-    replica = f"{estimate.accelerators}x {acc.name}" if estimate.accelerators > 1 else acc.name
-    kv = (f" and {units.bytes_(decode.kv_bytes)} of KV cache ({estimate.context:,}-token context)"
-          if estimate.kv_counted else "")
-    text = (f"{estimate.precision} {units.count(estimate.served_params)} params at batch {estimate.batch} "
-            f"on {replica}: {units.number(decode.tokens_per_second)} tokens/s, {decode.bound}-bound (each step "
-            f"reads {units.bytes_(decode.weight_bytes)} of weights{kv} at "
-            f"{units.pct(opts['bandwidth_efficiency'])} of {units.number(acc.bandwidth_gbps)} GB/s)")
-    if not estimate.kv_counted:
-        text += "; KV cache not counted (declare model.layers, d_model and heads)"
-    if estimate.assumed:
-        text += f"; assumed {', '.join(estimate.assumed)}"
-    return text
-
-
-def _fix(plan, estimate, budget, opts) -> str:
+def _fix(plan, numbers, estimate, budget) -> str:
     serving = plan.serving
     options = []
     batch = estimate.batch * 2
     while batch <= 4096:
-        trial = serving_estimate(plan, opts["bandwidth_efficiency"], opts["compute_efficiency"], batch=batch)
+        trial = numbers.serving_at(batch=batch)
         if not trial.fits:
             break
         if trial.decode.usd_per_million_tokens <= budget:
@@ -97,7 +80,7 @@ def _fix(plan, estimate, budget, opts) -> str:
         batch *= 2
     lower = LOWER_PRECISION.get(estimate.precision)
     if lower:
-        trial = serving_estimate(plan, opts["bandwidth_efficiency"], opts["compute_efficiency"], precision=lower)
+        trial = numbers.serving_at(precision=lower)
         if trial.fits and trial.decode.usd_per_million_tokens <= budget:
             options.append(f"serve in {lower} (~{units.usd(trial.decode.usd_per_million_tokens)})")
     cost = estimate.decode.usd_per_million_tokens

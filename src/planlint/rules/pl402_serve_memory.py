@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from planlint import units
-from planlint.estimate import USABLE_MEMORY_FRACTION, serving_estimate
+from planlint.estimate import USABLE_MEMORY_FRACTION
 from planlint.findings import Severity
 from planlint.rule import Option, Rule
 
@@ -27,8 +27,9 @@ class ServeMemory(Rule):
                "per token)",)
 
     def check(self, plan, ctx):
-        fraction = ctx.options["usable_memory_fraction"]
-        estimate = serving_estimate(plan, usable_memory_fraction=fraction)
+        numbers = ctx.numbers
+        fraction = numbers.assumptions.usable_memory_fraction  # this rule's option, as every command uses it
+        estimate = numbers.serving
         if estimate is None or estimate.fits:
             return
         acc = estimate.accelerator
@@ -45,14 +46,14 @@ class ServeMemory(Rule):
         for precision in ("int8", "int4"):
             if precision == estimate.precision or units_bytes(precision) >= units_bytes(estimate.precision):
                 continue
-            trial = serving_estimate(plan, precision=precision, usable_memory_fraction=fraction)
+            trial = numbers.serving_at(precision=precision)
             if trial.fits:
                 options.append(f"quantize to {precision} ({units.bytes_(trial.needed_bytes)})")
                 break
         if estimate.kv_counted and estimate.batch > 1:
             batch = estimate.batch // 2
             while batch >= 1:
-                trial = serving_estimate(plan, batch=batch, usable_memory_fraction=fraction)
+                trial = numbers.serving_at(batch=batch)
                 if trial.fits:
                     options.append(f"cut batch_size to {batch}")
                     break

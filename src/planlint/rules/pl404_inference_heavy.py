@@ -6,7 +6,6 @@ Documentation: rules/PL404.md.
 from __future__ import annotations
 
 from planlint import units
-from planlint.estimate import BESIROGLU_2024, inference_optimal, training_flops
 from planlint.findings import Severity
 from planlint.rule import Option, Rule
 
@@ -21,32 +20,24 @@ class InferenceHeavy(Rule):
                "Scaling Laws, arXiv:2401.00448",)
 
     def check(self, plan, ctx):
-        serving = plan.serving
+        serving, numbers = plan.serving, ctx.numbers
         if serving is None or serving.lifetime_tokens is None or plan.model.is_moe:
             return
         if serving.params is not None and serving.params != plan.model.params:
             return  # a distilled model is served: the trade-off is not the trained model's size
-        fit = BESIROGLU_2024
-        params, tokens = plan.model.params, plan.data.train_tokens
-        loss = fit.loss(params, tokens)
-        found = inference_optimal(fit, loss, serving.lifetime_tokens)
-        if found is None:
+        best_params, best_tokens = numbers["inference_optimal_params"], numbers["inference_optimal_tokens"]
+        if best_params is None:
             return
-        best_params, best_tokens = found
+        params = plan.model.params
         if params <= ctx.options["factor"] * best_params:
             return
-        served = serving.lifetime_tokens
-
-        def lifetime(n: float, d: float) -> float:
-            return training_flops(n, d) + 2.0 * n * served
-
-        saving = 1.0 - lifetime(best_params, best_tokens) / lifetime(params, tokens)
+        served, saving = serving.lifetime_tokens, numbers["inference_optimal_saving"]
         yield ctx.finding(
             ("serving", "lifetime_tokens"),
             f"serving {units.count(served)} tokens over its life, a {units.count(params)}-param model is "
             f"{params / best_params:.1f}x the inference-aware optimum: {units.count(best_params)} params on "
-            f"{units.count(best_tokens)} tokens reach the same predicted loss ({loss:.3f}, Besiroglu et al. 2024 "
-            f"fit) with {units.pct(saving)} less training plus inference compute (Sardana et al. 2023)",
+            f"{units.count(best_tokens)} tokens reach the same predicted loss ({numbers['predicted_loss']:.3f}, "
+            f"{numbers.fit.label}) with {units.pct(saving)} less training plus inference compute (Sardana et al. 2023)",
             f"train {units.count(best_params)} params on {units.count(best_tokens)} tokens and declare "
             "`sizing: inference-optimal`",
             inference_optimal_params=best_params, inference_optimal_tokens=best_tokens, compute_saving=saving)

@@ -2,7 +2,6 @@
 
 from planlint import units
 from planlint.findings import Severity
-from planlint.forecast import forecast
 from planlint.rule import Option, Rule
 
 
@@ -54,7 +53,7 @@ class GpuHourCap(Rule):
         if plan.compute is not None and plan.compute.gpu_hours is not None:
             hours, path, how = plan.compute.gpu_hours, ("compute", "gpu_hours"), "compute.gpu_hours"
         else:
-            numbers = forecast(plan)
+            numbers = ctx.numbers  # the plan's numbers, as `planlint estimate` shows them
             hours, path, how = numbers["gpu_hours"], ("compute",), numbers.notes["gpu_hours"]
             if hours is None:
                 return
