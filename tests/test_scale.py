@@ -122,8 +122,8 @@ SLOW_PLUGIN = rule_plugin("time.sleep(0.05)\nreturn ()")  # 50 ms on every plan
 
 @pytest.fixture
 def slow_run(tmp_path):
-    """start(*args) -> a running `planlint check ARGS FOLDER` (its own session) over 400 plans
-    that take 50 ms each, through an installed plugin."""
+    """start(*args) -> a running `planlint check ARGS FOLDER` (its own session) over 600 plans
+    (enough for two workers) that take 50 ms each, through an installed plugin."""
     site = tmp_path / "site"
     info = site / "slow_plugin-0.1.dist-info"
     info.mkdir(parents=True)
@@ -131,7 +131,8 @@ def slow_run(tmp_path):
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: slow-plugin\nVersion: 0.1\n", encoding="utf-8")
     (info / "entry_points.txt").write_text("[planlint]\nslow = slow_plugin\n", encoding="utf-8")
     plans = tmp_path / "plans"
-    generate(str(plans), 400, seed=2, broken_share=0.0)
+    generate(str(plans), 600, seed=2, broken_share=0.0)
+    assert parallel.workers_for(600, 2) == 2
     started = []
 
     def start(*args):
@@ -176,7 +177,7 @@ def _wait_for(condition, seconds: float) -> bool:
 def test_ctrl_c_stops_a_run_with_workers_at_once(slow_run, whole_group):
     process = slow_run("-j", "2")
     assert _wait_for(lambda: len(_children(process.pid)) >= 2, 20), process.stderr.read() if process.poll() else ""
-    time.sleep(0.3)  # the workers are in their chunks (200 plans of 50 ms each: 10 s)
+    time.sleep(0.3)  # the workers are in their chunks (300 plans of 50 ms each: 15 s)
     workers = _children(process.pid)
     sent = time.monotonic()
     if whole_group:  # a terminal's Ctrl-C reaches every process of the foreground group

@@ -323,8 +323,9 @@ def _config_options(function):
               help="Arguments as pre-commit passes them: options first, each option and value a word of its own; "
                    "from the first other word on, every word is a path, even one that starts with '-'.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, metavar="N",
-              help="Worker processes for many plans; 0 (the default) uses every core, 1 none. Plans are "
-                   "shared out only when there are at least 64 per worker; the report is the same either way.")
+              help="Worker processes for many plans; 0 (the default) uses every core the load average leaves "
+                   "free, 1 none. Plans are shared out only when there are at least 256 per worker; the report is "
+                   "the same either way.")
 def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, select, extend_select, ignore,
           baseline_file, write_baseline, timeout, statistics, quiet, color, skip_non_plans, stdin_filename, pre_commit,
           jobs):
