@@ -3,13 +3,15 @@ standard output, hangs, or hands back malformed findings or verdicts is containe
 and a configuration can require plugins, so that a broken install stops the run (exit 2)."""
 
 import json
+import os
 import signal
+import sys
 import time
 
 import pytest
 
 from conftest import MINIMAL
-from planlint import contain, plugins
+from planlint import contain, parallel, plugins
 from planlint.engine import lint_bytes
 from planlint.limits import Limits
 from test_plugins import make  # noqa: F401 - the fixture that installs plugin modules
@@ -361,3 +363,26 @@ def test_require_plugins_must_be_a_list_of_names(value):
     with pytest.raises(ConfigError) as raised:
         build({"require-plugins": value}, plugins.registry(), "x")
     assert str(raised.value) == "x: require-plugins must be a list of plugin names, like [acme]"
+
+
+# -- in worker processes --------------------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32", reason="workers need fork")
+def test_in_workers_output_is_noted_and_a_plugin_s_keyboard_interrupt_is_contained(installed, watching, tmp_path,
+                                                                                  monkeypatch):
+    from planlint.config import Resolver
+    from planlint.discover import expand
+    from test_many_files import generate
+
+    registry = installed(acme=rule_plugin("print('chatter')\nraise KeyboardInterrupt\nyield good"))
+    monkeypatch.setattr(parallel, "MIN_PLANS_PER_WORKER", 64)
+    generate(str(tmp_path), 150, seed=4, broken_share=0.0)
+    targets, _ = expand([str(tmp_path)])
+    assert parallel.workers_for(len(targets), 2) == 2
+    results = [r for _, r in parallel.lint_many(targets, registry, Resolver(registry, isolated=True), "-", 2,
+                                                slim=True) if r]  # None: not a plan
+    assert len(results) == 150 and all(any(f.code == "PL000" and f.message == "rule ACME001 (acme, plugin 'acme') raised "
+                   "KeyboardInterrupt: " for f in r.findings) for r in results)
+    assert contain.drain() == [
+        "rule ACME001 (acme, plugin 'acme') wrote to standard output 'chatter\\n'; planlint keeps its output "
+        "streams for the report, so this was not shown (and on 149 more plans)"]

@@ -79,7 +79,9 @@ def watch_interrupts() -> None:
 
 
 def user_interrupted() -> bool:
-    return _interrupted or signal.getsignal(signal.SIGINT) is not _on_interrupt
+    """Whether a KeyboardInterrupt may be the user's: one was recorded, or this process does not
+    say what SIGINT does. Where SIGINT is ignored (a worker), none can be."""
+    return _interrupted or signal.getsignal(signal.SIGINT) not in (_on_interrupt, signal.SIG_IGN)
 
 
 def must_propagate(exc: BaseException) -> bool:
