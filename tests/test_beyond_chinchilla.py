@@ -127,3 +127,81 @@ def test_plans_beyond_hoffmanns_runs_are_extrapolations():
 def test_loss_is_said_in_the_fits_units():
     found = numbers({"params": "1.3B"}, {"train_tokens": "40B"})
     assert "nats/token on MassiveText, SentencePiece 32K tokenizer" in found.notes["predicted_loss"]
+
+
+# -- Bi et al. 2024 (DeepSeek LLM): batch size and learning rate --------------------------------
+
+
+@pytest.mark.parametrize("layers, d_model, batch, lr, fitted_batch, fitted_lr", [
+    (30, 4096, 2304 * 4096, 4.2e-4, 9.22e6, 4.25e-4),  # 7B, Table 2: C = M D = 8.46e22
+    (95, 8192, 4608 * 4096, 3.2e-4, 2.07e7, 3.12e-4),  # 67B: C = 9.95e23
+])
+def test_deepseek_llm_fits_give_its_own_settings(layers, d_model, batch, lr, fitted_batch, fitted_lr):
+    # Eq. 2: M = 72 n_layer d_model^2 + 12 n_layer d_model l_seq at l_seq = 4,096; D = 2T tokens
+    found = numbers({"params": "7B", "layers": layers, "d_model": d_model, "heads": 32, "context_length": 4096},
+                    {"train_tokens": "2T"})
+    assert found["hyperparameter_flops"] == (72 * layers * d_model**2 + 12 * layers * d_model * 4096) * 2e12
+    assert found["optimal_batch_tokens"] == pytest.approx(fitted_batch, rel=0.005)
+    assert found["optimal_peak_lr"] == pytest.approx(fitted_lr, rel=0.005)
+    # "near-optimal": the published settings sit within 10% of the fits
+    assert batch / found["optimal_batch_tokens"] == pytest.approx(1.0, abs=0.1)
+    assert lr / found["optimal_peak_lr"] == pytest.approx(1.0, abs=0.1)
+
+
+# -- Busbridge et al. 2025: what distillation costs -----------------------------------------------
+
+
+@pytest.mark.parametrize("extra, needed", [
+    ({"teacher_exists": True}, 1.2e21 + 2 * 7e9 * 200e9),  # teacher inference: 4.0e21 (3.3x the student's)
+    ({}, 1.2e21 + 2 * 7e9 * 200e9 + 6 * 7e9 * 140e9),  # and its pre-training: 9.88e21 (8.2x)
+    ({"students": 4}, 1.2e21 + 2 * 7e9 * 200e9 + 6 * 7e9 * 140e9 / 4),  # shared by four students
+])
+def test_distillation_compute_counts_the_teacher(extra, needed):
+    # Eq. 9 with F(N) = 2N: student 1B on 200B (1.2e21), teacher 7B pre-trained on 140B
+    found = numbers({"params": "1B"}, {"train_tokens": "200B"},
+                    distillation={"teacher_params": "7B", "teacher_tokens": "140B", **extra})
+    assert found["needed_flops"] == pytest.approx(needed)
+    assert found["train_flops"] == pytest.approx(1.2e21)
+
+
+def test_a_distilled_budget_must_cover_the_teacher():
+    plan = json.dumps({"planlint": 1, "name": "s", "goal": "base", "model": {"params": "1B"},
+                       "data": {"train_tokens": "200B"}, "compute": {"flops": "1.3e21"},
+                       "distillation": {"teacher_params": "7B", "teacher_exists": True}})
+    [short] = [f for f in findings(plan) if f.code == "PL202"]
+    assert short.facts["needed_flops"] == pytest.approx(4.0e21)
+    assert "teacher logits" in short.message
+
+
+# -- stages, precision -----------------------------------------------------------------------
+
+
+def test_a_long_context_stage_carries_its_own_attention_cost():
+    # Llama 3 405B's recipe in miniature: 8K pre-training, then a 128K stage (§3.4.2)
+    model = {"params": "405B", "layers": 126, "d_model": 16384, "heads": 128, "kv_heads": 8, "context_length": 8192}
+    staged = numbers(model, {"train_tokens": "15.6T", "stages": [{"tokens": "14.8T"},
+                                                                 {"tokens": "800B", "context_length": 131072}]},
+                     compute={"flops_convention": "6nd+causal-attention"})
+    per_token = 3 * 126 * 128 * (128 + 128)  # x context: the causal half of 12 L H Q T
+    attention = per_token * 8192 * 14.8e12 + per_token * 131072 * 800e9
+    assert staged["attention_flops"] == pytest.approx(attention)
+    assert staged["train_flops"] == pytest.approx(6 * 405e9 * 15.6e12 + attention)
+    assert staged["train_flops_6nd"] == pytest.approx(6 * 405e9 * 15.6e12)  # 6ND does not see the context
+
+
+def test_repeats_are_counted_across_stages():
+    # an annealing stage upsampling a small source: 90B x 10% + 10B x 50% = 14B tokens of it
+    found = numbers({"params": "1B"}, {"train_tokens": "100B", "mix": [
+        {"source": "web", "share": 0.9}, {"source": "math", "share": 0.1, "unique_tokens": "2B"}],
+        "stages": [{"tokens": "90B"}, {"tokens": "10B", "mix": [{"source": "web", "share": 0.5},
+                                                                 {"source": "math", "share": 0.5}]}]})
+    [math] = found.mix
+    assert (math.tokens, math.epochs) == (pytest.approx(14e9), pytest.approx(7.0))
+
+
+def test_fp8_mfu_against_the_fp8_peak():
+    # H100 SXM: 989 TFLOP/s BF16, 1,979 FP8 dense (NVIDIA datasheet, with sparsity halved)
+    found = numbers({"params": "1B"}, {"train_tokens": "20B"},
+                    compute={"accelerator": "h100-sxm", "mfu": 0.4, "precision": "fp8", "mfu_peak": "fp8"})
+    assert found["gpu_hours"] == pytest.approx(1.2e20 / (3600 * 1979e12 * 0.4))
+    assert "1979 TFLOP/s FP8 dense" in found.notes["gpu_hours"]
