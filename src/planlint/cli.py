@@ -249,10 +249,12 @@ def _codes(values) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on, timeout=None):
+def _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on, timeout=None, fit=None):
     from planlint.config import ConfigError, Resolver
 
     overrides = {}
+    if fit is not None:
+        overrides["fit"] = fit
     if select:
         overrides["select"] = _codes(select)
     if extend_select:
@@ -265,14 +267,26 @@ def _resolver(registry, config_file, isolated, select, ignore, extend_select, fa
         overrides["limits"] = {"timeout": timeout}
     try:
         resolver = Resolver(registry, config_file=config_file, isolated=isolated, overrides=overrides)
-        if overrides:  # check the command line once, before any plan is read
+        # check the command line once, before any plan is read (a fit a configuration defines is
+        # checked against each configuration as it is read)
+        general = {key: value for key, value in overrides.items() if key != "fit"}
+        if general:
             from planlint.config import Config, build
 
-            build(overrides, registry, origin="command line", base=Config())
+            build(general, registry, origin="command line", base=Config())
     except ConfigError as exc:
         _fail(str(exc))
         sys.exit(2)
     return resolver
+
+
+def _fit_option(function):
+    """``--fit``, for every command that shows a plan's numbers or judges them."""
+    return click.option(
+        "--fit", default=None, metavar="NAME",
+        help="Loss fit for the compute-optimal split, predicted loss and waste: besiroglu2024, hoffmann2022, "
+             "muennighoff2023, rule-20, or one the configuration defines under `fits` [default: the "
+             "configuration's fit, else the plan's loss_fit, else besiroglu2024].")(function)
 
 
 def _config_options(function):
@@ -311,6 +325,7 @@ def _config_options(function):
 @click.option("--timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
               help="Stop checking a plan after this long and report it (PL004); 0 for no limit "
                    "[default: the configuration's limits.timeout, else 10].")
+@_fit_option
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule reported, not the findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, nothing when clean.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -327,8 +342,8 @@ def _config_options(function):
                    "free, 1 none. Plans are shared out only when there are at least 256 per worker; the report is "
                    "the same either way.")
 def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, select, extend_select, ignore,
-          baseline_file, write_baseline, timeout, statistics, quiet, color, skip_non_plans, stdin_filename, pre_commit,
-          jobs):
+          baseline_file, write_baseline, timeout, fit, statistics, quiet, color, skip_non_plans, stdin_filename,
+          pre_commit, jobs):
     """Lint plans: files, folders (every YAML plan below them) or '-' for standard input."""
     from planlint.config import ConfigError
     from planlint.discover import Target, expand
@@ -341,7 +356,7 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
         from planlint.report import names
 
         raise click.BadParameter(f"{fmt!r} is not one of {', '.join(names(registry))}", param_hint="'--format'")
-    resolver = _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on, timeout)
+    resolver = _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on, timeout, fit)
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     targets, missing = expand(list(paths))
@@ -515,22 +530,17 @@ def _config_file_options(function):
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--fit", type=click.Choice(["besiroglu2024", "hoffmann2022", "rule-20"]), default="besiroglu2024",
-              show_default=True, help="Loss fit for the compute-optimal split, predicted loss and waste.")
+@_fit_option
 @_config_file_options
 def estimate(paths, fmt, fit, config_file, isolated):
     """What each plan costs, how long it takes and how good it gets, with every assumption named."""
-    from planlint.estimate import FITS
-    from planlint.numbers import with_fit
     from planlint.report import estimate_table
 
-    chosen = FITS[fit]
     registry = _registry()
     plans, broken, errors = _checked_plans(paths, registry, _resolver(registry, config_file, isolated, (), (), (),
-                                                                      None), "estimated")
-    entries = [(result.name, result.plan.name,
-                result.numbers if result.numbers.fit is chosen else with_fit(result.numbers, chosen), chosen.label)
-               for result in plans]
+                                                                      None, fit=fit), "estimated")
+    # the numbers `check` judged the plan by, under the same fit: one computation, not two
+    entries = [(result.name, result.plan.name, result.numbers, result.numbers.fit.label) for result in plans]
     if fmt == "json":
         estimate_table.render_json(entries, sys.stdout)
     else:
@@ -590,15 +600,16 @@ def _finish(entries, broken, errors) -> None:
 @click.argument("path", default=".", type=click.Path())
 @_config_options
 @click.option("--fail-on", type=SEVERITY_CHOICE, default=None, help="As for `check`.")
+@_fit_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def config_command(path, config_file, isolated, select, extend_select, ignore, fail_on, fmt):
+def config_command(path, config_file, isolated, select, extend_select, ignore, fail_on, fit, fmt):
     """Show the configuration a plan (or the plans in a folder) gets, and where each value came from."""
     import json
 
     from planlint.config import ConfigError, describe
 
     registry = _registry()
-    resolver = _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on)
+    resolver = _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on, fit=fit)
     plan = None if os.path.isdir(path) else path
     try:
         config = resolver.for_plan(plan or os.path.join(path, "plan.yaml"))
@@ -703,8 +714,9 @@ def accelerators():
               help="text for a terminal, markdown (GitHub task lists) for a pull request, json for scripts.")
 @click.option("--require", "require", multiple=True, metavar="ITEMS",
               help="Item ids, comma-separated, or 'all': exit 1 when one of them is missing in a plan.")
+@_fit_option
 @_config_file_options
-def checklist(paths, fmt, require, config_file, isolated):
+def checklist(paths, fmt, require, fit, config_file, isolated):
     """The production checklist of each plan: every item done, missing or not applicable, with the
     evidence from the plan (the value that settles it, and its line)."""
     from planlint.checklist import Status, evaluate
@@ -719,7 +731,7 @@ def checklist(paths, fmt, require, config_file, isolated):
         _fail(f"--require: no checklist item {', '.join(repr(u) for u in unknown)}; the items are "
               f"{', '.join(registry.checklist)} (or 'all')")
         sys.exit(2)
-    resolver = _resolver(registry, config_file, isolated, (), (), (), None)
+    resolver = _resolver(registry, config_file, isolated, (), (), (), None, fit=fit)
     plans, broken, errors = _checked_plans(paths, registry, resolver, "checked")
     checklists = [evaluate(result.plan, result.doc, registry, result.numbers) for result in plans]
     _plugin_notes()

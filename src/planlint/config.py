@@ -47,7 +47,7 @@ PYPROJECT = "pyproject.toml"
 # Codes that mean planlint could not check the file: never deselected, downgraded or suppressed.
 ALWAYS_ON = NOT_CHECKED
 KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "options", "fail-on",
-        "require-reason", "limits", "require-plugins")
+        "require-reason", "limits", "require-plugins", "fit", "fits")
 # The largest value each bound may be raised to. A bound is a safety net, so it stays one:
 # 1 GiB of YAML, nesting a thousand times deeper than the default, ten million values, a
 # million findings, a day per plan. Past these the numbers stop meaning anything (and some
@@ -76,6 +76,8 @@ class Config:
     require_reason: bool = False
     limits: dict[str, float] = field(default_factory=lambda: {k: v[0] for k, v in LIMITS.items()})
     require_plugins: tuple[str, ...] = ()  # names of plugins that must have loaded in full
+    fit: str | None = None  # the loss fit chosen by name (None: the plan's own, else the default)
+    fits: dict[str, Any] = field(default_factory=dict)  # loss fits the configuration defines, by name
     path: Path | None = None  # the file it was read from
     # where each setting came from, by dotted key ("ignore", "options.PL101.warn_below")
     sources: dict[str, str] = field(default_factory=dict)
@@ -133,6 +135,17 @@ class Config:
             return answer
 
         return enabled
+
+    @property
+    def loss_fit(self):
+        """The estimate.LossFit the configuration chose, or None to leave it to the plan."""
+        if self.fit is None:
+            return None
+        if self.fit in self.fits:
+            return self.fits[self.fit]
+        from planlint.estimate import FITS
+
+        return FITS[self.fit]
 
     def load_limits(self):
         from planlint.limits import Limits
@@ -328,12 +341,57 @@ def build(table: dict, registry, origin: str, path: Path | None = None, base: Co
                 raise ConfigError(f"{where}: {problem}")
             config.require_plugins = tuple(v.strip() for v in value)
             config.sources[key] = origin
+        elif key == "fits":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where} must map fit names to their constants (E, A, B, alpha, beta, source)")
+            for name, spec in value.items():
+                config.fits[str(name)] = _loss_fit(name, spec, f"{where}.{name}")
+                config.sources[f"fits.{name}"] = origin
         elif key == "require-reason":
             if not isinstance(value, bool):
                 raise ConfigError(f"{where} must be true or false, not {value!r}")
             config.require_reason = value
             config.sources[key] = origin
+    if "fit" in table:  # after the loop: a table may define the fit it chooses
+        config.fit = _fit_name(table["fit"], f"{origin}: fit", config)
+        config.sources["fit"] = origin
     return config
+
+
+def _fit_name(value, where: str, config: Config) -> str:
+    from planlint.estimate import FITS
+
+    known = [*FITS, *config.fits]
+    if isinstance(value, str) and value in known:
+        return value
+    from difflib import get_close_matches
+
+    close = get_close_matches(str(value), known, n=1) if isinstance(value, str) else []
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise ConfigError(f"{where}: no loss fit {_quoted(value)}{hint} (fits: {', '.join(known)}; define your own "
+                      "under 'fits')")
+
+
+def _loss_fit(name, spec, where: str):
+    """A configuration's own loss fit, checked by the same schema as a plan's ``loss_fit``."""
+    from planlint.estimate import FITS
+
+    if not isinstance(name, str) or name in FITS:
+        taken = f"'{name}' is a built-in fit" if name in FITS else "a fit's name must be a string"
+        raise ConfigError(f"{where}: {taken}; choose another name")
+    if not isinstance(spec, dict):
+        raise ConfigError(f"{where} must be a mapping of E, A, B, alpha, beta and source")
+    if "name" in spec:
+        raise ConfigError(f"{where}: a fit's name is its key ('{name}'); remove 'name'")
+    from planlint.validate import loss_fit_problems
+
+    problem = loss_fit_problems({"name": name, **spec})
+    if problem:
+        raise ConfigError(f"{where}: {problem}")
+    from planlint.model import PlanLossFit, section
+    from planlint.numbers import plan_fit
+
+    return plan_fit(section(PlanLossFit, {"name": name, **spec}))
 
 
 def _quoted(value) -> str:
@@ -360,8 +418,8 @@ def _limit(name: str, setting, where: str):
 def _copy(config: Config) -> Config:
     return Config(config.select, config.extend_select, config.ignore, dict(config.per_file_ignores),
                   dict(config.severity), {k: dict(v) for k, v in config.options.items()}, config.fail_on,
-                  config.require_reason, dict(config.limits), config.require_plugins, config.path,
-                  dict(config.sources))
+                  config.require_reason, dict(config.limits), config.require_plugins, config.fit,
+                  dict(config.fits), config.path, dict(config.sources))
 
 
 def _selectors(value, where: str, registry) -> tuple[str, ...]:
@@ -493,7 +551,11 @@ def describe(config: Config, registry, filename: str | None = None) -> list[tupl
         ("fail-on", str(config.fail_on), config.source("fail-on")),
         ("require-reason", config.require_reason, config.source("require-reason")),
         ("require-plugins", list(config.require_plugins), config.source("require-plugins")),
+        ("fit", config.fit if config.fit is not None else "the plan's loss_fit, else besiroglu2024",
+         config.source("fit")),
     ]
+    rows += [(f"fits.{name}", f"E {fit.E:g}, A {fit.A:g}, B {fit.B:g}, alpha {fit.alpha:g}, beta {fit.beta:g} "
+              f"({fit.source})", config.source(f"fits.{name}")) for name, fit in config.fits.items()]
     rows += [(f"limits.{name}", config.limits[name], config.source(f"limits.{name}")) for name in LIMITS]
     for code, rule in registry.rules.items():
         enabled = config.selects(code)
@@ -569,6 +631,14 @@ def json_schema(registry) -> dict:
                                 "description": "Plugins that must be installed and load without a problem (names "
                                                "as `planlint plugins` lists them, or distribution names); "
                                                "otherwise every run stops with exit code 2."},
+            "fit": {"type": "string", "description": "The loss fit every plan is priced with (the compute-optimal "
+                    "split, predicted loss and waste): besiroglu2024, hoffmann2022, muennighoff2023, rule-20, or a "
+                    "name under fits. Default: the plan's own loss_fit, else besiroglu2024. `--fit` overrides it.",
+                    "examples": ["besiroglu2024", "hoffmann2022"]},
+            "fits": {"type": "object", "description": "Loss fits of your own, by name, selectable with fit or "
+                     "--fit: L = E + A/N^alpha + B/D^beta fitted on your data and tokenizer, with its source.",
+                     "propertyNames": {"pattern": "^[a-z0-9][a-z0-9._-]*$"},
+                     "additionalProperties": _fit_schema()},
             "limits": {"type": "object", "additionalProperties": False,
                        "description": "Safety bounds per plan; a plan past one is reported as PL004.",
                        "properties": {name: {"type": "integer" if isinstance(default, int) else "number",
@@ -578,3 +648,25 @@ def json_schema(registry) -> dict:
                                       for name, (default, text) in LIMITS.items()}},
         },
     }
+
+
+def _fit_schema() -> dict:
+    """A configuration's fit has the fields of a plan's ``loss_fit`` (its name is the key)."""
+    from planlint.validate import plan_schema
+
+    schema = plan_schema()
+    fit = dict(schema["properties"]["loss_fit"])
+    fit["properties"] = {k: _inline(v, schema["$defs"]) for k, v in fit["properties"].items() if k != "name"}
+    fit["required"] = [k for k in fit["required"] if k != "name"]
+    fit.pop("description", None)
+    return fit
+
+
+def _inline(node: dict, defs: dict) -> dict:
+    """A property with the plan schema's ``$ref`` replaced by what it refers to."""
+    node = dict(node)
+    ref = node.pop("$ref", None)
+    if ref is not None:
+        node = {**defs[ref.rsplit("/", 1)[-1]], **node}
+    node.pop("x-quantity", None)
+    return node

@@ -106,10 +106,11 @@ class Checked:
 
 
 def check_document(doc: Document, registry: Registry, options: dict[str, dict[str, Any]] | None = None,
-                   enabled=None, progress: Checked | None = None) -> Checked:
+                   enabled=None, progress: Checked | None = None, fit=None) -> Checked:
     """Validate ``doc``, type it, compute its numbers and run the plan rules that ``enabled(code)``
-    allows (default all). ``progress``, when given, is filled as the stages go, so that a caller
-    that interrupts the work keeps what was found before."""
+    allows (default all). ``fit`` is the loss fit the configuration or command line chose (None:
+    the plan's own, else the default). ``progress``, when given, is filled as the stages go, so
+    that a caller that interrupts the work keeps what was found before."""
     out = progress if progress is not None else Checked([])
     if not doc.usable:
         _summarize_dropped(doc, None, out.findings)
@@ -133,7 +134,7 @@ def check_document(doc: Document, registry: Registry, options: dict[str, dict[st
 
     options = options or {}
     try:
-        numbers = compute(plan, options)
+        numbers = compute(plan, options, fit)
     except Exception as exc:
         out.findings.append(_internal(doc, f"computing the plan's numbers raised {type(exc).__name__}: {exc}",
                                       "report this to the planlint maintainers with the plan"))
@@ -321,7 +322,7 @@ def lint_bytes(raw: bytes, name: str, registry: Registry, rule_options=None, lim
     try:
         with _deadline(timeout):
             doc = load_bytes(raw, name, limits, size)
-            check_document(doc, registry, options, enabled, progress=checked)
+            check_document(doc, registry, options, enabled, progress=checked, fit=config.loss_fit)
     except Timeout as stopped:
         if doc is None:
             doc = Document(name=name)

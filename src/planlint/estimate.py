@@ -399,6 +399,7 @@ class TokensPerParamRule:
     key: str = "rule-20"
     label: str = "20 tokens/param rule"
     ratio: float = CHINCHILLA_TOKENS_PER_PARAM
+    source: str = "Hoffmann et al. 2022, arXiv:2203.15556, Table 3 (Approach 1: 20-22 tokens per parameter)"
 
     def optimal_split(self, flops: float) -> tuple[float, float]:
         params = math.sqrt(flops / (6.0 * self.ratio))

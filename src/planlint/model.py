@@ -282,6 +282,16 @@ def build(data: dict) -> Plan:
         return validate_with_pydantic(data)
 
 
+def section(cls: type, data: dict):
+    """One typed section (a configuration's loss fit) from schema-checked data, as ``build`` fills a plan."""
+    try:
+        return _fill(cls, data)
+    except Exception:
+        from pydantic import TypeAdapter
+
+        return TypeAdapter(cls).validate_python(data)
+
+
 _ADAPTER = None
 
 

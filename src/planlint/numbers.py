@@ -955,10 +955,5 @@ def counted(numbers: PlanNumbers) -> str:
     return f"{numbers.notes['train_flops']}; {numbers.notes['needed_flops']}"
 
 
-def with_fit(numbers: PlanNumbers, fit) -> PlanNumbers:
-    """The same plan's numbers under another loss fit."""
-    return _compute(numbers.plan, replace(numbers.assumptions, fit=fit))
-
-
 def finite(x: float | None) -> bool:
     return x is not None and math.isfinite(x)

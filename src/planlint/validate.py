@@ -349,6 +349,25 @@ def schema_errors(data: Any) -> list:
     return list(_validator().iter_errors(data))
 
 
+def loss_fit_problems(spec: Any) -> str | None:
+    """What is wrong with a loss fit a configuration defines, by the schema of a plan's
+    ``loss_fit`` (one definition for both), or None."""
+    from jsonschema import validators
+
+    schema = {"$defs": plan_schema()["$defs"], **plan_schema()["properties"]["loss_fit"]}
+    cls = validators.extend(validators.validator_for(plan_schema()), {"x-quantity": _check_quantity})
+    errors = sorted(cls(schema).iter_errors(spec), key=lambda e: list(map(str, e.absolute_path)))
+    if not errors:
+        return None
+    first = errors[0]
+    if first.validator == "additionalProperties":
+        keys = [k for k in schema["properties"] if k != "name"]
+        unknown = sorted(str(k) for k in first.instance if k not in schema["properties"] and not str(k).startswith("x-"))
+        return f"unknown key {', '.join(map(repr, unknown))} (a fit has {', '.join(keys)})"
+    where = ".".join(map(str, first.absolute_path))
+    return f"{where}: {first.message}" if where else first.message
+
+
 def _under_quantity(error) -> bool:
     """Whether the error comes from inside a field that carries ``x-quantity``."""
     node: Any = plan_schema()

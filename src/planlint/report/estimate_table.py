@@ -96,6 +96,7 @@ def render_table(entries, stream) -> None:
 def render_json(entries, stream) -> None:
     rows = []
     for name, plan_name, numbers, _label in entries:
-        rows.append({"file": name, "name": plan_name, "fit": numbers.fit.key, **numbers.values,
+        rows.append({"file": name, "name": plan_name, "fit": numbers.fit.key,
+                     "fit_source": getattr(numbers.fit, "source", "") or None, **numbers.values,
                      "notes": numbers.notes})
     write_json(rows, stream)  # NaN and infinities become null
