@@ -696,16 +696,17 @@ def schema(of_config):
 
 @main.command()
 def accelerators():
-    """List the accelerator catalogue: dense 16-bit peak, memory and bandwidth (plugins' too)."""
+    """List the accelerator catalogue: dense 16-bit and FP8 peaks, memory and bandwidth (plugins' too)."""
     from planlint.accelerators import CATALOGUE
 
     registry = _registry()
-    click.echo(f"{'name':<11} {'peak TFLOP/s':>12} {'memory GB':>10} {'GB/s':>8}  label (source)")
+    click.echo(f"{'name':<11} {'peak TFLOP/s':>12} {'FP8 TFLOP/s':>11} {'memory GB':>10} {'GB/s':>8}  label (source)")
     for acc in CATALOGUE.values():
         owner = registry.accelerator_owner.get(acc.name)
         source = acc.source + (f"; plugin '{owner}'" if owner else "")
-        click.echo(f"{visible(acc.name):<11} {acc.peak_tflops:>12g} {acc.memory_gb:>10.4g} {acc.bandwidth_gbps:>8g}  "
-              f"{visible(acc.label)} ({visible(source)})")
+        fp8 = f"{acc.fp8_tflops:g}" if acc.fp8_tflops else "-"  # "-": no FP8 tensor cores (PL209)
+        click.echo(f"{visible(acc.name):<11} {acc.peak_tflops:>12g} {fp8:>11} {acc.memory_gb:>10.4g} "
+                   f"{acc.bandwidth_gbps:>8g}  {visible(acc.label)} ({visible(source)})")
 
 
 @main.command()
