@@ -698,10 +698,8 @@ def report(paths, output, chart_format, markdown_file, link, fit, config_file, i
     """A self-contained HTML page of the plans: findings, estimate, checklist, and charts of each plan
     on the compute-optimal frontier (matplotlib: pip install 'planlint[report]')."""
     from planlint import page
-    from planlint.checklist import evaluate
     from planlint.estimate import FITS
-    from planlint.numbers import with_fit
-    from planlint.page import charts, html, markdown, model, series
+    from planlint.page import charts, html, markdown, model
 
     try:
         charts.require()
@@ -734,14 +732,7 @@ def report(paths, output, chart_format, markdown_file, link, fit, config_file, i
         if path not in (None, "-"):
             _refuse_overwriting({option: path}, inputs)
 
-    entries, checklists, thresholds = [], [], []
-    pl101 = registry.rules["PL101"].defaults() if "PL101" in registry.rules else {}
-    for result in plans:
-        numbers = result.numbers if result.numbers.fit is chosen else with_fit(result.numbers, chosen)
-        entries.append(series.Entry(result.plan.name, numbers))
-        checklists.append(evaluate(result.plan, result.doc, registry, result.numbers))
-        thresholds.append({**pl101, **resolver.for_plan(result.name).options.get("PL101", {})})
-    built = model.assemble(plans, entries, checklists, thresholds, broken, errors, chosen.label, __version__)
+    built = model.build(plans, registry, resolver, chosen, broken, errors, __version__)
     written = []
     try:
         if folder:

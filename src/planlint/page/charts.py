@@ -39,7 +39,7 @@ POINT_STYLES = {
     "full-budget": dict(marker="^", color=ORANGE, markersize=9, markeredgecolor=INK, markeredgewidth=0.8, zorder=5),
     "inference-optimal": dict(marker="v", color=SKY, markersize=9, markeredgecolor=INK, markeredgewidth=0.8, zorder=5),
     "recipe": dict(marker="o", color="white", markersize=5, markeredgecolor=GREY, markeredgewidth=1.1, zorder=4),
-    "source": dict(marker="o", color=ORANGE, markersize=7, markeredgecolor=INK, markeredgewidth=0.8, zorder=5),
+    "source": dict(marker="p", color=ORANGE, markersize=7, markeredgecolor=INK, markeredgewidth=0.8, zorder=5),
     "crossover": dict(marker="X", color=INK, markersize=9, markeredgecolor="white", markeredgewidth=0.6, zorder=5),
     "lifetime": dict(marker="P", color=GREEN, markersize=10, markeredgecolor=INK, markeredgewidth=0.8, zorder=6),
 }
@@ -139,6 +139,9 @@ def figure(chart: Chart):
     return fig
 
 
+TICK_LABELS = {"tokens": units.count, "params": units.count, "usd": units.usd, "FLOPs": units.sci,
+               "ratio": units.number}
+
 # inches: a panel's width, the axes' height, what the ticks and label under them and the title over them take
 PANEL_WIDTH, AXES_HEIGHT, X_AXIS_HEIGHT, TOP_MARGIN, EPOCH_AXIS, LEFT_MARGIN = 5.6, 3.3, 0.5, 0.3, 0.4, 0.75
 LEGEND_ROW = 0.165  # one legend line at 7.5 pt
@@ -159,15 +162,14 @@ def _draw_panel(ax, panel: Panel, gid: str, compare: bool) -> list[tuple]:
     x_low, x_high, y_low, y_high = _limits(panel)
     ax.set_xlim(x_low, x_high)
     ax.set_ylim(y_low, y_high)
-    for axis, log, low, high in ((ax.xaxis, panel.x_log, x_low, x_high), (ax.yaxis, panel.y_log, y_low, y_high)):
-        if log and math.log10(high / low) > 4:  # minor ticks over many decades are noise (and slow to draw)
+    for axis, log in ((ax.xaxis, panel.x_log), (ax.yaxis, panel.y_log)):
+        if log:  # the decades and their grid lines are enough to read a log axis (minor ticks: slow to draw)
             axis.set_minor_locator(NullLocator())
-    for axis, unit in ((ax.xaxis, panel.x_unit), (ax.yaxis, panel.y_unit)):
-        if unit in ("tokens", "params"):
-            axis.set_major_formatter(FuncFormatter(lambda x, _pos: units.count(x) if x else "0"))
-            axis.set_minor_formatter(NullFormatter())
-        elif unit == "usd":
-            axis.set_major_formatter(FuncFormatter(lambda x, _pos: units.usd(x)))
+    for axis, unit, log in ((ax.xaxis, panel.x_unit, panel.x_log), (ax.yaxis, panel.y_unit, panel.y_log)):
+        shown = TICK_LABELS.get(unit)
+        if shown is not None:  # as planlint writes these numbers everywhere (and no mathtext to lay out)
+            axis.set_major_formatter(FuncFormatter(lambda x, _pos, shown=shown: shown(x) if x else "0"))
+        if log or shown is not None:
             axis.set_minor_formatter(NullFormatter())
     ax.spines["bottom"].set_gid(f"{gid}-x-axis")
     ax.spines["left"].set_gid(f"{gid}-y-axis")

@@ -80,12 +80,23 @@ def slug(name: str) -> str:
     return text[:48].rstrip("-") or "plan"
 
 
-def assemble(results, entries, checklists, thresholds, not_checked, unreadable, fit_label, version) -> Report:
-    """The report of ``results`` (planlint.engine.FileResult, each with a plan), their
-    ``entries`` (name and numbers under the chosen fit), checklists and PL101 options."""
-    sections = []
-    for number, (result, entry, checklist, limits) in enumerate(zip(results, entries, checklists, thresholds), 1):
+def build(results, registry, resolver, fit, not_checked=(), unreadable=(), version: str = "") -> Report:
+    """The report of ``results`` (planlint.engine.FileResult with a plan, as ``estimate`` and
+    ``checklist`` read them) under ``fit``: each plan's numbers under that fit, its checklist,
+    and PL101's options as configured for it (the tokens-per-parameter chart's regions)."""
+    from planlint.checklist import evaluate
+    from planlint.numbers import with_fit
+
+    pl101 = registry.rules["PL101"].defaults() if "PL101" in registry.rules else {}
+    sections, entries, thresholds = [], [], []
+    for number, result in enumerate(results, 1):
+        numbers = result.numbers if result.numbers.fit is fit else with_fit(result.numbers, fit)
+        entry = series.Entry(result.plan.name, numbers)
+        limits = {**pl101, **resolver.for_plan(result.name).options.get("PL101", {})}
+        checklist = evaluate(result.plan, result.doc, registry, result.numbers)
         charts, missing = series.plan_charts(entry, limits)
         sections.append(Section(number, result, entry, checklist, limits, charts, missing))
+        entries.append(entry)
+        thresholds.append(limits)
     comparison = series.comparison_charts(entries, thresholds) if len(entries) > 1 else []
-    return Report(sections, fit_label, version, comparison, list(not_checked), list(unreadable))
+    return Report(sections, fit.label, version, comparison, list(not_checked), list(unreadable))

@@ -175,6 +175,12 @@ def _recipe_points(fit, with_loss: bool, entries: list[Entry] = ()) -> list[Poin
     return points
 
 
+def _spends_most_of(spent: float, budget) -> bool:
+    """The plan spends most of its declared budget (within 25%, either way): the full-budget
+    split would all but cover the same-compute one, so it is left out."""
+    return math.isclose(budget.flops, spent, rel_tol=0.25)
+
+
 def _same_run(recipe, numbers) -> bool:
     return (math.isclose(recipe.active, numbers.active, rel_tol=0.02)
             and math.isclose(recipe.tokens, numbers.plan.data.train_tokens, rel_tol=0.02))
@@ -201,7 +207,7 @@ def _loss_points(entry: Entry, index: int, compare: bool) -> list[Point]:
     points.append(Point(split.flops, v["predicted_loss"], "same-loss", f"same loss: {split.size}",
                         f"same_loss_params, same_loss_tokens, same_loss_flops ({split.why})"))
     split = n.full_budget
-    if split is not None and not math.isclose(split.flops, v["train_flops_6nd"], rel_tol=0.05):
+    if split is not None and not _spends_most_of(v["train_flops_6nd"], split):
         points.append(Point(split.flops, n.fit.loss(split.params, split.tokens), "full-budget",
                             f"full budget: {split.size}", f"the declared budget ({split.why})"))
     if v["inference_optimal_params"] is not None:
@@ -252,7 +258,7 @@ def frontier_chart(entries: list[Entry], compare: bool = False) -> Chart:
                     ", so its compute is a vertical line.")
     if any(r.is_moe for r in RECIPES):
         caption += " DeepSeek-V2, a mixture of experts, is on the tokens-per-parameter chart only, for the same reason."
-    title = "Plans on the compute-optimal frontier" if compare else "The plan on the compute-optimal frontier"
+    title = "The plans on the compute-optimal frontier" if compare else f"{entries[0].name} on the compute-optimal frontier"
     return Chart("frontier", title, description, caption, panels, compare)
 
 
@@ -269,7 +275,8 @@ def _iso_flop_panel(priced: list[Entry], entries: list[Entry], compare: bool) ->
         level(entry.numbers.values["train_flops_6nd"], "iso-flop-plan", 0.01)
     if not compare:
         entry = priced[0]
-        if entry.numbers.full_budget is not None:
+        if entry.numbers.full_budget is not None and not _spends_most_of(entry.numbers.values["train_flops_6nd"],
+                                                                         entry.numbers.full_budget):
             level(entry.numbers.full_budget.flops, "iso-flop", 0.05)
         for decades in ISO_FLOP_DECADES:  # a neighbour close to the budget's curve would only double it
             level(entry.numbers.values["train_flops_6nd"] * 10.0 ** decades, "iso-flop", 0.5)
@@ -339,7 +346,7 @@ def tokens_per_param_chart(entries: list[Entry], thresholds: list[dict], compare
     fit, baseline = first.fit, first.assumptions.baseline
     limits = thresholds[0]
     panel = Panel("Tokens per parameter", "parameters, active for a mixture (params)",
-                  "training tokens per parameter (tokens/param)", y_log=True, x_unit="params")
+                  "training tokens per parameter (tokens/param)", y_log=True, x_unit="params", y_unit="ratio")
     recipes = _recipe_points(fit, with_loss=False, entries=entries if compare else ())
     plans = [ratio_point(e, i, compare) for i, e in enumerate(entries)]
     extra: list[Point] = []
@@ -347,7 +354,7 @@ def tokens_per_param_chart(entries: list[Entry], thresholds: list[dict], compare
         n, v = first, first.values
         for split in (n.same_compute, n.same_loss, n.full_budget):
             if split is None or (split.kind == "full-budget"
-                                 and math.isclose(split.flops, v["train_flops_6nd"], rel_tol=0.05)):
+                                 and _spends_most_of(v["train_flops_6nd"], split)):
                 continue
             extra.append(Point(split.params, split.tokens / split.params, split.kind, f"{split.question}: {split.size}",
                                f"{split.why}"))
@@ -398,7 +405,7 @@ def tokens_per_param_chart(entries: list[Entry], thresholds: list[dict], compare
                "by its active parameters, as PL101 judges it. Shaded: PL101's thresholds as configured"
                + (f" for {entries[0].name}" if compare and len({tuple(t.items()) for t in thresholds}) > 1 else "")
                + ".")
-    title = "Plans: tokens per parameter" if compare else "Tokens per parameter"
+    title = "The plans' tokens per parameter" if compare else f"{entries[0].name}: tokens per parameter"
     return Chart("tokens-per-param", title, " ".join(parts), caption, [panel], compare)
 
 
@@ -459,7 +466,7 @@ def repetition_chart(entry: Entry) -> Chart:
                f"to about {NEARLY_FRESH_EPOCHS:g} epochs it is nearly as good as fresh data (PL102's threshold); "
                f"no amount of repetition is worth more than U (1 + R*), {units.count(unique * (1 + est.R_D_STAR))} "
                "tokens for this plan.")
-    return Chart("repetition", "Repeated data", description, caption, panels)
+    return Chart("repetition", f"{entry.name}: what its repeated data is worth", description, caption, panels)
 
 
 # ---------------------------------------------------------------------------------------
@@ -507,7 +514,7 @@ def serving_chart(entry: Entry) -> Chart:
                   "in FLOPs, because " + ("compute.usd_per_gpu_hour" if v["train_usd"] is None else
                                           "serving.usd_per_gpu_hour") + " (or what it needs) is not declared.")
                + ("" if lifetime else " Declare serving.lifetime_tokens to mark the plan's own serving volume."))
-    return Chart("serving", "Training against serving", description, caption, [panel])
+    return Chart("serving", f"{entry.name}: training against serving", description, caption, [panel])
 
 
 # ---------------------------------------------------------------------------------------
