@@ -27,10 +27,11 @@ from planlint import cli as cli_module  # noqa: E402
 from planlint import estimate as est  # noqa: E402
 from planlint.load import load_bytes  # noqa: E402
 from planlint.model import build as build_plan  # noqa: E402
-from planlint.page import charts, model, series  # noqa: E402
+from planlint.page import charts, model  # noqa: E402
 from planlint.page.recipes import RECIPES  # noqa: E402
 from planlint.plugins import registry as get_registry  # noqa: E402
-from test_gate_output import HOSTILE_TEXT, OSC52, assert_inert, hostile_plan  # noqa: E402
+from test_gate_output import HOSTILE_TEXT, OSC52, assert_inert, hostile_plan, hostile_tree  # noqa: E402,F401
+from test_startup import _imported_by  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -522,20 +523,6 @@ def test_without_matplotlib_report_is_one_line_and_exit_2(tmp_path):
     assert done.stdout == "" and not out.exists()
 
 
-def _imported_by(args: list[str]) -> list[str]:
-    probe = textwrap.dedent("""\
-        import json, sys
-        from planlint.cli import main
-        try:
-            main(sys.argv[1:])
-        except SystemExit:
-            pass
-        print(json.dumps(sorted(sys.modules)))
-        """)
-    done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True, cwd=ROOT)
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 @pytest.mark.parametrize("args", [["check", str(HARBOR)], ["estimate", str(HARBOR)], ["checklist", str(HARBOR)],
                                   ["--version"], ["--help"]])
 def test_only_report_imports_matplotlib(args):
@@ -585,6 +572,17 @@ def test_hostile_names_are_escaped_on_the_page_in_the_charts_and_in_the_summary(
     assert set(re.findall(r"</?([a-z0-9]+)", rendered)) <= {"h3", "h4", "p", "table", "thead", "tbody", "tr", "th",
                                                            "td", "ul", "li", "strong", "code"}
     assert OSC52 not in page + svg + result.stdout
+
+
+def test_hostile_file_names_and_a_broken_plan_are_shown_inert(cli, hostile_tree, tmp_path):
+    result = cli("report", str(hostile_tree), "-o", f"{tmp_path}/", "--markdown", "-")
+    assert result.exit_code == 1  # the broken plan is listed, not reported
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    for text in (page, result.stdout, result.stderr, *(p.read_text(encoding="utf-8") for p in tmp_path.glob("*.svg"))):
+        assert_inert(text)
+    assert page.count('<section id="plan-') == 3
+    assert "x\\x0a::error::pwned.yaml" in page and "p\\udcff\\x1b]52;" in page
+    assert "broken\\x1b[2J.yaml: not reported, the plan could not be checked (first: 3:1 PL001 syntax error" in page
 
 
 def test_a_name_is_never_a_file_path():

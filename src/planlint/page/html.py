@@ -42,7 +42,7 @@ td.num { font-variant-numeric: tabular-nums; }
 table.compare { font-size: .88rem; }
 figure.chart { margin: 1rem 0 2rem; }
 figure.chart svg { width: 100%; height: auto; display: block; }
-figure.chart.single svg { max-width: 760px; }
+figure.chart.single svg { max-width: 570px; }  /* the scale of the two-panel charts at full width */
 figcaption { color: var(--muted); font-size: .9rem; margin-top: .35rem; max-width: 75em; }
 figcaption strong { color: var(--ink); }
 details { margin-top: .4rem; font-size: .9rem; }

@@ -479,7 +479,7 @@ def serving_chart(entry: Entry) -> Chart:
     serving overtakes training; in dollars when both are priced, else in FLOPs."""
     n, v = entry.numbers, entry.numbers.values
     serving = n.serving
-    if v["train_usd"] is not None and v["serve_usd_per_million_tokens"] is not None:
+    if v["train_usd"] and v["serve_usd_per_million_tokens"]:  # priced, and neither free (no crossover then)
         unit, trained, per_token = "usd", v["train_usd"], v["serve_usd_per_million_tokens"] / 1e6
         y_label = "cumulative cost (US$)"
         train_note, serve_note = "train_usd", "serve_usd_per_million_tokens / 1e6 per token"
@@ -511,10 +511,21 @@ def serving_chart(entry: Entry) -> Chart:
                         f"{units.pct(per_token * lifetime / total)} of the total.")
     caption = (f"Serving as the numbers price it ({n.notes['serve_tokens_per_second']}); "
                + ("dollars from the training and serving accelerator-hour prices." if unit == "usd" else
-                  "in FLOPs, because " + ("compute.usd_per_gpu_hour" if v["train_usd"] is None else
-                                          "serving.usd_per_gpu_hour") + " (or what it needs) is not declared.")
+                  "in FLOPs, because " + ("the training cost" if not v["train_usd"] else "the serving cost")
+                  + f" is not priced ({_unpriced_why(n)}).")
                + ("" if lifetime else " Declare serving.lifetime_tokens to mark the plan's own serving volume."))
     return Chart("serving", f"{entry.name}: training against serving", description, caption, [panel])
+
+
+def _unpriced_why(numbers) -> str:
+    v, notes = numbers.values, numbers.notes
+    if v["train_usd"] is None:
+        return notes["train_usd"]
+    if not v["train_usd"]:
+        return "compute.usd_per_gpu_hour is 0"
+    if v["serve_usd_per_million_tokens"] is None:
+        return notes["serve_usd_per_million_tokens"]
+    return "serving.usd_per_gpu_hour is 0"
 
 
 # ---------------------------------------------------------------------------------------
