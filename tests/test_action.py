@@ -280,6 +280,27 @@ def test_readme_gitlab_job_reports_code_quality_and_then_fails():
     first, second = [line for line in job["script"] if line.startswith("planlint check")]
     assert f"--format gitlab --output-file {report} --exit-zero" in first
     assert "--exit-zero" not in second
+    for line in (first, second):  # options end before the paths: a path is never an option
+        assert line.split().count("--") == 1 and not any(word.startswith("-") for word in line.split(" -- ")[1].split())
+
+
+def test_readme_gitlab_job_runs_as_written(tmp_path):
+    [job] = _yaml_in("GitLab CI").values()
+    workspace = tmp_path / "project"
+    shutil.copytree(ROOT / "examples", workspace / "examples")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PLANLINT"))}
+    env.update(PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", NO_COLOR="1")
+    codes = []
+    for line in job["script"]:
+        if line.startswith("pip install"):
+            continue  # planlint is the one under test
+        done = subprocess.run([*BASH, "-c", line], cwd=workspace, env=env, capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert "Traceback" not in done.stderr, done.stderr
+        codes.append(done.returncode)
+    assert codes == [0, 1]  # the report is written whatever it finds; the second run fails the job
+    report = json.loads((workspace / job["artifacts"]["reports"]["codequality"]).read_text(encoding="utf-8"))
+    assert {(item["check_name"], item["location"]["path"]) for item in report} >= {("PL101", "examples/gpt3-175b.yaml")}
 
 
 def test_readme_precommit_config_uses_the_hook():
@@ -287,3 +308,47 @@ def test_readme_precommit_config_uses_the_hook():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     [repo] = config["repos"]
     assert {hook["id"] for hook in repo["hooks"]} <= {hook["id"] for hook in hooks}
+
+
+# --- paths are paths -------------------------------------------------------------------------
+
+
+def _copy_plan(job: Job, name: str, example: str = "gpt3-175b.yaml") -> None:
+    target = job.workspace / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "examples" / example, target)
+
+
+def test_one_path_a_line_may_hold_spaces_start_with_a_dash_or_hold_a_star(tmp_path):
+    job = Job(tmp_path, paths="  my plans/gpt 3.yaml\n-q.yaml\n\n--config=evil.yaml\nodd/*.yaml\n",
+              **{"sarif-file": "out.sarif"})
+    for name in ("my plans/gpt 3.yaml", "-q.yaml", "--config=evil.yaml", "odd/*.yaml"):
+        _copy_plan(job, name)  # a file really named odd/*.yaml: the only one the star may name
+    _copy_plan(job, "odd/other.yaml")
+    (job.workspace / "evil.yaml").write_text("ignore: [PL1, PL2, PL3, PL4]\n", encoding="utf-8")
+
+    checked = job.run("check")
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    annotated = re.findall(r"^::error file=([^,]*),line=16,col=3", checked.stdout, re.M)
+    # in the order given, each a file: none was read as an option (evil.yaml would silence them all)
+    assert annotated == ["my plans/gpt 3.yaml", "-q.yaml", "--config=evil.yaml", "odd/*.yaml"]
+    assert "odd/other.yaml" not in checked.stdout  # the star was not expanded
+
+    written = job.run("sarif")
+    assert written.returncode == 0, written.stderr
+    uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                  for r in json.loads((job.workspace / "out.sarif").read_text(encoding="utf-8"))["runs"][0]["results"])
+    assert uris == ["--config%3Devil.yaml", "-q.yaml", "my%20plans/gpt%203.yaml", "odd/%2A.yaml"]
+
+
+def test_a_path_that_looks_like_an_option_on_one_line_is_a_path(tmp_path):
+    job = Job(tmp_path, paths="--exit-zero examples/chinchilla-70b.yaml")
+    done = job.run("check")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "planlint: error: --exit-zero: no such file or folder" in done.stderr
+
+
+def test_a_glob_on_its_own_line_is_not_expanded(tmp_path):
+    done = Job(tmp_path, paths="examples/chinchilla-70b.yaml\nexamples/*.yaml\n").run("check")
+    assert done.returncode == 2
+    assert "examples/*.yaml: no such file or folder" in done.stderr

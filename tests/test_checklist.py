@@ -103,28 +103,37 @@ def _evidence(found):
     return [(e.text, e.line) for e in found.evidence]
 
 
+def _starter_line(text: str) -> int:
+    """The line of the starter plan that holds ``text`` (the plan is edited; its lines move)."""
+    return next(number for number, line in enumerate(STARTER.splitlines(), start=1) if text in line)
+
+
 def test_the_starter_plan_settles_every_item():
     checked = {item: verdict(STARTER, item) for item in ("unique-data", "loss-tracking", "smooth-metrics",
                                                          "fine-tune-first", "mix-reproducible")}
     assert {item: str(found.status) for item, found in checked.items()} == dict.fromkeys(checked, "done")
     assert _evidence(checked["unique-data"]) == [
-        ("data.unique_tokens: 60B; 0.43 epochs of 26B training tokens (train / unique)", 34),
-        ("data.deduplicated: true", 35), ("data.filtered: true", 36)]
+        ("data.unique_tokens: 60B; 0.43 epochs of 26B training tokens (train / unique)",
+         _starter_line("unique_tokens: 60B")),
+        ("data.deduplicated: true", _starter_line("deduplicated: true")),
+        ("data.filtered: true", _starter_line("filtered: true"))]
     assert _evidence(checked["loss-tracking"]) == [
-        ("validation loss every 1B tokens: 26 points over 26B training tokens", 78),
-        ("evaluation.loss_tracking.on_knee: lower-lr", 79),
-        ("evaluation.loss_tracking.rule: less than 1% lower loss over the last 4B tokens", 80)]
-    assert _evidence(checked["smooth-metrics"]) == [("evaluation.smooth_metrics: validation_loss", 75),
-                                                    ("evaluation.task_metrics: exact_match", 76)]
+        ("validation loss every 1B tokens: 26 points over 26B training tokens", _starter_line("every_tokens: 1B")),
+        ("evaluation.loss_tracking.on_knee: lower-lr", _starter_line("on_knee: lower-lr")),
+        ("evaluation.loss_tracking.rule: less than 1% lower loss over the last 4B tokens",
+         _starter_line("rule: less than 1%"))]
+    assert _evidence(checked["smooth-metrics"]) == [
+        ("evaluation.smooth_metrics: validation_loss", _starter_line("smooth_metrics: [validation_loss]")),
+        ("evaluation.task_metrics: exact_match", _starter_line("task_metrics: [exact_match]"))]
     assert _evidence(checked["mix-reproducible"]) == [
-        ("2 sources, shares adding up to 100%; 2 of 2 with a revision", 37)]
+        ("2 sources, shares adding up to 100%; 2 of 2 with a revision", _starter_line("  mix:"))]
 
 
 def test_a_budget_of_gpu_hours_only():
     plan = MINIMAL.replace("  flops: 1.2e20\n", "  gpu_hours: 100k\n  accelerator: h100-sxm\n  mfu: 0.4\n")
     found = verdict(plan, "compute-budget")
     assert _evidence(found) == [
-        ("compute.gpu_hours: 100,000 GPU-h; the plan needs 84.3 (6ND FLOPs on h100-sxm at 989 TFLOP/s dense x 40% MFU)",
+        ("compute.gpu_hours: 100,000 GPU-h; the plan needs 84.3 (6ND FLOPs on h100-sxm at 989 TFLOP/s BF16 dense x 40% MFU)",
          9)]
     assert 1.2e20 / (3600 * 989e12 * 0.4) == pytest.approx(84.26, abs=0.01)
 

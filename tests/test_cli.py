@@ -139,9 +139,11 @@ def test_terminal_escapes_in_plan_text_are_neutralised(cli, tmp_path):
 
 def test_rules_lists_every_code(cli):
     result = cli("rules")
+    from planlint.plugins import registry
+
     codes = [line.split()[0] for line in result.output.splitlines()]
-    assert codes == ["PL000", "PL001", "PL002", "PL003", "PL004", "PL005", "PL006", "PL101", "PL102", "PL103", "PL104", "PL201",
-                     "PL202", "PL203", "PL204", "PL205", "PL206", "PL301", "PL401", "PL402", "PL403", "PL404"]
+    assert codes == list(registry().rules) and codes == sorted(codes)
+    assert codes[:8] == ["PL000", "PL001", "PL002", "PL003", "PL004", "PL005", "PL006", "PL101"]
     rows = json.loads(cli("rules", "--format", "json").output)
     assert rows[7]["code"] == "PL101" and rows[7]["options"]["warn_below"] == 10.0
 

@@ -307,11 +307,13 @@ BASELINE = 20.0  # PL101's default `baseline`, the ~20:1 Chinchilla ratio
 @scaled(0.5)
 @given(plans(), st.floats(1e-3, BASELINE), st.floats(1e-3, BASELINE))
 def test_more_tokens_never_raise_pl101_below_the_baseline(plan, ratio_a, ratio_b):
-    """For tokens/param at or below the baseline, raising train_tokens never raises PL101's
-    severity (nor adds a finding). Above it PL101 may note over-training (info, or a warning
-    under `sizing: compute-optimal`), which grows with the tokens on purpose."""
+    """For tokens per active param at or below the baseline, raising train_tokens never raises
+    PL101's severity (nor adds a finding). Above it PL101 may note over-training (info, or a
+    warning under `sizing: compute-optimal`), which grows with the tokens on purpose."""
     low, high = sorted((ratio_a, ratio_b))
-    params = plan["model"]["params"]
+    plan = copy.deepcopy(plan)
+    plan["model"].pop("experts", None)  # active parameters as declared (or all of them)
+    params = plan["model"].get("active_params", plan["model"]["params"])
     fewer, more = copy.deepcopy(plan), copy.deepcopy(plan)
     # the format refuses runs under a million tokens
     fewer["data"]["train_tokens"] = max(params * low, 1e6)

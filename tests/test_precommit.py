@@ -81,10 +81,11 @@ def _readme_config() -> dict:
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory):
-    """``run(*args)`` runs ``pre-commit run planlint *args`` in a scratch git repository with
-    plans/gpt3-175b.yaml (fails), plans/chinchilla-70b.yaml (passes) and config/deploy.yml (not a
-    plan), configured as the README says."""
+def hook_repo(tmp_path_factory):
+    """``(home, env, config)``: a commit of this checkout to install the hook from, the
+    environment to run git and pre-commit in, and the README's `.pre-commit-config.yaml`
+    pointed at that commit. Every scratch repository of this module shares pre-commit's
+    cache, so the hook is installed once."""
     if subprocess.run([sys.executable, "-c", "import pre_commit"], capture_output=True).returncode:
         pytest.fail("pre-commit is not installed in this environment: pip install '.[test]'")
     home = tmp_path_factory.mktemp("precommit")
@@ -106,7 +107,23 @@ def workspace(tmp_path_factory):
     [entry] = config["repos"]
     assert entry["repo"] == "https://github.com/planlint/planlint"
     entry.update(repo=str(project), rev=head)
+    return home, env, config
 
+
+def _runner(repo: Path, env: dict[str, str]):
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "planlint", "--color", "never", *args],
+                              cwd=repo, env=env, capture_output=True, text=True, timeout=900, check=False)
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def workspace(hook_repo):
+    """``run(*args)`` runs ``pre-commit run planlint *args`` in a scratch git repository with
+    plans/gpt3-175b.yaml (fails), plans/chinchilla-70b.yaml (passes) and config/deploy.yml (not a
+    plan), configured as the README says."""
+    home, env, config = hook_repo
     repo = home / "repo"
     (repo / "plans").mkdir(parents=True)
     (repo / "config").mkdir()
@@ -116,12 +133,7 @@ def workspace(tmp_path_factory):
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     _git(repo, env, "init", "-q")
     _git(repo, env, "add", "-A")
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "planlint", "--color", "never", *args],
-                              cwd=repo, env=env, capture_output=True, text=True, timeout=900, check=False)
-
-    return run
+    return _runner(repo, env)
 
 
 def test_hook_fails_on_the_undertrained_plan_and_skips_the_non_plan(workspace):
@@ -153,4 +165,56 @@ def test_hooks_file_declares_one_python_hook_for_yaml_that_skips_non_plans():
     assert hook["types"] == ["yaml"]
     assert hook["entry"].split()[:2] == ["planlint", "check"]
     assert "--skip-non-plans" in hook["entry"].split()
+    assert hook["entry"].split()[-1] == "--pre-commit"  # file names after the user's args are paths
     assert hook.get("pass_filenames", True) is True
+
+
+# -- file names are never options -----------------------------------------------------------
+
+# Committed at the top of the repository, where pre-commit passes them as they are: each one,
+# read as an option, would switch the gate off or turn it green. Each is a copy of a failing
+# plan, so each must show up as a failing plan of that name.
+HOSTILE_NAMES = ["--exit-zero.yaml", "-q.yaml", "--config=evil.yaml", "--write-baseline=baseline.yaml",
+                 "--select=PL9.yaml", "--format=json.yaml"]
+EVIL_CONFIG = "ignore: [PL1, PL2, PL3, PL4]\nfail-on: error\n"  # evil.yaml: silences every rule it may
+
+
+@pytest.fixture(scope="module")
+def hostile(hook_repo):
+    """``(run, repo)``: a scratch repository holding the hostile names beside plans/phi-1.5.yaml
+    (a warning, no error), hooked up with ``args: [--fail-on, error]``."""
+    home, env, config = hook_repo
+    repo = home / "hostile"
+    (repo / "plans").mkdir(parents=True)
+    for name in HOSTILE_NAMES:
+        shutil.copy(ROOT / "examples" / "gpt3-175b.yaml", repo / name)
+    (repo / "evil.yaml").write_text(EVIL_CONFIG, encoding="utf-8")
+    shutil.copy(ROOT / "examples" / "phi-1.5.yaml", repo / "plans")
+    hooked = yaml.safe_load(yaml.safe_dump(config))
+    hooked["repos"][0]["hooks"][0]["args"] = ["--fail-on", "error"]  # the user's options: separate words
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(hooked), encoding="utf-8")
+    _git(repo, env, "init", "-q")
+    _git(repo, env, "add", "-A")
+    return _runner(repo, env), repo
+
+
+def test_committed_file_names_that_look_like_options_are_linted_not_obeyed(hostile):
+    run, repo = hostile
+    done = run("--all-files")
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    for name in HOSTILE_NAMES:
+        assert f"\n{name}:16:3: PL101 [error] 1.7 tokens/param" in output, name
+    assert "Found 8 findings (6 errors, 1 warning, 1 info) in 7 of 7 plans." in output
+    assert not (repo / "baseline.yaml").exists()
+    assert "No such option" not in output and "Traceback" not in output
+
+
+def test_the_hook_s_args_are_still_options(hostile):
+    run, _repo = hostile
+    done = run("--verbose", "--files", "plans/phi-1.5.yaml")  # verbose: a passing hook's output too
+    output = done.stdout + done.stderr
+    # phi-1.5 has a warning: the default --fail-on (warning) would fail, the hook's `--fail-on error` passes
+    assert "plans/phi-1.5.yaml:" in output and "[warning]" in output, output
+    assert done.returncode == 0, output
+    assert "Passed" in output

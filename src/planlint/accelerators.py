@@ -20,10 +20,15 @@ class Accelerator:
     memory_gb: float
     bandwidth_gbps: float
     source: str
+    fp8_tflops: float | None = None  # dense FP8 tensor peak; None: no FP8 tensor cores
 
     @property
     def peak_flops(self) -> float:
         return self.peak_tflops * 1e12
+
+    @property
+    def fp8_flops(self) -> float | None:
+        return self.fp8_tflops * 1e12 if self.fp8_tflops else None
 
     @property
     def memory_bytes(self) -> float:
@@ -42,16 +47,18 @@ BUILTIN: dict[str, Accelerator] = {
         Accelerator("a100-40gb", "NVIDIA A100 40GB SXM", 312, 40, 1555, "NVIDIA A100 datasheet"),
         Accelerator("a100-80gb", "NVIDIA A100 80GB SXM", 312, 80, 2039, "NVIDIA A100 datasheet"),
         Accelerator("h100-sxm", "NVIDIA H100 SXM5", 989, 80, 3350,
-                    "NVIDIA H100 datasheet (1,979 TFLOPS with sparsity, halved)"),
+                    "NVIDIA H100 datasheet (1,979 TFLOPS BF16 and 3,958 FP8 with sparsity, halved)", 1979),
         Accelerator("h100-pcie", "NVIDIA H100 PCIe", 756, 80, 2000,
-                    "NVIDIA H100 datasheet (1,513 TFLOPS with sparsity, halved)"),
-        Accelerator("h200", "NVIDIA H200 SXM", 989, 141, 4800, "NVIDIA H200 datasheet (GH100 compute as H100)"),
+                    "NVIDIA H100 datasheet (1,513 TFLOPS BF16 and 3,026 FP8 with sparsity, halved)", 1513),
+        Accelerator("h200", "NVIDIA H200 SXM", 989, 141, 4800, "NVIDIA H200 datasheet (GH100 compute as H100)", 1979),
         Accelerator("h800", "NVIDIA H800 SXM", 989, 80, 3350,
-                    "H100 SXM figures; no NVIDIA datasheet is public (llm-analysis lists 3,200 GB/s)"),
+                    "H100 SXM figures; no NVIDIA datasheet is public (llm-analysis lists 3,200 GB/s)", 1979),
         Accelerator("b200", "NVIDIA B200 (HGX, 1,000 W)", 2250, 180, 8000,
-                    "NVIDIA HGX B200 (4.5 PFLOPS with sparsity, halved; ~180 GB of 192 GB exposed per GPU)"),
-        Accelerator("l4", "NVIDIA L4", 121, 24, 300, "NVIDIA L4 datasheet (242 TFLOPS with sparsity, halved)"),
-        Accelerator("l40s", "NVIDIA L40S", 362.05, 48, 864, "NVIDIA L40S datasheet"),
+                    "NVIDIA HGX B200 (4.5 PFLOPS BF16 and 9 FP8 with sparsity, halved; ~180 GB of 192 GB exposed per "
+                    "GPU)", 4500),
+        Accelerator("l4", "NVIDIA L4", 121, 24, 300,
+                    "NVIDIA L4 datasheet (242 TFLOPS BF16 and 485 FP8 with sparsity, halved)", 242.5),
+        Accelerator("l40s", "NVIDIA L40S", 362.05, 48, 864, "NVIDIA L40S datasheet (FP8 733 dense)", 733),
         Accelerator("a10", "NVIDIA A10", 125, 24, 600, "NVIDIA A10 datasheet"),
         Accelerator("a10g", "NVIDIA A10G (AWS G5)", 70, 24, 600,
                     "AWS G5 tables: 24 GB GDDR6 at 600 GB/s; 70 TFLOPS dense FP16 from llm-analysis's GPU "
@@ -60,7 +67,8 @@ BUILTIN: dict[str, Accelerator] = {
         Accelerator("v100", "NVIDIA V100 SXM2 32GB", 125, 32, 900, "NVIDIA V100 datasheet (FP16 tensor; no BF16)"),
         Accelerator("mi250x", "AMD Instinct MI250X (OAM, 2 GCDs)", 383, 128, 3276.8,
                     "AMD MI200 datasheet, footnotes MI200-01 and MI200-07"),
-        Accelerator("mi300x", "AMD Instinct MI300X", 1307.4, 192, 5300, "AMD MI300X data sheet, footnote MI300-18"),
+        Accelerator("mi300x", "AMD Instinct MI300X", 1307.4, 192, 5300,
+                    "AMD MI300X data sheet, footnote MI300-18 (FP8 2,614.9 dense)", 2614.9),
         Accelerator("tpu-v3", "Google TPU v3 (per chip)", 123, 32 * _GIB, 900,
                     "Google Cloud TPU v3 documentation (32 GiB, 900 GBps per chip)"),
         Accelerator("tpu-v4", "Google TPU v4 (per chip)", 275, 32 * _GIB, 1200, "Google Cloud TPU v4 documentation"),
@@ -89,5 +97,5 @@ def lookup(name: str, custom: dict | None = None) -> Accelerator | None:
     if custom and name in custom:
         spec = custom[name]
         return Accelerator(name, name, spec.peak_tflops, spec.memory_gb, spec.memory_bandwidth_gbps,
-                           spec.source or "declared in the plan (custom_accelerators)")
+                           spec.source or "declared in the plan (custom_accelerators)", spec.fp8_tflops)
     return CATALOGUE.get(name)

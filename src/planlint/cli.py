@@ -3,7 +3,7 @@
 
 Exit codes: 0 nothing at or above the --fail-on level; 1 findings at or above it; 2 usage
 errors, unreadable paths, no plans found, a plugin problem that stops the run, or output
-that could not be written (a full disk, a closed pipe or stream).
+that could not be written (a full disk, a closed pipe or stream); 130 Ctrl-C.
 
 Every line written carries outside text (file names, plan and configuration values, plugin
 messages) only through ``planlint.report.escape``, click's own usage errors included.
@@ -123,7 +123,8 @@ class _EscapedStream:
 
 
 class _Planlint(click.Group):
-    """planlint's group: output errors are exit 2 with one line, usage errors are escaped."""
+    """planlint's group: output errors are exit 2 with one line, usage errors are escaped, and
+    Ctrl-C is exit 130 with one line."""
 
     def invoke(self, ctx):
         try:
@@ -134,6 +135,9 @@ class _Planlint(click.Group):
                     sys.stdout.flush()  # a full disk shows here, not at interpreter exit
         except OSError as exc:
             raise _OutputError(exc) from None
+        except KeyboardInterrupt:  # exit 130 and one line, not click's "Aborted!" and 1 ("findings")
+            _say("planlint: interrupted")
+            sys.exit(130)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -178,6 +182,44 @@ def _use_color(choice: str) -> bool:
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
 
+PRE_COMMIT = "--pre-commit"
+
+
+class _CheckCommand(click.Command):
+    """``check``: with ``--pre-commit`` among its leading options, the arguments are read as
+    pre-commit passes them, the hook's ``args`` then the staged file names. Options end at the
+    first word that is not an option's name (or its value): from there on every word is a
+    path, even one that starts with '-'. A file name is never read as an option, so a
+    committed ``--config=evil.yaml`` is linted, not obeyed; an exact option name has no '.',
+    and every file pre-commit passes to a ``types: [yaml]`` hook has one."""
+
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, _paths_after_options(self, ctx, list(args)))
+
+
+def _paths_after_options(command: click.Command, ctx, args: list[str]) -> list[str]:
+    takes_value = {}
+    for param in command.get_params(ctx):
+        if isinstance(param, click.Option):
+            for word in (*param.opts, *param.secondary_opts):
+                takes_value[word] = not (param.is_flag or param.count)
+    index, hook = 0, False
+    while index < len(args) and args[index] in takes_value:
+        hook = hook or args[index] == PRE_COMMIT
+        index += 2 if takes_value[args[index]] else 1
+    if not hook or args[index:index + 1] == ["--"]:
+        return args
+    return [*args[:index], "--", *args[index:]]
+
+
+def _plugin_notes() -> None:
+    """The warnings about plugin code met while linting (output it wrote), once per rule or item."""
+    from planlint import contain
+
+    for line in contain.drain():
+        _warn(line)
+
+
 @click.group(cls=_Planlint, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="planlint", message="%(prog)s %(version)s")
 @click.option("--no-plugins", is_flag=True,
@@ -193,6 +235,9 @@ def main(no_plugins: bool = False) -> None:
       planlint rules                 list every rule
       planlint explain PL101         a rule's documentation, thresholds and sources
     """
+    from planlint import contain
+
+    contain.watch_interrupts()  # a KeyboardInterrupt a plugin raises is then told from Ctrl-C
     if no_plugins:
         from planlint import plugins
 
@@ -247,7 +292,7 @@ def _config_options(function):
     return function
 
 
-@main.command()
+@main.command(cls=_CheckCommand)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=_FormatChoice(list(FORMATS)), default=None,
               help="text (default; github when GITHUB_ACTIONS=true): findings with source and fix; concise: one "
@@ -274,11 +319,16 @@ def _config_options(function):
               help="Skip named files that have no top-level `planlint:` key (for pre-commit hooks).")
 @click.option("--stdin-filename", default="-", metavar="NAME",
               help="The name to report for a plan read from '-'; its folder selects the configuration.")
+@click.option(PRE_COMMIT, "pre_commit", is_flag=True,
+              help="Arguments as pre-commit passes them: options first, each option and value a word of its own; "
+                   "from the first other word on, every word is a path, even one that starts with '-'.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, metavar="N",
-              help="Worker processes for many plans; 0 (the default) uses every core, 1 none. Plans are "
-                   "shared out only when there are at least 64 per worker; the report is the same either way.")
+              help="Worker processes for many plans; 0 (the default) uses every core the load average leaves "
+                   "free, 1 none. Plans are shared out only when there are at least 256 per worker; the report is "
+                   "the same either way.")
 def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, select, extend_select, ignore,
-          baseline_file, write_baseline, timeout, statistics, quiet, color, skip_non_plans, stdin_filename, jobs):
+          baseline_file, write_baseline, timeout, statistics, quiet, color, skip_non_plans, stdin_filename, pre_commit,
+          jobs):
     """Lint plans: files, folders (every YAML plan below them) or '-' for standard input."""
     from planlint.config import ConfigError
     from planlint.discover import Target, expand
@@ -303,12 +353,13 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
     _refuse_overwriting(writes, inputs)
     # a path that does not exist is reported in every format, like a file that cannot be read
     results = [FileResult(name=_named_path(message, paths), error=message) for message in missing]
-    for target, result in lint_many(targets, registry, resolver, stdin_filename, jobs):
+    for target, result in lint_many(targets, registry, resolver, stdin_filename, jobs, slim=True):
         if isinstance(result, ConfigError):
             _fail(str(result))
             sys.exit(2)
         if result is not None:
             results.append(result)
+    _plugin_notes()
     _refuse_overwriting(writes, [str(path) for path in resolver.files()])
     errors = [result.error for result in results if result.error]
     checked = [result for result in results if not result.error]
@@ -518,6 +569,7 @@ def _checked_plans(paths, registry, resolver, verb: str):
                           "`planlint check` lists every problem")
             continue
         plans.append(result)
+    _plugin_notes()
     return plans, broken, errors
 
 
@@ -670,6 +722,7 @@ def checklist(paths, fmt, require, config_file, isolated):
     resolver = _resolver(registry, config_file, isolated, (), (), (), None)
     plans, broken, errors = _checked_plans(paths, registry, resolver, "checked")
     checklists = [evaluate(result.plan, result.doc, registry, result.numbers) for result in plans]
+    _plugin_notes()
     RENDERERS[fmt](checklists, sys.stdout)
     _finish(checklists, broken, errors)
     unmet = [f"{c.file}: {item.id} is {item.verdict.status}" for c in checklists for item in c.items

@@ -24,6 +24,7 @@ Keys (the same in both files; ``schemas/config.schema.json`` publishes them)::
     require-reason: true          # suppression comments must say why (`-- reason`)
     limits: {timeout: 10}         # safety bounds per plan: max-file-bytes, max-depth,
                                   # max-nodes, max-findings, timeout (seconds)
+    require-plugins: [acme]       # plugins (entry-point or distribution names) that must load
 
 A problem in a configuration file (unknown key, unknown rule code, an option of the wrong
 type) is a :class:`ConfigError`, which the command line reports with the file and key and
@@ -46,7 +47,7 @@ PYPROJECT = "pyproject.toml"
 # Codes that mean planlint could not check the file: never deselected, downgraded or suppressed.
 ALWAYS_ON = NOT_CHECKED
 KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "options", "fail-on",
-        "require-reason", "limits")
+        "require-reason", "limits", "require-plugins")
 # The largest value each bound may be raised to. A bound is a safety net, so it stays one:
 # 1 GiB of YAML, nesting a thousand times deeper than the default, ten million values, a
 # million findings, a day per plan. Past these the numbers stop meaning anything (and some
@@ -74,6 +75,7 @@ class Config:
     fail_on: Severity = Severity.WARNING
     require_reason: bool = False
     limits: dict[str, float] = field(default_factory=lambda: {k: v[0] for k, v in LIMITS.items()})
+    require_plugins: tuple[str, ...] = ()  # names of plugins that must have loaded in full
     path: Path | None = None  # the file it was read from
     # where each setting came from, by dotted key ("ignore", "options.PL101.warn_below")
     sources: dict[str, str] = field(default_factory=dict)
@@ -316,6 +318,16 @@ def build(table: dict, registry, origin: str, path: Path | None = None, base: Co
                     raise ConfigError(f"{where}: no limit '{name}' (limits: {', '.join(LIMITS)})")
                 config.limits[name] = _limit(name, setting, f"{where}.{name}")
                 config.sources[f"limits.{name}"] = origin
+        elif key == "require-plugins":
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise ConfigError(f"{where} must be a list of plugin names, like [acme]")
+            from planlint.plugins import unmet
+
+            problem = unmet(registry, value)  # a broken install must not pass the policy silently
+            if problem:
+                raise ConfigError(f"{where}: {problem}")
+            config.require_plugins = tuple(v.strip() for v in value)
+            config.sources[key] = origin
         elif key == "require-reason":
             if not isinstance(value, bool):
                 raise ConfigError(f"{where} must be true or false, not {value!r}")
@@ -348,7 +360,8 @@ def _limit(name: str, setting, where: str):
 def _copy(config: Config) -> Config:
     return Config(config.select, config.extend_select, config.ignore, dict(config.per_file_ignores),
                   dict(config.severity), {k: dict(v) for k, v in config.options.items()}, config.fail_on,
-                  config.require_reason, dict(config.limits), config.path, dict(config.sources))
+                  config.require_reason, dict(config.limits), config.require_plugins, config.path,
+                  dict(config.sources))
 
 
 def _selectors(value, where: str, registry) -> tuple[str, ...]:
@@ -479,6 +492,7 @@ def describe(config: Config, registry, filename: str | None = None) -> list[tupl
          config.source("per-file-ignores")),
         ("fail-on", str(config.fail_on), config.source("fail-on")),
         ("require-reason", config.require_reason, config.source("require-reason")),
+        ("require-plugins", list(config.require_plugins), config.source("require-plugins")),
     ]
     rows += [(f"limits.{name}", config.limits[name], config.source(f"limits.{name}")) for name in LIMITS]
     for code, rule in registry.rules.items():
@@ -551,6 +565,10 @@ def json_schema(registry) -> dict:
                         "description": "Exit 1 when a finding is at this severity or above."},
             "require-reason": {"type": "boolean", "default": False,
                                "description": "Suppression comments must give a reason after `--` (PL006)."},
+            "require-plugins": {"type": "array", "items": {"type": "string", "minLength": 1}, "default": [],
+                                "description": "Plugins that must be installed and load without a problem (names "
+                                               "as `planlint plugins` lists them, or distribution names); "
+                                               "otherwise every run stops with exit code 2."},
             "limits": {"type": "object", "additionalProperties": False,
                        "description": "Safety bounds per plan; a plan past one is reported as PL004.",
                        "properties": {name: {"type": "integer" if isinstance(default, int) else "number",

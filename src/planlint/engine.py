@@ -15,15 +15,16 @@ parse, the plan broke the schema) stops the file there, and the other files go o
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import sys
-import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from planlint.config import Config
+from planlint.contain import Captured, Timeout, failure, must_propagate, note, shown
+from planlint.contain import deadline as _deadline
 from planlint.discover import Target, looks_like_plan
 from planlint.findings import Finding, Severity, Span
 from planlint.limits import Limits, hint
@@ -47,6 +48,52 @@ class FileResult:
 
     def failed(self) -> bool:
         return any(f.severity >= self.fail_on for f in self.findings)
+
+    def slim(self) -> FileResult:
+        """Keep only what a findings report reads, for runs over many plans: the source lines
+        the findings point at (``doc.lines`` keeps its length; other lines read as empty), not
+        the text, the parsed data, the positions, the typed plan or its numbers. ``check``
+        slims each result as it comes; ``estimate`` and ``checklist`` need the plan and keep it."""
+        if self.doc is not None:
+            wanted = {finding.span.line - 1 for finding in self.findings}
+            self.doc = ReportedSource(self.doc.name, SourceLines(self.doc.lines, wanted))
+        self.plan = self.numbers = None
+        return self
+
+
+class ReportedSource:
+    """A slimmed ``Document``: its name and the lines the findings point at. Reads as a
+    document that kept no text, data or positions."""
+
+    __slots__ = ("name", "lines")
+    text = ""
+    data = None
+    usable = False
+    spans: Mapping = MappingProxyType({})
+
+    def __init__(self, name: str, lines: SourceLines):
+        self.name = name
+        self.lines = lines
+
+
+class SourceLines(Sequence):
+    """Some lines of a file, by 0-based index, the others empty: a slimmed ``Document.lines``."""
+
+    def __init__(self, lines: Sequence[str], wanted):
+        self._count = len(lines)
+        self._kept = {index: lines[index] for index in wanted if 0 <= index < self._count}
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError("line index out of range")
+        return self._kept.get(index, "")
 
 
 @dataclass
@@ -98,26 +145,140 @@ def check_document(doc: Document, registry: Registry, options: dict[str, dict[st
 
 def run_rules(plan, numbers, doc: Document, registry: Registry, options: dict[str, dict[str, Any]],
               enabled=None) -> list[Finding]:
-    """Stage 5: the plan rules' findings. A rule that raises is a PL000 naming it; the others run."""
+    """Stage 5: the plan rules' findings, checked at the boundary. A rule that raises (or calls
+    ``sys.exit``) is a PL000 naming it and its plugin; so are the findings it yields that are
+    not well-formed findings of its own (they are not shown), and one past the findings bound
+    is a PL004. What a rule writes to standard output or error is kept off the report and noted
+    (``planlint.contain``). The other rules always run."""
     from planlint.rule import RuleContext
 
     found: list[Finding] = []
-    for rule_class in registry.plan_rules:
-        if enabled is not None and not enabled(rule_class.code):
-            continue
-        rule = rule_class()
-        ctx = RuleContext(rule, doc, options.get(rule.code), numbers)
-        try:
-            for finding in rule.check(plan, ctx):
-                if not isinstance(finding, Finding):
-                    raise TypeError(f"check() yielded {type(finding).__name__}, not a Finding")
-                found.append(finding)
-        except Exception as exc:
-            plugin = registry.owner.get(rule.code, "?")
-            found.append(_internal(doc, f"rule {rule.code} ({rule.name}, plugin '{plugin}') raised "
-                                        f"{type(exc).__name__}: {exc}",
-                                   "the other rules ran; report this to the plugin's maintainers with the plan"))
+    limit = doc.findings.limit
+    with Captured() as captured:
+        for rule_class in registry.plan_rules:
+            code = rule_class.code
+            if enabled is not None and not enabled(code):
+                continue
+            who = f"rule {code} ({rule_class.name}, plugin '{registry.owner.get(code, '?')}')"
+            kept, malformed = 0, []
+            try:
+                rule = rule_class()
+                ctx = RuleContext(rule, doc, options.get(code), numbers)
+                yielded = iter(rule.check(plan, ctx) or ())
+                for finding in yielded:
+                    checked = _well_formed(finding, rule_class, doc)
+                    if isinstance(checked, str):
+                        malformed.append(checked)
+                        continue
+                    if kept == limit:
+                        found.append(Finding(
+                            code="PL004", rule="input-limit", severity=Severity.ERROR,
+                            message=f"{who} reported more than {limit:,} findings on this plan; the rest are not "
+                                    "shown", fix=f"report this to the plugin's maintainers with the plan "
+                                                 f"({hint('max_findings')})",
+                            span=doc.locate((), "value"), file=doc.name))
+                        break
+                    found.append(checked)
+                    kept += 1
+                close = getattr(yielded, "close", None)
+                if close is not None:  # a generator left early finishes here, contained, not when collected
+                    close()
+            except BaseException as exc:  # SystemExit too: a plugin must not end the run, or turn it green
+                if must_propagate(exc):
+                    if isinstance(exc, Timeout) and not exc.args:
+                        exc.args = (who,)
+                    raise
+                found.append(_internal(doc, f"{who} {failure(exc)}",
+                                       "the other rules ran; report this to the plugin's maintainers with the plan"))
+            if malformed:
+                count = len(malformed)
+                found.append(_internal(
+                    doc, f"{who} yielded {count} malformed finding{'' if count == 1 else 's'}, not shown (the "
+                         f"first: {malformed[0]})", "the other findings are shown; report this to the plugin's "
+                                                    "maintainers with the plan"))
+            written = captured.take()
+            if written:
+                note(registry.owner.get(code, "?"), code,
+                     f"{who} wrote to {written}; planlint keeps its output streams for the report, so this "
+                     "was not shown")
     return found
+
+
+_FACT_DEPTH = 8
+
+
+def _plain(value, depth: int = 0) -> bool:
+    """Whether ``value`` is data every report format can write: None, booleans, 64-bit-sized
+    integers, finite floats, strings, and lists and string-keyed mappings of them."""
+    import math
+
+    if value is None or isinstance(value, (bool, str)):
+        return True
+    if isinstance(value, int):
+        return value.bit_length() <= 128
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if depth >= _FACT_DEPTH:
+        return False
+    if isinstance(value, (list, tuple)):
+        return all(_plain(item, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _plain(item, depth + 1) for key, item in value.items())
+    return False
+
+
+def _described(value) -> str:
+    """A value from a plugin, for a message: short, escaped, and never its own ``repr``."""
+    return shown(value) if isinstance(value, str) else f"a {type(value).__name__}"
+
+
+def _well_formed(finding, rule_class, doc: Document) -> Finding | str:
+    """``finding`` rebuilt as a plain Finding of ``doc``, its span clamped to the file; or what
+    is wrong with it."""
+    if not isinstance(finding, Finding):
+        return f"{_described(finding)}, not a planlint.findings.Finding"
+    code, name = rule_class.code, rule_class.name
+    if finding.code != code:
+        return f"code {_described(finding.code)}, not the rule's own {code}"
+    if finding.rule != name:
+        return f"rule name {_described(finding.rule)}, not the rule's own {name}"
+    if type(finding.severity) is not Severity:
+        return f"severity {_described(finding.severity)}, not a planlint.findings.Severity"
+    if not isinstance(finding.message, str) or not finding.message.strip():
+        return f"message {_described(finding.message)}, not a non-empty str"
+    if not isinstance(finding.fix, str):
+        return f"fix {_described(finding.fix)}, not a str"
+    path = finding.path
+    if not isinstance(path, (tuple, list)) or not all(
+            isinstance(part, str) or (isinstance(part, int) and not isinstance(part, bool)) for part in path):
+        return "a path that is not a tuple of keys (str) and indices (int)"
+    if not isinstance(finding.facts, dict) or not _plain(finding.facts):
+        return "facts that are not plain data (str keys; numbers, strings, lists and mappings of them)"
+    span = finding.span
+    if not isinstance(span, Span) or not all(
+            type(getattr(span, part, None)) is int for part in ("line", "column", "end_line", "end_column")):
+        return "a span that is not a planlint.findings.Span of four int"
+    return Finding(code=code, rule=name, severity=finding.severity, message=finding.message, fix=finding.fix,
+                   path=tuple(path), span=_clamped(span, doc), file=doc.name, facts=dict(finding.facts))
+
+
+def _clamped(span: Span, doc: Document) -> Span:
+    """``span`` moved inside the file: a line that exists, a column on it (one past its end at most)."""
+    lines = doc.lines
+    last = max(len(lines), 1)
+
+    def width(line: int) -> int:
+        return len(lines[line - 1]) + 1 if lines else 1
+
+    line = min(max(span.line, 1), last)
+    column = min(max(span.column, 1), width(line))
+    end_line = min(max(span.end_line, line), last)
+    end_column = min(max(span.end_column, 1), width(end_line))
+    if end_line == line:
+        end_column = max(end_column, column)
+    if (line, column, end_line, end_column) == (span.line, span.column, span.end_line, span.end_column):
+        return span
+    return Span(line, column, end_line, end_column)
 
 
 def _internal(doc: Document, message: str, fix: str) -> Finding:
@@ -142,31 +303,6 @@ def _summarize_dropped(doc: Document, schema_findings, into: list[Finding]) -> N
 DEFAULT_TIMEOUT = 10.0  # seconds per file; a plan takes milliseconds, so only a hang reaches it
 
 
-class _Timeout(BaseException):
-    """Raised by the alarm; a BaseException so that a rule's ``except Exception`` cannot eat it."""
-
-
-@contextlib.contextmanager
-def _deadline(seconds: float | None):
-    """Interrupt the block after ``seconds`` where the platform allows it (POSIX, main thread)."""
-    usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
-        yield
-        return
-
-    def expire(signum, frame):
-        raise _Timeout()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def lint_bytes(raw: bytes, name: str, registry: Registry, rule_options=None, limits: Limits = Limits(),
                size: int | None = None, config: Config | None = None,
                timeout: float | None = DEFAULT_TIMEOUT) -> FileResult:
@@ -186,22 +322,27 @@ def lint_bytes(raw: bytes, name: str, registry: Registry, rule_options=None, lim
         with _deadline(timeout):
             doc = load_bytes(raw, name, limits, size)
             check_document(doc, registry, options, enabled, progress=checked)
-    except _Timeout:
+    except Timeout as stopped:
         if doc is None:
             doc = Document(name=name)
         checked.plan = checked.numbers = None  # the rules did not finish: the plan is not checked
         checked.findings.append(Finding(
             code="PL004", rule="input-limit", severity=Severity.ERROR,
-            message=f"checking the plan took longer than {timeout:g} s and was stopped; findings reported "
-                    "before the stop are kept",
+            message=f"checking the plan took longer than {timeout:g} s and was stopped"
+                    + (f" in {stopped.args[0]}" if stopped.args else "") + "; findings reported before the stop "
+                    "are kept",
             fix="look for a plugin rule that hangs, or raise --timeout if the plan is legitimately huge "
                 f"({hint('timeout')})",
             span=doc.locate((), "value"), file=name))
     findings = _configure(doc, [*doc.findings, *checked.findings], registry, config, enabled)
     findings.sort(key=Finding.sort_key)
     ran = tuple(code for code in registry.rules if enabled(code))
+    ran = _RAN.setdefault(ran, ran)  # one tuple for every plan with the same rules, not one each
     return FileResult(name=name, findings=findings, doc=doc, plan=checked.plan, numbers=checked.numbers,
                       rules_run=ran, fail_on=config.fail_on)
+
+
+_RAN: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def _configure(doc: Document, findings: list[Finding], registry: Registry, config: Config, enabled) -> list[Finding]:

@@ -255,6 +255,12 @@ class LossFit:
     B: float
     alpha: float
     beta: float
+    source: str = ""  # where the constants come from, for provenance in every output
+    data: str = ""  # what the loss is measured on: nats per token of this data and tokenizer
+    params_range: tuple[float, float] | None = None  # the models the fit was made on
+    tokens_range: tuple[float, float] | None = None
+    # covariance of (ln A, ln B, ln E, alpha, beta) across the fit's bootstrap, for bands
+    covariance: tuple[tuple[float, ...], ...] | None = None
 
     def loss(self, params: float, tokens: float) -> float:
         """Predicted final pre-training loss (nats/token) of N params trained on D tokens."""
@@ -303,14 +309,42 @@ class LossFit:
         return max(0.0, 1.0 - needed / spent)
 
 
+# Hoffmann et al. 2022's runs: "over 400 language models ranging from 70 million to over 16 billion
+# parameters on 5 to 500 billion tokens" (abstract); the losses are nats per token on MassiveText
+# with a 32,000-token SentencePiece vocabulary.
+HOFFMANN_RUNS = dict(params_range=(70e6, 16e9), tokens_range=(5e9, 500e9),
+                     data="MassiveText, SentencePiece 32K tokenizer")
 # Besiroglu, Erdil, Barnett, You 2024, "Chinchilla Scaling: A replication attempt",
-# arXiv:2404.10102: the refit of Hoffmann's Approach 3 (point estimates).
-BESIROGLU_2024 = LossFit("besiroglu2024", "Besiroglu et al. 2024 refit", E=1.8172, A=482.01, B=2085.43,
-                         alpha=0.3478, beta=0.3658)
+# arXiv:2404.10102: the refit of Hoffmann's Approach 3 on the 240 points of Fig. 4, with the
+# covariance of its 4,000-resample bootstrap (epoch-research/analyzing-chinchilla,
+# data_analysis.ipynb: computed there as cov_matrix; its SEs 0.258, 0.421, 0.014, 0.015, 0.021 in
+# log-space and 95% intervals A 285-744, B 1042-5810, E 1.769-1.871, alpha 0.317-0.373,
+# beta 0.331-0.415 are the published ones).
+# The point estimates are the paper's published (rounded) values; the unrounded MLE of the
+# notebook, (ln A, ln B, ln E, alpha, beta) = (6.17795598, 7.64273236, 0.59711196, 0.34781303,
+# 0.36585412), differs from them in the fourth digit.
+BESIROGLU_2024 = LossFit(
+    "besiroglu2024", "Besiroglu et al. 2024 refit", E=1.8172, A=482.01, B=2085.43, alpha=0.3478, beta=0.3658,
+    source="Besiroglu et al. 2024, arXiv:2404.10102 (E 1.8172, A 482.01, B 2085.43, alpha 0.3478, beta 0.3658)",
+    covariance=((6.6655051888e-02, -2.7821039527e-02, 2.1341131052e-03, 3.9733585218e-03, -1.3935599660e-03),
+                (-2.7821039527e-02, 1.7736960968e-01, 3.6029576377e-03, -1.7270472977e-03, 8.6742642847e-03),
+                (2.1341131052e-03, 3.6029576377e-03, 1.9886822770e-04, 1.2605148113e-04, 1.7551786576e-04),
+                (3.9733585218e-03, -1.7270472977e-03, 1.2605148113e-04, 2.3717718240e-04, -8.6562993421e-05),
+                (-1.3935599660e-03, 8.6742642847e-03, 1.7551786576e-04, -8.6562993421e-05, 4.2448874181e-04)),
+    **HOFFMANN_RUNS)
 # Hoffmann et al. 2022, Approach 3, with the unrounded constants of the paper's TeX source
 # (E = exp(0.5267228), A = exp(6.0073404), B = exp(6.0179186)).
 HOFFMANN_2022 = LossFit("hoffmann2022", "Hoffmann et al. 2022 (unrounded)", E=math.exp(0.5267228),
-                        A=math.exp(6.0073404), B=math.exp(6.0179186), alpha=0.33917084, beta=0.2849083)
+                        A=math.exp(6.0073404), B=math.exp(6.0179186), alpha=0.33917084, beta=0.2849083,
+                        source="Hoffmann et al. 2022, arXiv:2203.15556, App. D.2, unrounded in the TeX source",
+                        **HOFFMANN_RUNS)
+# Muennighoff et al. 2023, App. B, Eq. 20: the Chinchilla form refitted on C4 (54 runs), with which
+# the paper computes its data-constrained law: a 6.255414, b 7.3049974, e 0.6254804,
+# alpha = beta = 0.3526596.
+MUENNIGHOFF_C4 = LossFit("muennighoff2023", "Muennighoff et al. 2023 C4 fit", E=math.exp(0.6254804),
+                         A=math.exp(6.255414), B=math.exp(7.3049974), alpha=0.3526596, beta=0.3526596,
+                         source="Muennighoff et al. 2023, arXiv:2305.16264, App. B, Eq. 20",
+                         data="C4, GPT-2 tokenizer", params_range=(7e6, 9e9), tokens_range=(100e6, 900e9))
 
 @dataclass(frozen=True)
 class JointMoeFit:
@@ -372,7 +406,73 @@ class TokensPerParamRule:
 
 
 RULE_OF_20 = TokensPerParamRule()
-FITS = {fit.key: fit for fit in (BESIROGLU_2024, HOFFMANN_2022, RULE_OF_20)}
+FITS = {fit.key: fit for fit in (BESIROGLU_2024, HOFFMANN_2022, MUENNIGHOFF_C4, RULE_OF_20)}
+
+
+# ---------------------------------------------------------------------------------------
+# The fit's own uncertainty
+# ---------------------------------------------------------------------------------------
+
+Z_80 = 1.2815516  # the 10th and 90th percentiles of a normal: the fit's 80% band
+Z_95 = 1.9599640
+
+
+def _with(fit: LossFit, params: tuple[float, ...]) -> LossFit:
+    ln_a, ln_b, ln_e, alpha, beta = params
+    return LossFit(fit.key, fit.label, E=math.exp(ln_e), A=math.exp(ln_a), B=math.exp(ln_b), alpha=alpha, beta=beta)
+
+
+def band(fit, quantity, z: float = Z_80, log: bool = True) -> tuple[float, float] | None:
+    """The range of ``quantity(fit)`` that the fit's own uncertainty allows, by the delta method
+    over the covariance of (ln A, ln B, ln E, alpha, beta) (in log space for a positive
+    quantity): its 80% band by default. None for a fit without a covariance. For the
+    Besiroglu et al. 2024 refit this reproduces the multivariate-normal propagation of the
+    authors' notebook (cell 64): at 5.88e23 FLOPs the compute-optimal size 56-96B (theirs
+    55.6-95.7B) and 10.7-31.3 tokens per parameter (10.7-31.7)."""
+    cov = getattr(fit, "covariance", None)
+    if cov is None:
+        return None
+    point = (math.log(fit.A), math.log(fit.B), math.log(fit.E), fit.alpha, fit.beta)
+
+    def value(params) -> float:
+        found = quantity(_with(fit, params))
+        return math.log(found) if log else found
+
+    gradient = []
+    for index in range(5):
+        step = 1e-5 * max(1.0, abs(point[index]))
+        up = list(point)
+        down = list(point)
+        up[index] += step
+        down[index] -= step
+        gradient.append((value(up) - value(down)) / (2 * step))
+    variance = sum(gradient[i] * cov[i][j] * gradient[j] for i in range(5) for j in range(5))
+    centre, spread = value(point), z * math.sqrt(max(variance, 0.0))
+    if log:
+        return math.exp(centre - spread), math.exp(centre + spread)
+    return centre - spread, centre + spread
+
+
+def outside_fit(fit, params: float, tokens: float) -> list[str]:
+    """Where a plan lies beyond the models a fit was made on: there its loss is an extrapolation."""
+    out = []
+    low, high = getattr(fit, "params_range", None) or (None, None)
+    if high is not None and params > high:
+        out.append(f"{_n(params)} params past the fit's {_n(high)}")
+    elif low is not None and params < low:
+        out.append(f"{_n(params)} params below the fit's {_n(low)}")
+    low, high = getattr(fit, "tokens_range", None) or (None, None)
+    if high is not None and tokens > high:
+        out.append(f"{_n(tokens)} tokens past the fit's {_n(high)}")
+    elif low is not None and tokens < low:
+        out.append(f"{_n(tokens)} tokens below the fit's {_n(low)}")
+    return out
+
+
+def _n(x: float) -> str:
+    from planlint.units import count
+
+    return count(x)
 
 
 def inference_optimal(fit: LossFit, loss: float, inference_tokens: float) -> tuple[float, float] | None:
@@ -431,6 +531,102 @@ def effective_tokens(train_tokens: float, unique_tokens: float, r_star: float = 
 
 def epochs(train_tokens: float, unique_tokens: float) -> float:
     return train_tokens / unique_tokens
+
+
+# R_N*: how fast excess parameters lose their value once the data repeats (App. A). Since
+# R_D* > R_N*, "excess parameters decay faster", so repeated data is spent on epochs faster than
+# on parameters (Muennighoff et al. 2023, §5).
+R_N_STAR = 5.309743
+
+
+def unique_params(fit, unique_tokens: float) -> float:
+    """U_N: the compute-optimal parameters for ``unique_tokens`` seen once, by ``fit``:
+    G (G U)^(beta/alpha) (Muennighoff et al. 2023, App. A, Eq. 15; 0.051 U for their C4 fit)."""
+    return fit.G * (fit.G * unique_tokens) ** (fit.beta / fit.alpha)
+
+
+def data_constrained_loss(fit, params: float, tokens: float, unique_tokens: float) -> float:
+    """The loss of N params on D tokens drawn from U unique ones, with Muennighoff et al.'s
+    effective data and parameters in ``fit``'s law: L = E + A / N'^alpha + B / D'^beta, where
+    D' = U_D + U_D R_D* (1 - e^(-R_D/R_D*)), R_D = D / U_D - 1, and N' likewise from U_N
+    (the compute-optimal size for U_D) with R_N = N / U_N - 1 and R_N* (Eqs. 5, 6 and 14)."""
+    used = min(unique_tokens, tokens)
+    data = effective_tokens(tokens, used)
+    base = min(params, unique_params(fit, used))
+    repeats = max(params / base - 1.0, 0.0)
+    model = base + base * R_N_STAR * (1.0 - math.exp(-repeats / R_N_STAR))
+    return fit.E + fit.A / model ** fit.alpha + fit.B / data ** fit.beta
+
+
+def _golden_min(function, low: float, high: float, tolerance: float = 1e-7) -> tuple[float, float]:
+    """The minimum of a unimodal ``function`` on [low, high]: (x, f(x))."""
+    ratio = (math.sqrt(5.0) - 1.0) / 2.0
+    a, b = high - ratio * (high - low), low + ratio * (high - low)
+    fa, fb = function(a), function(b)
+    while high - low > tolerance:
+        if fa < fb:
+            high, b, fb = b, a, fa
+            a = high - ratio * (high - low)
+            fa = function(a)
+        else:
+            low, a, fa = a, b, fb
+            b = low + ratio * (high - low)
+            fb = function(b)
+    x = (low + high) / 2.0
+    return x, function(x)
+
+
+def data_constrained_split(fit, flops: float, unique_tokens: float) -> tuple[float, float, float]:
+    """The (N, D, loss) that minimises the data-constrained loss at C = 6ND with U unique tokens:
+    the paper's efficient frontier (Eq. 4), found by a search along the IsoFLOP curve as the
+    authors' code does, continuously rather than on their 3x grid (for Galactica, 106B unique
+    tokens at 3.24e23 FLOPs, 38.2B params on 1.42T tokens, where the grid stops at 40B on 1.35T)."""
+    def loss_at(log_params: float) -> float:
+        params = math.exp(log_params)
+        return data_constrained_loss(fit, params, flops / (6.0 * params), unique_tokens)
+
+    centre = math.log(fit.optimal_split(flops)[0])
+    log_params, loss = _golden_min(loss_at, centre - 9.0, centre + 9.0)
+    params = math.exp(log_params)
+    return params, flops / (6.0 * params), loss
+
+
+def data_constrained_flops_for_loss(fit, loss: float, unique_tokens: float, upper: float) -> float:
+    """The least compute whose data-constrained optimum, with the same U unique tokens, reaches
+    ``loss`` (a bisection in log C up to ``upper``, the compute that reaches it as planned)."""
+    low, high = math.log(upper) - 30.0, math.log(upper)
+    for _ in range(60):
+        middle = (low + high) / 2.0
+        if data_constrained_split(fit, math.exp(middle), unique_tokens)[2] <= loss:
+            high = middle
+        else:
+            low = middle
+    return math.exp(high)
+
+
+# ---------------------------------------------------------------------------------------
+# Batch size and learning rate (Bi et al. 2024, DeepSeek LLM, arXiv:2401.02954, §3.1)
+# ---------------------------------------------------------------------------------------
+
+# Fitted on budgets of 1e17 to 2e19 FLOPs; the near-optimal settings (within 0.25% of the best
+# generalization error) "fall within a broad band" around them (§3.1, Fig. 3).
+HYPERPARAMETER_FIT_FLOPS = (1e17, 2e19)
+
+
+def deepseek_flops_per_token(layers: int, d_model: int, context: int) -> float:
+    """M, non-embedding FLOPs per token, attention included: 72 n_layer d_model^2 +
+    12 n_layer d_model l_seq (Eq. 2); C = M D."""
+    return 72.0 * layers * d_model**2 + 12.0 * layers * d_model * context
+
+
+def optimal_batch_tokens(flops: float) -> float:
+    """B_opt = 0.2920 C^0.3271 tokens (Eq. 1); DeepSeek LLM 7B's 2,304 x 4,096 sits within 3% of it."""
+    return 0.2920 * flops**0.3271
+
+
+def optimal_peak_lr(flops: float) -> float:
+    """eta_opt = 0.3118 C^-0.1250 (Eq. 1); DeepSeek LLM 7B's 4.2e-4 sits within 2% of it."""
+    return 0.3118 * flops**-0.1250
 
 
 # ---------------------------------------------------------------------------------------

@@ -72,6 +72,10 @@ def main() -> int | None:
             text = _help_text()
             if text is not None:
                 return _answer(text)
-    from planlint.cli import main as click_main
+    try:
+        from planlint.cli import main as click_main
 
-    return click_main()
+        return click_main()
+    except KeyboardInterrupt:  # before click took over (the commands end with 130 themselves)
+        sys.stderr.write("planlint: interrupted\n")
+        return 130

@@ -122,6 +122,22 @@ class MixEntry(_Section):
     unique_tokens: Optional[Count] = None
     synthetic: Optional[bool] = None
     revision: Optional[str] = None
+    kind: Optional[Literal["web", "code", "math", "books", "academic", "encyclopedia", "conversation", "multilingual",
+                           "synthetic", "other"]] = None
+    language: Optional[str] = None
+
+
+class StageShare(_Section):
+    source: str
+    share: Share
+
+
+class DataStage(_Section):
+    tokens: Count
+    name: Optional[str] = None
+    kind: Optional[Literal["main", "anneal", "long-context", "other"]] = None
+    context_length: Optional[Whole] = None
+    mix: Optional[list[StageShare]] = None
 
 
 class DataSpec(_Section):
@@ -131,6 +147,7 @@ class DataSpec(_Section):
     filtered: Optional[bool] = None
     decontaminated: Optional[bool] = None
     mix: Optional[list[MixEntry]] = None
+    stages: Optional[list[DataStage]] = None
 
 
 class Compute(_Section):
@@ -146,6 +163,8 @@ class Compute(_Section):
     flash_attention: Optional[bool] = None
     mfu: Optional[Fraction] = None
     flops_convention: Optional[Literal["6nd", "6nd+causal-attention", "palm-mfu", "hoffmann-exact"]] = None
+    precision: Optional[Literal["bf16", "fp16", "fp8", "fp32"]] = None
+    mfu_peak: Optional[Literal["bf16", "fp8"]] = None
     usd_per_gpu_hour: Optional[Usd] = None
     deadline_days: Optional[Count] = None
 
@@ -184,6 +203,7 @@ class Evaluation(_Section):
     smooth_metrics: Optional[list[str]] = None
     task_metrics: Optional[list[str]] = None
     loss_tracking: Optional[LossTracking] = None
+    benchmarks: Optional[list[str]] = None
 
 
 class Rationale(_Section):
@@ -196,7 +216,35 @@ class CustomAccelerator(_Section):
     peak_tflops: Count
     memory_gb: Count
     memory_bandwidth_gbps: Count
+    fp8_tflops: Optional[Count] = None
     source: Optional[str] = None
+
+
+class PlanLossFit(_Section):
+    name: str
+    E: Count
+    A: Count
+    B: Count
+    alpha: Count
+    beta: Count
+    source: str
+    data: Optional[str] = None
+    max_params: Optional[Count] = None
+    max_tokens: Optional[Count] = None
+
+
+class Distillation(_Section):
+    teacher_params: Count
+    teacher_tokens: Optional[Count] = None
+    teacher_exists: Optional[bool] = None
+    students: Optional[Whole] = None
+
+
+class Training(_Section):
+    global_batch_tokens: Optional[Count] = None
+    peak_lr: Optional[Count] = None
+    warmup_tokens: Optional[Count] = None
+    schedule: Optional[Literal["cosine", "linear", "wsd", "constant", "multi-step", "inverse-sqrt", "other"]] = None
 
 
 class Plan(_Section):
@@ -204,6 +252,8 @@ class Plan(_Section):
     name: str
     goal: Optional[Literal["base", "assistant", "research"]] = None
     sizing: Optional[Literal["compute-optimal", "inference-optimal"]] = None
+    capabilities: Optional[list[Literal["code", "math", "reasoning", "multilingual", "long-context", "tool-use"]]] = None
+    loss_fit: Optional[PlanLossFit] = None
     model: ModelSpec
     data: DataSpec
     compute: Optional[Compute] = None
@@ -212,6 +262,8 @@ class Plan(_Section):
     evaluation: Optional[Evaluation] = None
     rationale: Optional[Rationale] = None
     custom_accelerators: Optional[dict[str, CustomAccelerator]] = None
+    distillation: Optional[Distillation] = None
+    training: Optional[Training] = None
 
     def accelerator(self, name: Optional[str]):
         """The catalogue entry (or custom declaration) for an accelerator name, or None."""

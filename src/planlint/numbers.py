@@ -163,6 +163,7 @@ class Split:
         "same-compute": "same compute",  # the best split of the compute the plan spends
         "same-loss": "same loss",  # the least compute that reaches the plan's predicted loss
         "full-budget": "full budget",  # the best split of all the compute the plan declares
+        "data-constrained": "same compute and unique data",  # the best split when the data repeats
     }
 
     @property
@@ -230,14 +231,18 @@ class ServingEstimate:
 
 # Always present in `planlint estimate --format json` (null when the plan lacks an input).
 STABLE_KEYS = (
-    "active_params", "flops_convention", "train_flops", "train_flops_6nd", "attention_flops", "tokens_per_param",
+    "active_params", "flops_convention", "train_flops", "needed_flops", "teacher_inference_flops",
+    "teacher_training_flops", "train_flops_6nd", "attention_flops", "tokens_per_param",
     "tokens_per_active_param", "epochs", "effective_unique_tokens", "optimal_params", "optimal_tokens",
     "same_loss_params", "same_loss_tokens", "same_loss_flops", "predicted_loss", "optimal_loss", "compute_waste",
     "mfu", "gpu_hours", "wall_clock_days", "train_usd", "implied_mfu", "budget_flops", "budget_used",
     "shape_params", "shape_active_params", "memory_per_accelerator_bytes", "activation_bytes",
     "serve_tokens_per_second", "serve_usd_per_million_tokens", "serve_memory_bytes", "serve_kv_bytes_per_token",
     "inference_optimal_params", "inference_optimal_tokens", "inference_optimal_saving", "mix_repetition",
-    "moe_optimal_active_params", "moe_optimal_tokens",
+    "moe_optimal_active_params", "moe_optimal_tokens", "hyperparameter_flops", "optimal_batch_tokens",
+    "optimal_peak_lr", "data_constrained_params", "data_constrained_tokens",
+    "data_constrained_epochs", "optimal_params_range", "optimal_ratio_range", "predicted_loss_range",
+    "extrapolated",
 )
 
 
@@ -265,11 +270,13 @@ class PlanNumbers:
     shape: ResolvedShape | None = None
     convention: Convention = CONVENTIONS[DEFAULT_CONVENTION]
     convention_missing: tuple[str, ...] = ()  # shape fields the declared convention needs and lacks
+    segments: list = field(default_factory=list)  # (tokens, context) of each pre-training stage
     accelerator: Any = None
     same_compute: Split | None = None
     same_loss: Split | None = None
     full_budget: Split | None = None
     moe_same_compute: Split | None = None  # the joint MoE law's split, where it applies
+    data_constrained: Split | None = None  # the best split of the compute with the plan's unique data
     serving: ServingEstimate | None = None
     mix: list[SourceRepetition] = field(default_factory=list)
 
@@ -292,14 +299,35 @@ class PlanNumbers:
         return self.values["active_params"]
 
     def flops_for(self, active: float, tokens: float) -> float:
-        """Training FLOPs of another active size or token count under the plan's convention and shape."""
-        return training_flops(self.plan, self.convention, self.shape, active, tokens, self.active)
+        """Training FLOPs of another active size or token count under the plan's convention and
+        shape (its stages scaled to the new token count)."""
+        scale = tokens / self.plan.data.train_tokens
+        segments = [(part * scale, context) for part, context in self.segments]
+        return training_flops(self.plan, self.convention, self.shape, active, segments, self.active)
+
+    @property
+    def peak_flops(self) -> float | None:
+        """The peak compute.mfu is measured against: the dense BF16 peak, or the FP8 one when
+        compute.mfu_peak says so (and the accelerator has one)."""
+        if self.accelerator is None:
+            return None
+        if self.plan.compute.mfu_peak == "fp8" and self.accelerator.fp8_flops:
+            return self.accelerator.fp8_flops
+        return self.accelerator.peak_flops
+
+    @property
+    def peak_label(self) -> str:
+        if self.accelerator is None:
+            return ""
+        fp8 = self.plan.compute.mfu_peak == "fp8" and self.accelerator.fp8_flops
+        tflops = self.accelerator.fp8_tflops if fp8 else self.accelerator.peak_tflops
+        return f"{tflops:g} TFLOP/s {'FP8' if fp8 else 'BF16'} dense"
 
     def gpu_hours_for(self, flops: float, mfu: float | None = None) -> float | None:
         mfu = mfu if mfu is not None else self.values.get("mfu")
         if self.accelerator is None or not mfu:
             return None
-        return est.gpu_hours_for(flops, self.accelerator.peak_flops, mfu)
+        return est.gpu_hours_for(flops, self.peak_flops, mfu)
 
     def model_state_bytes(self, stage: int) -> float | None:
         """Mixed-precision Adam states per accelerator at ZeRO ``stage`` (all parameters: every
@@ -318,19 +346,45 @@ class PlanNumbers:
 
 
 def training_flops(plan, convention: Convention, resolved: ResolvedShape | None, active: float,
-                   tokens: float, plan_active: float) -> float:
-    """Training FLOPs of ``active`` parameters on ``tokens`` under ``convention`` (6ND when the
-    shape the convention needs is not declared). The exact count is the shape's, scaled by
-    ``active`` over the plan's own ``plan_active`` parameters when pricing another size."""
-    six_nd = est.training_flops(active, tokens)
-    context = plan.model.context_length
-    if convention.key == "6nd" or resolved is None or not context or _missing(plan.model, convention):
-        return six_nd
-    shape = resolved.shape
-    if convention.key == "hoffmann-exact":
-        return est.hoffmann_exact_flops_per_token(shape, context) * tokens * (active / plan_active)
-    causal = convention.key == "6nd+causal-attention"
-    return six_nd + est.attention_score_flops(shape, context, causal) * tokens
+                   segments: list[tuple[float, int | None]], plan_active: float) -> float:
+    """Training FLOPs of ``active`` parameters on ``segments`` (tokens and context length of each
+    pre-training stage) under ``convention`` (6ND when the shape the convention needs is not
+    declared): a long-context stage carries its own attention cost. The exact count is the
+    shape's, scaled by ``active`` over the plan's own ``plan_active`` parameters when pricing
+    another size."""
+    total = 0.0
+    for tokens, context in segments:
+        six_nd = est.training_flops(active, tokens)
+        if convention.key == "6nd" or resolved is None or not context or _missing(plan.model, convention):
+            total += six_nd
+        elif convention.key == "hoffmann-exact":
+            total += est.hoffmann_exact_flops_per_token(resolved.shape, context) * tokens * (active / plan_active)
+        else:
+            causal = convention.key == "6nd+causal-attention"
+            total += six_nd + est.attention_score_flops(resolved.shape, context, causal) * tokens
+    return total
+
+
+def source_tokens(plan) -> dict[str, float]:
+    """Tokens drawn from each source of the mix over the whole run: a stage with its own mix
+    draws its tokens by that mix, the others by data.mix (so repeats count across stages)."""
+    data = plan.data
+    drawn: dict[str, float] = {}
+    stages = data.stages or [None]
+    for stage in stages:
+        stage_tokens = data.train_tokens if stage is None else stage.tokens
+        shares = stage.mix if stage is not None and stage.mix else (data.mix or [])
+        for entry in shares:
+            drawn[entry.source] = drawn.get(entry.source, 0.0) + entry.share * stage_tokens
+    return drawn
+
+
+def stage_segments(plan) -> list[tuple[float, int | None]]:
+    """(tokens, context length) of each pre-training stage; one segment without stages."""
+    data, context = plan.data, plan.model.context_length
+    if not data.stages:
+        return [(data.train_tokens, context)]
+    return [(stage.tokens, stage.context_length or context) for stage in data.stages]
 
 
 def _missing(model, convention: Convention) -> tuple[str, ...]:
@@ -338,8 +392,19 @@ def _missing(model, convention: Convention) -> tuple[str, ...]:
 
 
 def compute(plan, options: dict[str, dict[str, Any]] | None = None, fit=None) -> PlanNumbers:
-    """The plan's numbers under the configured rule options (and ``fit``, when it overrides the default)."""
+    """The plan's numbers under the configured rule options, with ``fit`` when the command line or
+    the configuration chooses one, else the plan's own ``loss_fit``, else the default."""
+    if fit is None and plan.loss_fit is not None:
+        fit = plan_fit(plan.loss_fit)
     return _compute(plan, Assumptions.from_options(options, fit))
+
+
+def plan_fit(spec) -> est.LossFit:
+    """A loss fit the plan (or a configuration) declares, with its provenance."""
+    return est.LossFit(spec.name, f"the {spec.name} fit", E=spec.E, A=spec.A, B=spec.B, alpha=spec.alpha,
+                       beta=spec.beta, source=spec.source, data=spec.data or "",
+                       params_range=(0.0, spec.max_params) if spec.max_params else None,
+                       tokens_range=(0.0, spec.max_tokens) if spec.max_tokens else None)
 
 
 def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
@@ -374,16 +439,21 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
     out.convention = CONVENTIONS[key]
     out.convention_missing = _missing(model, out.convention)
     v["flops_convention"] = out.convention.key
+    out.segments = stage_segments(plan)
     v["train_flops_6nd"] = est.training_flops(active, tokens)
-    v["train_flops"] = training_flops(plan, out.convention, out.shape, active, tokens, active)
+    v["train_flops"] = training_flops(plan, out.convention, out.shape, active, out.segments, active)
     notes["train_flops"] = _flops_note(plan, out)
-    if out.shape is not None and model.context_length and model.heads:
-        v["attention_flops"] = est.attention_score_flops(out.shape.shape, model.context_length, True) * tokens
+    contexts = [context for _, context in out.segments if context]
+    if out.shape is not None and model.heads and contexts:
         shape = out.shape.shape
+        v["attention_flops"] = sum(est.attention_score_flops(shape, context, True) * part
+                                   for part, context in out.segments if context)
+        shown = (f"{contexts[0]:,} context" if len(set(contexts)) == 1 else
+                 f"{' then '.join(f'{c:,}' for c in contexts)} context over the stages")
         notes["attention_flops"] = (
             f"not in 6ND: 3 x {model.layers} layers x {model.heads} heads x ({units.number(shape.qk_head_dim)} + "
-            f"{units.number(shape.v_head_dim)}) head dims x {model.context_length:,} context per token, the causal half "
-            "of PaLM's 12 L H Q T (Chowdhery et al. 2022, App. B)")
+            f"{units.number(shape.v_head_dim)}) head dims x {shown} per token, the causal half of PaLM's 12 L H Q T "
+            "(Chowdhery et al. 2022, App. B)")
     else:
         v["attention_flops"] = None
         notes["attention_flops"] = "declare model.layers, heads and context_length"
@@ -398,11 +468,12 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
         v["tokens_per_active_param"] = None
         notes["tokens_per_active_param"] = "a dense model: every parameter is active"
 
+    drawn_by_source = source_tokens(plan)
     for index, entry in enumerate(data.mix or []):
-        if entry.unique_tokens is None or entry.share <= 0:
+        drawn = drawn_by_source.get(entry.source, 0.0)
+        if entry.unique_tokens is None or drawn <= 0:
             continue
-        drawn = entry.share * tokens
-        out.mix.append(SourceRepetition(index, entry.source, entry.share, drawn, entry.unique_tokens,
+        out.mix.append(SourceRepetition(index, entry.source, drawn / tokens, drawn, entry.unique_tokens,
                                         drawn / entry.unique_tokens, est.effective_tokens(drawn, entry.unique_tokens)))
     v["mix_repetition"] = [{"source": r.source, "tokens": r.tokens, "unique_tokens": r.unique_tokens,
                             "epochs": r.epochs, "effective_tokens": r.effective_tokens} for r in out.mix]
@@ -422,19 +493,53 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
     v["optimal_params"], v["optimal_tokens"] = best_params, best_tokens
     notes["optimal_params"] = (f"{out.same_compute.why}: the 6ND the plan spends"
                                + ("; the split of a dense model" if model.is_moe else ""))
+    _bands(out, spent)
     _moe_split(out, spent)
+    repeated = data.unique_tokens is not None and tokens > data.unique_tokens
     if out.has_loss:
-        loss = fit.loss(params, tokens)
-        needed = fit.flops_for_loss(loss)
-        same_params, same_tokens = fit.optimal_split(needed)
+        units_note = f"nats/token on {fit.data}" if getattr(fit, "data", "") else "nats/token"
+        beyond = est.outside_fit(fit, params, tokens)
+        extrapolated = f"; an extrapolation: {', '.join(beyond)}" if beyond else ""
+        v["extrapolated"] = beyond or None
+        if repeated:
+            loss = est.data_constrained_loss(fit, params, tokens, data.unique_tokens)
+            dc_params, dc_tokens, dc_loss = est.data_constrained_split(fit, spent, data.unique_tokens)
+            out.data_constrained = Split("data-constrained", dc_params, dc_tokens, spent, fit.label)
+            v["data_constrained_params"], v["data_constrained_tokens"] = dc_params, dc_tokens
+            v["data_constrained_epochs"] = dc_tokens / data.unique_tokens
+            notes["data_constrained_params"] = (
+                f"{out.data_constrained.why}, with {units.count(data.unique_tokens)} unique tokens: "
+                f"{v['data_constrained_epochs']:.1f} epochs (Muennighoff et al. 2023, Eq. 14 and its efficient "
+                "frontier)")
+            needed = est.data_constrained_flops_for_loss(fit, loss, data.unique_tokens, spent)
+            same_params, same_tokens, _ = est.data_constrained_split(fit, needed, data.unique_tokens)
+            optimal_loss = dc_loss
+            how = (f"{fit.label} with Muennighoff et al. 2023's effective data and parameters D' and N' "
+                   f"(R_D* {est.R_D_STAR:.2f}, R_N* {est.R_N_STAR:.2f}) for {v['epochs']:.2f} epochs")
+        else:
+            loss = fit.loss(params, tokens)
+            needed = fit.flops_for_loss(loss)
+            same_params, same_tokens = fit.optimal_split(needed)
+            optimal_loss = fit.loss(best_params, best_tokens)
+            how = f"{fit.label}: E + A/N^alpha + B/D^beta"
+            notes["data_constrained_params"] = ("no repeated data" if data.unique_tokens is not None
+                                                else "declare data.unique_tokens")
         out.same_loss = Split("same-loss", same_params, same_tokens, needed, fit.label)
         v["predicted_loss"] = loss
-        v["optimal_loss"] = fit.loss(best_params, best_tokens)
+        v["optimal_loss"] = optimal_loss
         v["compute_waste"] = max(0.0, 1.0 - needed / spent)
         v["same_loss_params"], v["same_loss_tokens"], v["same_loss_flops"] = same_params, same_tokens, needed
-        notes["predicted_loss"] = f"{fit.label}: E + A/N^alpha + B/D^beta, nats/token"
-        notes["compute_waste"] = "share of 6ND a compute-optimal split would not need for the same loss"
-        notes["same_loss_params"] = f"reach the predicted loss with {out.same_loss.why}"
+        loss_band = est.band(fit, lambda f: f.loss(params, tokens), est.Z_95, log=False) if not repeated else None
+        if loss_band is not None:
+            v["predicted_loss_range"] = list(loss_band)
+        declared = "" if fit.key in est.FITS else f"; fit from {fit.source}"
+        notes["predicted_loss"] = (f"{how}, {units_note}{declared}"
+                                   + (f"; 95% range {loss_band[0]:.3f}-{loss_band[1]:.3f}" if loss_band else "")
+                                   + extrapolated)
+        notes["compute_waste"] = ("share of 6ND a compute-optimal split would not need for the same loss"
+                                  + (", with the same unique data" if repeated else "") + extrapolated)
+        notes["same_loss_params"] = f"reach the predicted loss with {out.same_loss.why}" + (
+            ", the same unique data repeated" if repeated else "")
     else:
         for k in ("predicted_loss", "optimal_loss", "compute_waste", "same_loss_params", "same_loss_tokens",
                   "same_loss_flops"):
@@ -442,18 +547,23 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
         why = "the dense-model fit does not price a mixture of experts" if model.is_moe else \
             f"{fit.label} has no loss function"
         notes["predicted_loss"] = notes["compute_waste"] = notes["same_loss_params"] = why
+        notes["data_constrained_params"] = why
+
+    _hyperparameters(out)
+
+    # -- what the budget must cover: the training, and a distillation teacher's share ------------
+    flops = _needed(out)
 
     # -- time and money -----------------------------------------------------------------------
     accelerator = plan.accelerator(compute_.accelerator) if compute_ else None
     out.accelerator = accelerator
-    flops = v["train_flops"]
-    mfu, mfu_note = _working_mfu(plan, accelerator, flops, out.convention)
+    mfu, mfu_note = _working_mfu(out, accelerator, flops)
     v["mfu"], notes["mfu"] = mfu, mfu_note
     if accelerator is not None and mfu is not None:
-        hours = est.gpu_hours_for(flops, accelerator.peak_flops, mfu)
+        hours = est.gpu_hours_for(flops, out.peak_flops, mfu)
         v["gpu_hours"] = hours
-        notes["gpu_hours"] = (f"{out.convention.label} FLOPs on {accelerator.name} at {accelerator.peak_tflops:g} "
-                              f"TFLOP/s dense x {units.pct(mfu)} MFU")
+        notes["gpu_hours"] = (f"{out.convention.label} FLOPs on {accelerator.name} at {out.peak_label} x "
+                              f"{units.pct(mfu)} MFU")
         if compute_.accelerators:
             v["wall_clock_days"] = hours / compute_.accelerators / 24
             notes["wall_clock_days"] = f"{compute_.accelerators:,} accelerators"
@@ -470,16 +580,16 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
         notes["gpu_hours"] = notes["wall_clock_days"] = notes["train_usd"] = lack
 
     if compute_ is not None and compute_.gpu_hours is not None and accelerator is not None:
-        v["implied_mfu"] = est.implied_mfu(flops, compute_.gpu_hours, accelerator.peak_flops)
+        v["implied_mfu"] = est.implied_mfu(flops, compute_.gpu_hours, out.peak_flops)
         notes["implied_mfu"] = (f"{units.sci(flops)} {out.convention.label} FLOPs in "
-                                f"{units.number(compute_.gpu_hours)} {accelerator.name} hours")
+                                f"{units.number(compute_.gpu_hours)} {accelerator.name} hours, against {out.peak_label}")
     else:
         v["implied_mfu"] = None
         lacking = [f"compute.{k}" for k, ok in (("gpu_hours", compute_ is not None and compute_.gpu_hours is not None),
                                                  ("accelerator", accelerator is not None)) if not ok]
         notes["implied_mfu"] = f"declare {' and '.join(lacking)}"
 
-    budget, budget_note = _declared_budget(plan, accelerator)
+    budget, budget_note = _declared_budget(out, accelerator)
     v["budget_flops"], notes["budget_flops"] = budget, budget_note
     v["budget_used"] = flops / budget if budget else None
     if budget:
@@ -511,8 +621,9 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
             recompute = compute_.recompute or "none"
             flash = compute_.flash_attention if compute_.flash_attention is not None else True
             micro = compute_.micro_batch_size or 1
-            v["activation_bytes"] = est.activation_bytes(model.layers, model.d_model, model.heads,
-                                                         model.context_length, micro, recompute, flash, tp)
+            longest = max([model.context_length] + [c for _, c in out.segments if c])  # the stage that needs most
+            v["activation_bytes"] = est.activation_bytes(model.layers, model.d_model, model.heads, longest, micro,
+                                                         recompute, flash, tp)
             if recompute == "full":
                 how = "s b h x 2 per layer (full recomputation)"
             elif recompute == "selective":
@@ -522,7 +633,7 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
             else:
                 how = "s b h (34 + 5 a s / h) per layer (attention scores stored)"
             micro_text = f"micro-batch {micro}" + (" (assumed)" if not compute_.micro_batch_size else "")
-            notes["activation_bytes"] = (f"{how} x {model.layers} layers, {micro_text} of {model.context_length:,} "
+            notes["activation_bytes"] = (f"{how} x {model.layers} layers, {micro_text} of {longest:,} "
                                          f"tokens{f', over tensor parallel {tp}' if tp > 1 else ''} (Korthikanti et "
                                          "al. 2022, §4-5)")
         else:
@@ -577,6 +688,21 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
     for key in STABLE_KEYS:
         v.setdefault(key, None)
     return out
+
+
+def _bands(out: PlanNumbers, spent: float) -> None:
+    """The 80% bands of the compute-optimal size and tokens per parameter at the compute spent,
+    from the fit's own uncertainty (Besiroglu et al. 2024's bootstrap), where the fit has one."""
+    fit, v = out.fit, out.values
+    v["optimal_params_range"] = v["optimal_ratio_range"] = None
+    if not isinstance(fit, est.LossFit) or fit.covariance is None:
+        return
+    size = est.band(fit, lambda f: f.optimal_split(spent)[0])
+    ratio = est.band(fit, lambda f: f.optimal_split(spent)[1] / f.optimal_split(spent)[0])
+    v["optimal_params_range"], v["optimal_ratio_range"] = list(size), list(ratio)
+    out.notes["optimal_params"] += (f"; 80% range {units.count(size[0])}-{units.count(size[1])} params, "
+                                    f"{units.ratio(ratio[0])}-{units.ratio(ratio[1])} tokens/param (the fit's "
+                                    "bootstrap)")
 
 
 def _moe_split(out: PlanNumbers, spent: float) -> None:
@@ -639,30 +765,86 @@ def _flops_note(plan, out: PlanNumbers) -> str:
             "context, Chowdhery et al. 2022, App. B")
 
 
-def _working_mfu(plan, accelerator, flops: float, convention: Convention) -> tuple[float | None, str]:
+def _hyperparameters(out: PlanNumbers) -> None:
+    """DeepSeek LLM's compute fits for the batch size and peak learning rate, at C = M D."""
+    plan, v, notes = out.plan, out.values, out.notes
+    model, tokens = plan.model, plan.data.train_tokens
+    if model.layers and model.d_model and model.context_length:
+        per_token = est.deepseek_flops_per_token(model.layers, model.d_model, model.context_length)
+        how = (f"M = 72 x {model.layers} layers x {model.d_model}^2 + 12 x {model.layers} x {model.d_model} x "
+               f"{model.context_length:,} (Eq. 2)")
+    else:
+        per_token = 6.0 * out.active
+        how = "M = 6 x active params, without the shape (Eq. 2 needs layers, d_model, context_length)"
+    flops = per_token * tokens
+    v["hyperparameter_flops"] = flops
+    v["optimal_batch_tokens"] = est.optimal_batch_tokens(flops)
+    v["optimal_peak_lr"] = est.optimal_peak_lr(flops)
+    low, high = est.HYPERPARAMETER_FIT_FLOPS
+    beyond = (f"; fitted on {units.sci(low)}-{units.sci(high)} FLOPs: an extrapolation at {units.sci(flops)}"
+              if flops > high * 10 or flops < low / 10 else "")
+    notes["optimal_batch_tokens"] = (f"B_opt = 0.2920 C^0.3271 at C = M D = {units.sci(flops)}, {how} (Bi et al. "
+                                     f"2024, Eq. 1){beyond}")
+    notes["optimal_peak_lr"] = f"eta_opt = 0.3118 C^-0.125 at the same C (Bi et al. 2024, Eq. 1){beyond}"
+
+
+def _needed(out: PlanNumbers) -> float:
+    """The compute the budget must cover: the training FLOPs, plus, when the model is distilled,
+    the teacher's logits on every distillation token (2 N_T per token) and, unless the teacher
+    already exists, its pre-training (6 N_T D_T) shared by the students it serves (Busbridge et
+    al. 2025, Eq. 9 and Table 2)."""
+    plan, v, notes = out.plan, out.values, out.notes
+    flops = v["train_flops"]
+    v["teacher_inference_flops"] = v["teacher_training_flops"] = None
+    distillation = plan.distillation
+    if distillation is None:
+        v["needed_flops"], notes["needed_flops"] = flops, "the training FLOPs"
+        return flops
+    teacher = distillation.teacher_params
+    tokens = plan.data.train_tokens
+    inference = 2.0 * teacher * tokens
+    teacher_tokens = distillation.teacher_tokens
+    said = ""
+    if teacher_tokens is None:
+        teacher_tokens = est.CHINCHILLA_TOKENS_PER_PARAM * teacher
+        said = f" (teacher assumed compute-optimal: {units.count(teacher_tokens)} tokens)"
+    students = distillation.students or 1
+    training = 0.0 if distillation.teacher_exists else est.training_flops(teacher, teacher_tokens) / students
+    v["teacher_inference_flops"], v["teacher_training_flops"] = inference, training
+    needed = flops + inference + training
+    v["needed_flops"] = needed
+    share = (f" + its pre-training {units.sci(training)}"
+             + (f" shared by {students} students" if students > 1 else "") + said) if training else \
+        " (the teacher exists: its pre-training is not this plan's)"
+    notes["needed_flops"] = (f"{units.sci(flops)} training + {units.sci(inference)} of teacher logits (2 x "
+                             f"{units.count(teacher)} x {units.count(tokens)}){share} (Busbridge et al. 2025, Eq. 9)")
+    return needed
+
+
+def _working_mfu(out: PlanNumbers, accelerator, flops: float) -> tuple[float | None, str]:
     """The MFU to turn FLOPs into time: declared, else implied by the declared budget pair
     (compute.flops over compute.gpu_hours at the accelerator's peak)."""
-    compute_ = plan.compute
+    compute_ = out.plan.compute
     if compute_ is None:
         return None, "no compute section"
     if compute_.mfu is not None:
-        return compute_.mfu, f"declared compute.mfu ({convention.label})"
+        return compute_.mfu, f"declared compute.mfu ({out.convention.label}, against {out.peak_label or 'the peak'})"
     if compute_.flops is not None and compute_.gpu_hours is not None and accelerator is not None:
-        mfu = est.implied_mfu(compute_.flops, compute_.gpu_hours, accelerator.peak_flops)
+        mfu = est.implied_mfu(compute_.flops, compute_.gpu_hours, out.peak_flops)
         return mfu, f"{units.pct(mfu)} MFU implied by compute.flops over compute.gpu_hours"
     return None, "declare compute.mfu"
 
 
-def _declared_budget(plan, accelerator) -> tuple[float | None, str]:
+def _declared_budget(out: PlanNumbers, accelerator) -> tuple[float | None, str]:
     """The compute the plan declares: compute.flops, else gpu_hours x peak x declared MFU."""
-    compute_ = plan.compute
+    compute_ = out.plan.compute
     if compute_ is None:
         return None, "no compute section"
     if compute_.flops is not None:
         return compute_.flops, "compute.flops"
     if compute_.gpu_hours is not None and accelerator is not None and compute_.mfu is not None:
-        return (compute_.gpu_hours * 3600 * accelerator.peak_flops * compute_.mfu,
-                f"compute.gpu_hours x {accelerator.name} peak x {compute_.mfu:g} MFU")
+        return (compute_.gpu_hours * 3600 * out.peak_flops * compute_.mfu,
+                f"compute.gpu_hours x {accelerator.name} {out.peak_label} x {compute_.mfu:g} MFU")
     return None, "declare compute.flops, or gpu_hours with accelerator and mfu"
 
 
@@ -764,6 +946,13 @@ def describe_serving(estimate: ServingEstimate, assumptions: Assumptions, short:
     if estimate.assumed:
         text += f"; assumed {', '.join(estimate.assumed)}"
     return text
+
+
+def counted(numbers: PlanNumbers) -> str:
+    """How the compute a budget must cover was counted, in the words of every output."""
+    if numbers.plan.distillation is None:
+        return numbers.notes["train_flops"]
+    return f"{numbers.notes['train_flops']}; {numbers.notes['needed_flops']}"
 
 
 def with_fit(numbers: PlanNumbers, fit) -> PlanNumbers:

@@ -6,6 +6,12 @@ something that is not a list of what it should contribute. Rule codes, checklist
 accelerator names and format names must be unique, built-in ones included: a collision is an
 error that names both plugins, never resolved silently.
 
+Plugin code runs contained (:mod:`planlint.contain`): an import or a hook that calls
+``sys.exit``, raises any ``BaseException``, writes to standard output or error, or runs past
+:data:`LOAD_TIMEOUT` is a warning naming the plugin, and what it would have contributed is
+skipped. :attr:`Registry.failed` keeps each plugin's first problem, so that a configuration's
+``require-plugins`` can refuse to run without a plugin that did not load (:func:`unmet`).
+
 ``--no-plugins`` (or ``PLANLINT_NO_PLUGINS=1``) turns autoloading off: only planlint's own
 bundles (:data:`BUILTINS`) are registered.
 
@@ -24,12 +30,17 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from planlint import contain
+from planlint.contain import shown
 from planlint.rule import Rule
 
 BUILTIN = "builtin"
 # planlint's own bundles, by entry-point name: no other distribution may register these names
 BUILTINS = {BUILTIN: "planlint.rules", "checklist": "planlint.checklist.builtin"}
 NO_PLUGINS_ENV = "PLANLINT_NO_PLUGINS"
+# Seconds for one plugin's import, and for one hook: an import takes milliseconds, so only a
+# hang (a network call, a lock, a loop) reaches it.
+LOAD_TIMEOUT = 10.0
 _CODE = re.compile(r"^[A-Z]{2,5}[0-9]{3,4}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -51,6 +62,13 @@ class Registry:
     format_owner: dict[str, str] = field(default_factory=dict)
     plugins: dict[str, str] = field(default_factory=dict)  # plugin name -> what it was loaded from
     autoload: bool = True
+    failed: dict[str, str] = field(default_factory=dict)  # plugin name -> its first problem
+    distributions: dict[str, str] = field(default_factory=dict)  # entry-point name -> its distribution
+
+    def problem(self, plugin: str, warning: str, reason: str) -> None:
+        """Warn about ``plugin`` and remember its first problem (``reason``, for require-plugins)."""
+        self.warnings.append(warning)
+        self.failed.setdefault(plugin, reason)
 
     def contributions(self, plugin: str) -> dict[str, list[str]]:
         """What one plugin contributes, by kind (``rules``, ``checklist``, ``accelerators``, ``formats``)."""
@@ -88,22 +106,32 @@ def _plugin_manager(autoload: bool, registry: Registry):
     manager.add_hookspecs(hooks.PlanlintSpec)
     if autoload:
         for entry in entry_points(hooks.PROJECT):
-            if BUILTINS.get(entry.name, entry.value) != entry.value:  # only planlint may use these names
-                registry.warnings.append(f"plugin '{entry.name}' ({entry.value}) has the name of a planlint "
-                                         "bundle; skipped (rename its entry point)")
+            if not (isinstance(entry.name, str) and entry.name.strip() and entry.name.isprintable()):
+                registry.warnings.append(f"a plugin entry point named {shown(str(entry.name))} ({_label(entry.value)}) "
+                                         "has no printable name; skipped")
                 continue
-            try:
-                plugin = entry.load()
-            except Exception as exc:  # a broken plugin must not take the others down
-                registry.warnings.append(f"plugin '{entry.name}' ({entry.value}) failed to load: {exc!r}; skipped")
+            origin = f"plugin '{entry.name}' ({_label(entry.value)})"
+            registry.distributions.setdefault(entry.name, _distribution(entry))
+            if BUILTINS.get(entry.name, entry.value) != entry.value:  # only planlint may use these names
+                registry.problem(entry.name, f"{origin} has the name of a planlint bundle; skipped (rename its "
+                                             "entry point)", "its entry point has the name of a planlint bundle")
+                continue
+            # a broken plugin must not take the others down, end the run, or write into the report
+            plugin, error, written = contain.call(entry.load, LOAD_TIMEOUT)
+            if written:
+                registry.warnings.append(f"{origin} wrote to {written} while loading; not shown")
+            if error is not None:
+                reason = _failed(error)
+                reason = reason.removeprefix("raised ") if isinstance(error, Exception) else f"its import {reason}"
+                registry.problem(entry.name, f"{origin} failed to load: {reason}; skipped", reason)
                 continue
             if manager.is_registered(plugin) or manager.has_plugin(entry.name):
                 continue
             try:
                 manager.register(plugin, name=entry.name)
             except Exception as exc:  # pluggy refuses a hook it does not know, or a bad signature
-                registry.warnings.append(f"plugin '{entry.name}' ({entry.value}) cannot be registered: {exc}; "
-                                         "skipped")
+                registry.problem(entry.name, f"{origin} cannot be registered: {exc}; skipped",
+                                 f"it cannot be registered: {exc}")
                 continue
             registry.plugins[entry.name] = entry.value
             unknown = [attribute for attribute in dir(plugin)
@@ -114,14 +142,40 @@ def _plugin_manager(autoload: bool, registry: Registry):
                 close = difflib.get_close_matches(attribute, [h for h in dir(hooks.PlanlintSpec) if
                                                               h.startswith("planlint_")], n=1)
                 guess = f" (did you mean {close[0]}?)" if close else ""
-                registry.warnings.append(f"plugin '{entry.name}' ({entry.value}) defines {attribute}, which is not "
-                                         f"a planlint hook{guess}; it is never called")
+                registry.warnings.append(f"{origin} defines {attribute}, which is not a planlint hook{guess}; it "
+                                         "is never called")
     for name, module in BUILTINS.items():
         if not manager.has_plugin(name):
             # autoloading is off, or a source tree that was never installed: register directly
             manager.register(importlib.import_module(module), name=name)
             registry.plugins[name] = module
     return manager
+
+
+def _label(text) -> str:
+    """Text from a plugin's metadata, for a message: as it is when printable, else escaped."""
+    text = str(text)
+    return text if text.isprintable() else shown(text)
+
+
+def _failed(error: BaseException) -> str:
+    """What plugin code did instead of returning: ``raised ValueError('...')``, ``called
+    sys.exit(0)`` or ``took longer than 10 s and was stopped``."""
+    if isinstance(error, contain.Timeout):
+        return f"took longer than {LOAD_TIMEOUT:g} s and was stopped"
+    return contain.failure(error, "repr")
+
+
+def _distribution(entry) -> str:
+    """The normalized name of the distribution that installed ``entry`` ('' when unknown)."""
+    dist = getattr(entry, "dist", None)
+    if isinstance(dist, str):
+        return dist
+    try:
+        name = dist.metadata["Name"] if dist is not None else None
+    except Exception:  # noqa: BLE001 - unreadable metadata: the distribution is unknown
+        name = None
+    return _normalize(name) if isinstance(name, str) else ""
 
 
 def entry_points(group: str) -> list:
@@ -142,6 +196,7 @@ class EntryPoint:
     name: str
     value: str
     group: str
+    dist: str = ""  # the normalized name of the distribution that declares it
 
     _PATTERN = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
 
@@ -199,14 +254,14 @@ def scan_entry_points(group: str, path: list[str] | None = None) -> list[EntryPo
                 if name in seen:
                     continue
                 seen.add(name)
-                entries = _read_group(os.path.join(root, folder, "entry_points.txt"), group)
+                entries = _read_group(os.path.join(root, folder, "entry_points.txt"), group, name)
                 if entries is None:
                     return None
                 found.extend(entries)
     return found
 
 
-def _read_group(path: str, group: str) -> list[EntryPoint] | None:
+def _read_group(path: str, group: str, dist: str = "") -> list[EntryPoint] | None:
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
@@ -228,7 +283,7 @@ def _read_group(path: str, group: str) -> list[EntryPoint] | None:
         name, sep, value = line.partition("=")
         if not sep:
             return None  # importlib.metadata's own reading decides what this means
-        entries.append(EntryPoint(name.strip(), value.strip(), group))
+        entries.append(EntryPoint(name.strip(), value.strip(), group, dist))
     return entries
 
 
@@ -248,7 +303,7 @@ def build_registry(autoload: bool = True) -> Registry:
         for plugin_name, value in collected:
             problem = kind.check(value)
             if problem:
-                registry.warnings.append(f"plugin '{plugin_name}': {problem}; {kind.noun} skipped")
+                registry.problem(plugin_name, f"plugin '{plugin_name}': {problem}; {kind.noun} skipped", problem)
                 continue
             _add(registry, kind, plugin_name, value)
     registry.rules = dict(sorted(registry.rules.items()))
@@ -280,10 +335,12 @@ def _contributed(plugin_name: str, plugin, kind: _Kind, registry: Registry) -> l
     hook = getattr(plugin, kind.hook, None)
     if hook is None:
         return []
-    try:
-        value = hook()
-    except Exception as exc:
-        registry.warnings.append(f"plugin '{plugin_name}': {kind.hook}() raised {exc!r}; its {kind.noun}s skipped")
+    value, error, written = contain.call(hook, LOAD_TIMEOUT)
+    if written:
+        registry.warnings.append(f"plugin '{plugin_name}': {kind.hook}() wrote to {written}; not shown")
+    if error is not None:
+        reason = f"{kind.hook}() {_failed(error)}"
+        registry.problem(plugin_name, f"plugin '{plugin_name}': {reason}; its {kind.noun}s skipped", reason)
         return []
     if value is None:
         return []
@@ -292,8 +349,8 @@ def _contributed(plugin_name: str, plugin, kind: _Kind, registry: Registry) -> l
             return list(value.items())
     elif isinstance(value, (list, tuple)):
         return list(value)
-    registry.warnings.append(f"plugin '{plugin_name}': {kind.hook}() returned {type(value).__name__}, not "
-                             f"{kind.what}; its {kind.noun}s skipped")
+    reason = f"{kind.hook}() returned {type(value).__name__}, not {kind.what}"
+    registry.problem(plugin_name, f"plugin '{plugin_name}': {reason}; its {kind.noun}s skipped", reason)
     return []
 
 
@@ -408,6 +465,29 @@ def registry() -> Registry:
         autoload = _AUTOLOAD if _AUTOLOAD is not None else not autoload_disabled()
         _REGISTRY = build_registry(autoload)
     return _REGISTRY
+
+
+def unmet(registry: Registry, required) -> str | None:
+    """Why one of the ``required`` plugins (entry-point names, as ``planlint plugins`` lists them,
+    or distribution names) is not loaded in full, or None when every one is."""
+    for wanted in required:
+        key = _normalize(wanted)
+        if key in BUILTINS or key == "planlint":
+            continue
+        label = _label(wanted)
+        if not registry.autoload:
+            return (f"plugin '{label}' is required, but third-party plugins are off (--no-plugins or "
+                    f"{NO_PLUGINS_ENV})")
+        names = [name for name in registry.distributions if _normalize(name) == key] or \
+                [name for name, dist in registry.distributions.items() if dist == key]
+        if not names:
+            return f"plugin '{label}' is required but not installed (`planlint plugins` lists what is)"
+        for name in names:
+            if name in registry.failed:
+                return f"plugin '{label}' is required but did not load in full: {registry.failed[name]}"
+            if name not in registry.plugins:
+                return f"plugin '{label}' is required but was not loaded (another plugin has its name)"
+    return None
 
 
 def describe(registry: Registry) -> list[dict[str, Any]]:

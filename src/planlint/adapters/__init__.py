@@ -221,6 +221,9 @@ def read_toml(path: str, text: str) -> tuple[Located | None, list[Problem]]:
         line = getattr(exc, "lineno", None) or _toml_error_line(str(exc))
         column = getattr(exc, "colno", None) or 1
         return None, [Problem(f"not valid TOML: {exc}", line, column, "fix the TOML at this position", "error")]
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        return None, [Problem("the TOML nests arrays or inline tables too deeply to read", 1, 1,
+                              "flatten the nesting", "error")]
     positions: dict[tuple, tuple[int, int]] = {}
     table: tuple = ()
     for number, line in enumerate(text.splitlines(), start=1):

@@ -137,10 +137,31 @@ class PlanChecklist:
         return sum(1 for item in self.items if item.verdict.status is status)
 
 
-def evaluate(plan: Plan, doc: Document, registry, numbers=None) -> PlanChecklist:
-    """Every checklist item of ``registry`` on one plan. An item that raises, or returns
-    something other than a Verdict, is reported as an error naming it and its plugin; the
-    other items are still evaluated. ``numbers`` are the plan's (computed here when not given)."""
+def _malformed(verdict) -> str | None:
+    """What is wrong with an item's verdict, for the renderers that print it, or None."""
+    if not isinstance(verdict, Verdict):
+        return f"a {type(verdict).__name__}, not a Verdict"
+    if not isinstance(verdict.status, Status) or not isinstance(verdict.reason, str) or \
+            not isinstance(verdict.fix, str):
+        return "a Verdict whose status is not a Status, or whose reason or fix is not a str"
+    for evidence in verdict.evidence if isinstance(verdict.evidence, tuple) else (None,):
+        if not isinstance(evidence, Evidence) or not isinstance(evidence.text, str) or not all(
+                number is None or (type(number) is int and number >= 1) for number in (evidence.line, evidence.column)):
+            return "a Verdict whose evidence is not Evidence made by ctx.evidence()"
+    return None
+
+
+ITEM_TIMEOUT = 10.0  # seconds for one item on one plan; an item takes microseconds
+
+
+def evaluate(plan: Plan, doc: Document, registry, numbers=None, timeout: float | None = ITEM_TIMEOUT) -> PlanChecklist:
+    """Every checklist item of ``registry`` on one plan. An item that raises (``SystemExit``
+    included), returns something other than a Verdict, or runs past ``timeout`` seconds, is
+    reported as an error naming it and its plugin; the other items are still evaluated. What
+    an item writes to standard output or error is kept off the checklist and noted
+    (``planlint.contain``). ``numbers`` are the plan's (computed here when not given)."""
+    from planlint import contain
+
     if numbers is None:
         from planlint.numbers import compute
 
@@ -148,13 +169,24 @@ def evaluate(plan: Plan, doc: Document, registry, numbers=None) -> PlanChecklist
     out = PlanChecklist(doc.name, plan.name)
     for item_id, item_class in registry.checklist.items():
         plugin = registry.checklist_owner[item_id]
-        item = item_class()
-        try:
-            verdict = item.evaluate(plan, ItemContext(item, doc, numbers))
-            if not isinstance(verdict, Verdict):
-                raise TypeError(f"evaluate() returned {type(verdict).__name__}, not a Verdict")
-        except Exception as exc:
-            verdict = Verdict(Status.ERROR, f"item {item_id} (plugin '{plugin}') raised {type(exc).__name__}: {exc}",
+        who = f"item {item_id} (plugin '{plugin}')"
+
+        def run(item_class=item_class):
+            item = item_class()
+            return item.evaluate(plan, ItemContext(item, doc, numbers))
+
+        verdict, error, written = contain.call(run, timeout)
+        if written:
+            contain.note(plugin, item_id, f"checklist {who} wrote to {written}; not shown")
+        problem = _malformed(verdict) if error is None else None
+        if problem:
+            verdict = Verdict(Status.ERROR, f"{who} returned {problem}",
+                              fix="report this to the plugin's maintainers with the plan")
+        elif isinstance(error, contain.Timeout):
+            verdict = Verdict(Status.ERROR, f"{who} took longer than {timeout:g} s and was stopped",
+                              fix="report this to the plugin's maintainers with the plan")
+        elif error is not None:
+            verdict = Verdict(Status.ERROR, f"{who} {contain.failure(error)}",
                               fix="report this to the plugin's maintainers with the plan")
         out.items.append(ItemResult(item_id, item_class.title, plugin, verdict))
     return out

@@ -27,7 +27,7 @@ class ComputeBudget(ChecklistItem):
     def evaluate(self, plan, ctx):
         compute = plan.compute
         needed = ctx.numbers
-        flops = needed["train_flops"]
+        flops = needed["needed_flops"]
         evidence = []
         if compute is not None and compute.flops is not None:
             text = f"compute.flops: {units.sci(compute.flops)} FLOPs"

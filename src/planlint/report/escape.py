@@ -125,7 +125,18 @@ def json_text(value, *, indent: int | None = 2, default=None) -> str:
 
 
 def write_json(value, stream, **options) -> None:
-    stream.write(json_text(value, **options) + "\n")
+    """Write ``value`` as :func:`json_text` does. A list (or any iterable that is not a mapping or
+    a string) is written one item at a time, the same bytes as a whole ``json.dumps`` with an
+    indent of 2, so that a report of many plans is never held as text in full."""
+    if isinstance(value, (dict, str)) or options.get("indent", 2) != 2 or not hasattr(value, "__iter__"):
+        stream.write(json_text(value, **options) + "\n")
+        return
+    first = True
+    for item in value:
+        text = json_text(item, **options).replace("\n", "\n  ")
+        stream.write(("[\n  " if first else ",\n  ") + text)
+        first = False
+    stream.write("[]\n" if first else "\n]\n")
 
 
 # --- XML ---------------------------------------------------------------------------------------

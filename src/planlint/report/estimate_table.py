@@ -15,6 +15,7 @@ def _loss(v):
     return f"{v['predicted_loss']:.3f} (optimum {v['optimal_loss']:.3f})"
 
 
+
 def _memory(v):
     text = f"{units.bytes_(v['memory_per_accelerator_bytes'])} unsharded"
     stages = v.get("memory_by_zero_stage_bytes")
@@ -31,6 +32,7 @@ def _attention(v):
 ROWS = [
     ("training compute", "train_flops", lambda v: f"{units.sci(v['train_flops'])} FLOPs", "train_flops", True),
     ("attention (causal)", "attention_flops", _attention, "attention_flops", True),
+    ("budget must cover", "needed_flops", lambda v: f"{units.sci(v['needed_flops'])} FLOPs", "needed_flops", False),
     ("active params", "active_params", lambda v: units.count(v["active_params"]), "active_params", False),
     ("params from shape", "shape_params",
      lambda v: f"{units.count(v['shape_params'])}" + (f" ({units.count(v['shape_active_params'])} active)"
@@ -45,9 +47,14 @@ ROWS = [
     ("same compute", "optimal_params", _split("optimal_params", "optimal_tokens"), "optimal_params", True),
     ("same compute, MoE", "moe_optimal_active_params", _split("moe_optimal_active_params", "moe_optimal_tokens", True),
      "moe_optimal_active_params", False),
+    ("same compute, unique data", "data_constrained_params",
+     lambda v: _split("data_constrained_params", "data_constrained_tokens")(v), "data_constrained_params", False),
     ("same loss", "same_loss_params", _split("same_loss_params", "same_loss_tokens"), "same_loss_params", True),
     ("predicted loss", "predicted_loss", _loss, "predicted_loss", True),
     ("compute waste", "compute_waste", lambda v: units.pct(v["compute_waste"]), "compute_waste", True),
+    ("optimal batch", "optimal_batch_tokens", lambda v: f"{units.count(v['optimal_batch_tokens'])} tokens",
+     "optimal_batch_tokens", True),
+    ("optimal peak LR", "optimal_peak_lr", lambda v: units.sci(v["optimal_peak_lr"], 2), "optimal_peak_lr", True),
     ("MFU used", "mfu", lambda v: units.pct(v["mfu"]), "mfu", True),
     ("GPU-hours", "gpu_hours", lambda v: f"{units.number(v['gpu_hours'])} GPU-h", "gpu_hours", True),
     ("wall-clock", "wall_clock_days", lambda v: units.duration(v["wall_clock_days"] * 24), "wall_clock_days", True),
@@ -79,6 +86,8 @@ def render_table(entries, stream) -> None:
                 continue
             if key == "active_params" and not numbers.plan.model.is_moe:
                 continue
+            if key == "needed_flops" and numbers.plan.distillation is None:
+                continue  # the training FLOPs above are all of it
             shown = show(values) if value is not None else "-"
             note = notes.get(note_key, "")
             stream.write(f"  {row_label:<23} {visible(shown):<28} {visible(note)}".rstrip() + "\n")

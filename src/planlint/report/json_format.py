@@ -34,4 +34,4 @@ def finding_dict(finding) -> dict:
 
 
 def render_json(results, stream) -> None:
-    write_json([finding_dict(f) for result in results for f in reported(result)], stream, default=str)
+    write_json((finding_dict(f) for result in results for f in reported(result)), stream, default=str)

@@ -55,7 +55,12 @@ class TokensPerParam(Rule):
             facts["tokens_per_active_param"] = ratio
         shown = _ratios(plan, numbers)
 
-        if ratio < opts["warn_below"]:
+        # no warning on a ratio the fit's own uncertainty allows at this compute (its 80% band)
+        band = numbers["optimal_ratio_range"]
+        warn_below = min(opts["warn_below"], band[0]) if band else opts["warn_below"]
+        if band:
+            facts["optimal_ratio_range"] = band
+        if ratio < warn_below:
             severity = Severity.ERROR if ratio < opts["error_below"] else Severity.WARNING
             message = f"{shown} against the ~{baseline:g}:1 Chinchilla baseline"
             if moe:

@@ -51,9 +51,16 @@ class DataRepetition(Rule):
         if epochs >= WORTHLESS_EPOCHS:
             message += f"; at {WORTHLESS_EPOCHS} epochs repetition is worthless"
         limit = opts["warn_above"]
+        best = ctx.numbers.data_constrained if share is None else None
+        if best is not None:
+            best_epochs = best.tokens / unique
+            message += (f"; for this compute and these unique tokens the loss is least at {best.size} "
+                        f"({best_epochs:.1f} epochs, {best.fit_label} with Muennighoff et al. 2023's effective data)")
         if share is None:
             fix = (f"find >= {units.count(tokens / limit)} unique tokens, or cut train_tokens to "
                    f"{units.count(unique * limit)}, to stay within {limit:g} epochs")
+            if best is not None and best.tokens / unique <= limit:
+                fix += f"; or {best.suggest()}"
         else:
             fix = (f"lower its share to <= {units.pct(share * limit / epochs)} or find >= "
                    f"{units.count(tokens / limit)} unique tokens for it, to stay within {limit:g} epochs")

@@ -9,6 +9,7 @@ import math
 
 from planlint import units
 from planlint.findings import Severity
+from planlint.numbers import counted as _counted
 from planlint.rule import Rule
 
 
@@ -23,7 +24,7 @@ class UndisclosedCompute(Rule):
         compute, numbers = plan.compute, ctx.numbers
         if compute is not None and (compute.flops is not None or compute.gpu_hours is not None):
             return
-        needed = numbers["train_flops"]
+        needed = numbers["needed_flops"]
         # rounded up, so that the budget suggested is never short of what PL202 asks for
         suggested = units.sci(units.ceil_sig(needed))
         if compute is None:
@@ -31,11 +32,11 @@ class UndisclosedCompute(Rule):
         else:
             path, message = ("compute",), "compute declares neither flops nor gpu_hours"
         message += (f", so a reviewer cannot see whether its {units.sci(needed)} FLOPs "
-                    f"({numbers.notes['train_flops']}) are paid for")
+                    f"({_counted(numbers)}) are paid for")
         fix = f"add `compute: {{flops: {suggested}}}`" if compute is None else f"add `flops: {suggested}` under compute"
         if numbers.accelerator is not None and compute.mfu is not None:
             hours = math.ceil(numbers.gpu_hours_for(needed))
             fix += f" or `gpu_hours: {hours}` ({numbers.accelerator.name} at {units.pct(compute.mfu)} MFU)"
         else:
             fix += " or the accelerator-hours you have (`gpu_hours`)"
-        yield ctx.finding(path, message, fix, train_flops=needed, flops_convention=numbers.convention.key)
+        yield ctx.finding(path, message, fix, train_flops=numbers["train_flops"], needed_flops=needed, flops_convention=numbers.convention.key)

@@ -9,6 +9,7 @@ import math
 
 from planlint import units
 from planlint.findings import Severity
+from planlint.numbers import counted as _counted
 from planlint.rule import Option, Rule
 
 
@@ -38,8 +39,8 @@ class ComputeShortfall(Rule):
                 f"not declare {lacking}: the budget is compared under 6ND instead",
                 f"declare {lacking}, or set `flops_convention: 6nd`", Severity.WARNING, missing=list(
                     numbers.convention_missing))
-        needed = numbers["train_flops"]
-        counted = f"{units.sci(needed)} FLOPs ({numbers.notes['train_flops']})"
+        needed = numbers["needed_flops"]
+        counted = f"{units.sci(needed)} FLOPs ({_counted(numbers)})"
         slack = 1.0 + ctx.options["tolerance"]
         if compute.flops is not None and needed > compute.flops * slack:
             short = needed - compute.flops

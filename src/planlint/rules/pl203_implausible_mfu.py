@@ -43,7 +43,7 @@ class ImplausibleMfu(Rule):
         mfu = numbers["implied_mfu"]
         if compute.mfu is not None or mfu is None or mfu <= warn:
             return
-        accelerator, needed = numbers.accelerator, numbers["train_flops"]
+        accelerator, needed = numbers.accelerator, numbers["needed_flops"]
         hours_at_half = math.ceil(numbers.gpu_hours_for(needed, 0.5))
         severity = Severity.ERROR if mfu > error else Severity.WARNING
         what = "more than the accelerators' peak" if mfu > error else "above what published large runs achieve (38-56%)"

@@ -27,7 +27,7 @@ class DeadlineOverrun(Rule):
         if days is None or days <= compute.deadline_days:
             return
         if numbers["gpu_hours"] is not None:
-            basis = (f"{units.sci(numbers['train_flops'])} {numbers.convention.label} FLOPs on {compute.accelerators:,} "
+            basis = (f"{units.sci(numbers['needed_flops'])} {numbers.convention.label} FLOPs on {compute.accelerators:,} "
                      f"{numbers.accelerator.name} at {units.pct(numbers['mfu'])} MFU")
         else:
             basis = f"{units.number(compute.gpu_hours)} GPU-hours on {compute.accelerators:,} accelerators"

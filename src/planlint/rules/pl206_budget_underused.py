@@ -26,7 +26,7 @@ class BudgetUnderused(Rule):
         path = ("compute", "flops") if plan.compute.flops is not None else ("compute", "gpu_hours")
         yield ctx.finding(
             path,
-            f"the plan needs {units.sci(numbers['train_flops'])} FLOPs ({numbers.convention.label}), "
+            f"the plan needs {units.sci(numbers['needed_flops'])} FLOPs ({numbers.convention.label}), "
             f"{units.pct(used)} of the {units.sci(budget)} declared ({numbers.notes['budget_flops']})",
             f"{numbers.full_budget.suggest()}; or lower the budget to free the rest",
             used_share=used, budget_flops=budget)
