@@ -82,29 +82,37 @@ def gids(lines, prefix):
 
 # --- the charts plot the numbers of `estimate` --------------------------------------------------
 
-@pytest.mark.parametrize("name", ["harbor-analytics", "gpt3-175b", "tinyllama-1.1b", "chinchilla-70b"])
+@pytest.mark.parametrize("name", ["harbor-analytics", "gpt3-175b", "tinyllama-1.1b", "phi-1.5", "chinchilla-70b"])
 def test_the_frontier_chart_plots_the_estimate(cli, name):
     path = EXAMPLES / f"{name}.yaml"
     row = estimated(cli, path)
     lines = drawn(chart_of(built(path), "frontier"))
+    # a plan that repeats its unique data is priced with them (Muennighoff et al.): its best split too
+    repeated = row["data_constrained_params"] is not None
+    assert repeated == (name in ("tinyllama-1.1b", "phi-1.5"))
+    best, best_params = ("data-constrained", row["data_constrained_params"]) if repeated else \
+        ("same-compute", row["optimal_params"])
     assert one(lines, "p0-plan-0") == (row["train_flops_6nd"], row["predicted_loss"])
-    assert one(lines, "p0-same-compute-0") == (row["train_flops_6nd"], row["optimal_loss"])
+    assert one(lines, f"p0-{best}-0") == (row["train_flops_6nd"], row["optimal_loss"])
     assert one(lines, "p0-same-loss-0") == (row["same_loss_flops"], row["predicted_loss"])
     # the iso-FLOP panel: the plan on its own compute's curve, the optimum at the curve's bottom
     assert one(lines, "p1-plan-0") == (row["active_params"], row["predicted_loss"])
-    assert one(lines, "p1-same-compute-0") == (row["optimal_params"], row["optimal_loss"])
+    assert one(lines, f"p1-{best}-0") == (best_params, row["optimal_loss"])
     assert one(lines, "p1-same-loss-0") == (row["same_loss_params"], row["predicted_loss"])
-    [frontier] = gids(lines, "p0-frontier")
+    [frontier] = gids(lines, "p0-frontier-data" if repeated else "p0-frontier")
     xs, ys = lines[frontier]
     assert xs[0] < row["train_flops_6nd"] < xs[-1]
     # the frontier passes through the compute-optimal alternative (interpolated in log compute)
     i = next(i for i, x in enumerate(xs) if x > row["train_flops_6nd"])
     t = math.log(row["train_flops_6nd"] / xs[i - 1]) / math.log(xs[i] / xs[i - 1])
     assert ys[i - 1] + t * (ys[i] - ys[i - 1]) == pytest.approx(row["optimal_loss"], abs=2e-4)
-    [own] = [g for g in gids(lines, "p1-iso-flop-plan")]
+    [own] = gids(lines, "p1-iso-flop-plan")
     xs, ys = lines[own]
     assert min(ys) == pytest.approx(row["optimal_loss"], abs=2e-3)  # the bowl's bottom is the optimum
-    assert xs[ys.index(min(ys))] == pytest.approx(row["optimal_params"], rel=0.1)
+    assert xs[ys.index(min(ys))] == pytest.approx(best_params, rel=0.1)
+    # and the plan is on its own curve (the same loss function as predicted_loss)
+    at = min(range(len(xs)), key=lambda k: abs(math.log(xs[k] / row["active_params"])))
+    assert abs(math.log(xs[at] / row["active_params"])) < 0.1
 
 
 def test_the_full_budget_is_plotted_where_the_plan_leaves_compute_unspent(cli):
@@ -262,7 +270,8 @@ def test_the_comparison_puts_every_plan_on_the_same_axes(cli):
     for index, path in enumerate(paths):
         row = estimated(cli, path)
         assert one(frontier, f"p0-plan-{index}") == (row["train_flops_6nd"], row["predicted_loss"])
-        assert one(frontier, f"p1-same-compute-{index}") == (row["optimal_params"], row["optimal_loss"])
+        best = row["data_constrained_params"] or row["optimal_params"]  # phi-1.5 repeats its data
+        assert one(frontier, f"p1-same-compute-{index}") == (best, row["optimal_loss"])
         assert one(ratios, f"p0-plan-{index}") == (row["active_params"], row["tokens_per_param"])
     # a plan that is a published recipe is drawn once, as the plan
     xs, _ = frontier["p0-recipes"]
@@ -272,7 +281,7 @@ def test_the_comparison_puts_every_plan_on_the_same_axes(cli):
 def test_every_mark_differs_in_shape_and_every_curve_in_line_style():
     markers = [style["marker"] for style in charts.POINT_STYLES.values()]
     assert len(markers) == len(set(markers))
-    chart_curves = [("frontier", "iso-flop-plan", "iso-flop", "same-size"), ("baseline", "fit-ratio", "iso-flop-plan"),
+    chart_curves = [("frontier", "frontier-data", "iso-flop-plan", "iso-flop", "same-size"), ("baseline", "fit-ratio", "iso-flop-plan"),
                     ("fresh", "effective"), ("training", "serving", "total")]
     for roles in chart_curves:
         looks = [(charts.CURVE_STYLES[r]["linestyle"], charts.CURVE_STYLES[r]["linewidth"]) for r in roles]

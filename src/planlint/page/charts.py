@@ -35,6 +35,8 @@ POINT_STYLES = {
     # the alternatives are hollow and drawn under the plan, which they often all but cover
     "same-compute": dict(marker="D", color=GREEN, markersize=11, markerfacecolor="none", markeredgewidth=2.0,
                          zorder=4),
+    "data-constrained": dict(marker="H", color=GREEN, markersize=12, markerfacecolor="none", markeredgewidth=2.0,
+                             zorder=4),
     "same-loss": dict(marker="s", color=PURPLE, markersize=11, markerfacecolor="none", markeredgewidth=2.0, zorder=4),
     "full-budget": dict(marker="^", color=ORANGE, markersize=9, markeredgecolor=INK, markeredgewidth=0.8, zorder=5),
     "inference-optimal": dict(marker="v", color=SKY, markersize=9, markeredgecolor=INK, markeredgewidth=0.8, zorder=5),
@@ -45,6 +47,7 @@ POINT_STYLES = {
 }
 CURVE_STYLES = {
     "frontier": dict(color=BLUE, linewidth=2.4, linestyle="-", zorder=3),
+    "frontier-data": dict(color=BLUE, linewidth=1.6, linestyle=(0, (6, 2)), zorder=3),
     "iso-flop-plan": dict(color=INK, linewidth=1.3, linestyle="-.", zorder=2),
     "iso-flop": dict(color=LIGHT, linewidth=1.0, linestyle="--", zorder=2),
     "same-size": dict(color=GREY, linewidth=1.1, linestyle=":", zorder=2),
@@ -224,7 +227,8 @@ def _limits(panel: Panel) -> tuple[float, float, float, float]:
     else:
         x_low, x_high = 0.0, max(xs)
     point_ys = [p.y for p in panel.points]
-    main = [c for c in panel.curves if c.role in ("frontier", "baseline", "effective", "total", "training", "serving")]
+    main = [c for c in panel.curves if c.role in ("frontier", "frontier-data", "baseline", "effective", "total",
+                                                   "training", "serving")]
     curve_ys = [y for c in main for x, y in zip(c.xs, c.ys) if x_low <= x <= x_high]
     ys = point_ys + curve_ys + [b.low for b in panel.bands if b.low > 0] + [b.high for b in panel.bands]
     if panel.y_log:

@@ -153,6 +153,23 @@ def _has_loss_fit(numbers) -> bool:
     return isinstance(numbers.fit, est.LossFit)
 
 
+def loss_function(numbers):
+    """L(N, D) as the plan's numbers predict it: the fit's law, or, when the plan repeats its
+    unique data, the same law with Muennighoff et al.'s effective data and parameters (what
+    ``predicted_loss`` is then)."""
+    fit = numbers.fit
+    if numbers.data_constrained is None:
+        return fit.loss
+    unique = numbers.plan.data.unique_tokens
+    return lambda params, tokens: est.data_constrained_loss(fit, params, tokens, unique)
+
+
+def best_split(numbers):
+    """The compute-optimal split of the compute the plan spends, whose loss is ``optimal_loss``:
+    with the plan's unique data when it repeats them, else the fit's."""
+    return numbers.data_constrained or numbers.same_compute
+
+
 def _recipe_points(fit, with_loss: bool, entries: list[Entry] = ()) -> list[Point]:
     """The published recipes: at 6ND and the fit's predicted loss (dense models only: the dense
     fit prices no mixture), or at tokens per active parameter. A recipe that one of
@@ -200,9 +217,11 @@ def _loss_points(entry: Entry, index: int, compare: bool) -> list[Point]:
                     f"{units.count(n.plan.data.train_tokens)} tokens", index)]
     if compare:
         return points
-    split = n.same_compute
-    points.append(Point(split.flops, v["optimal_loss"], "same-compute", f"same compute: {split.size}",
-                        f"optimal_params, optimal_tokens, optimal_loss ({split.why})"))
+    split = best_split(n)
+    keys = "data_constrained_params, data_constrained_tokens" if split.kind == "data-constrained" else \
+        "optimal_params, optimal_tokens"
+    points.append(Point(split.flops, v["optimal_loss"], split.kind, f"{split.question}: {split.size}",
+                        f"{keys}, optimal_loss ({split.why})"))
     split = n.same_loss
     points.append(Point(split.flops, v["predicted_loss"], "same-loss", f"same loss: {split.size}",
                         f"same_loss_params, same_loss_tokens, same_loss_flops ({split.why})"))
@@ -234,8 +253,13 @@ def frontier_chart(entries: list[Entry], compare: bool = False) -> Chart:
     _add(by_compute, _curve(logspace(low, high), fit.optimal_loss, "frontier", f"compute-optimal frontier ({fit.label})"))
     if not compare:
         for entry in priced:
-            params = entry.numbers.plan.model.params
-            _add(by_compute, _curve(logspace(low, high), lambda c: fit.loss(params, c / est.training_flops(params, 1.0)),
+            params, loss = entry.numbers.plan.model.params, loss_function(entry.numbers)
+            if entry.numbers.data_constrained is not None:
+                unique = entry.numbers.plan.data.unique_tokens
+                _add(by_compute, _curve(logspace(low, high), lambda c: est.data_constrained_split(fit, c, unique)[2],
+                                        "frontier-data", f"with the plan's {units.count(unique)} unique tokens "
+                                        "(Muennighoff et al. 2023)"))
+            _add(by_compute, _curve(logspace(low, high), lambda c: loss(params, c / est.training_flops(params, 1.0)),
                                     "same-size", f"{units.count(params)} params, more or fewer tokens"))
     _add(by_compute, *recipes, *plans)
     for index, entry in enumerate(entries):
@@ -253,6 +277,14 @@ def frontier_chart(entries: list[Entry], compare: bool = False) -> Chart:
                "parameters and tokens, not at the loss their papers report. The frontier is the least loss each "
                "compute can reach (the compute-optimal split); the iso-FLOP curves are the loss of every size at one "
                "compute, lowest at the frontier.")
+    if any(e.numbers.data_constrained is not None for e in priced):
+        caption += (" A plan that repeats its unique data is priced with Muennighoff et al. 2023's effective data and "
+                    "parameters: its loss, its same-size and iso-FLOP curves and its best split of the same compute "
+                    "(hollow hexagon) all use them.")
+    for entry in priced:
+        if entry.numbers.values.get("extrapolated"):
+            caption += (f" {entry.name}: an extrapolation of the fit ({', '.join(entry.numbers.values['extrapolated'])})"
+                        ".")
     if unpriced:
         caption += (" " + "; ".join(f"{e.name}: {e.numbers.notes['predicted_loss']}" for e in unpriced) +
                     ", so its compute is a vertical line.")
@@ -265,40 +297,50 @@ def frontier_chart(entries: list[Entry], compare: bool = False) -> Chart:
 def _iso_flop_panel(priced: list[Entry], entries: list[Entry], compare: bool) -> Panel:
     fit = priced[0].numbers.fit
     panel = Panel("Iso-FLOP profiles", "parameters (params)", "predicted final loss (nats/token)", x_unit="params")
-    levels: list[tuple[float, str]] = []  # (compute, role)
+    levels: list[tuple[float, str, object]] = []  # (compute, role, the plan whose loss it draws)
 
-    def level(compute: float, role: str, apart: float) -> None:
-        if finite(compute) and compute > 0 and not any(math.isclose(compute, c, rel_tol=apart) for c, _ in levels):
-            levels.append((compute, role))
+    def level(compute: float, role: str, apart: float, numbers) -> None:
+        unique = numbers.plan.data.unique_tokens if numbers.data_constrained is not None else None
+        if finite(compute) and compute > 0 and not any(
+                math.isclose(compute, c, rel_tol=apart) and unique == (other.plan.data.unique_tokens
+                                                                       if other.data_constrained is not None else None)
+                for c, _, other in levels):
+            levels.append((compute, role, numbers))
 
     for entry in priced:
-        level(entry.numbers.values["train_flops_6nd"], "iso-flop-plan", 0.01)
+        level(entry.numbers.values["train_flops_6nd"], "iso-flop-plan", 0.01, entry.numbers)
     if not compare:
-        entry = priced[0]
-        if entry.numbers.full_budget is not None and not _spends_most_of(entry.numbers.values["train_flops_6nd"],
-                                                                         entry.numbers.full_budget):
-            level(entry.numbers.full_budget.flops, "iso-flop", 0.05)
+        n = priced[0].numbers
+        if n.full_budget is not None and not _spends_most_of(n.values["train_flops_6nd"], n.full_budget):
+            level(n.full_budget.flops, "iso-flop", 0.05, n)
         for decades in ISO_FLOP_DECADES:  # a neighbour close to the budget's curve would only double it
-            level(entry.numbers.values["train_flops_6nd"] * 10.0 ** decades, "iso-flop", 0.5)
-    sizes = [fit.optimal_split(c)[0] for c, _ in levels] + [e.numbers.plan.model.params for e in priced]
+            level(n.values["train_flops_6nd"] * 10.0 ** decades, "iso-flop", 0.5, n)
+    sizes = [fit.optimal_split(c)[0] for c, _, _ in levels] + [e.numbers.plan.model.params for e in priced]
     low, high = _span(sizes, pad=10.0)
-    for number, (compute, role) in enumerate(sorted(levels)):
+    for number, (compute, role, numbers) in enumerate(sorted(levels, key=lambda item: item[0])):
         label = f"{units.sci(compute)} FLOPs" if not compare else "iso-FLOP: each plan's compute" if not number else ""
-        _add(panel, _curve(logspace(low, high), lambda n, c=compute: fit.loss(n, c / est.training_flops(n, 1.0)), role,
-                           label))
-    computes = logspace(min(c for c, _ in levels) / 10.0, max(c for c, _ in levels) * 10.0)
-    frontier = [(fit.optimal_split(c)[0], fit.optimal_loss(c)) for c in computes]
+        loss = loss_function(numbers)
+        _add(panel, _curve(logspace(low, high), lambda n, c=compute, loss=loss: loss(n, c / est.training_flops(n, 1.0)),
+                           role, label))
+    computes = logspace(min(c for c, _, _ in levels) / 10.0, max(c for c, _, _ in levels) * 10.0)
+    repeated = priced[0].numbers.data_constrained is not None and not compare
+    if repeated:  # the sizes that are best with the plan's unique data
+        unique = priced[0].numbers.plan.data.unique_tokens
+        frontier = [est.data_constrained_split(fit, c, unique)[::2] for c in computes]
+    else:
+        frontier = [(fit.optimal_split(c)[0], fit.optimal_loss(c)) for c in computes]
     panel.curves.insert(0, Curve(tuple(n for n, _ in frontier), tuple(loss for _, loss in frontier), "frontier",
-                                 "compute-optimal sizes"))
+                                 "compute-optimal sizes" + (" with the plan's unique data" if repeated else "")))
     for entry in priced:
         n, v, index = entry.numbers, entry.numbers.values, entries.index(entry)
         label = entry.name if compare else "the plan"
         _add(panel, Point(n.plan.model.params, v["predicted_loss"], "plan", label,
                           "model.params, predicted_loss", index))
-        split = n.same_compute
-        _add(panel, Point(split.params, v["optimal_loss"], "same-compute",
-                          f"{entry.name}: compute-optimal" if compare else f"same compute: {split.size}",
-                          "optimal_params, optimal_loss", index))
+        split = best_split(n)
+        _add(panel, Point(split.params, v["optimal_loss"], "same-compute" if compare else split.kind,
+                          f"{entry.name}: compute-optimal" if compare else f"{split.question}: {split.size}",
+                          ("data_constrained_params" if split.kind == "data-constrained" else "optimal_params")
+                          + ", optimal_loss", index))
         if not compare:
             _add(panel, Point(n.same_loss.params, v["predicted_loss"], "same-loss", f"same loss: {n.same_loss.size}",
                               "same_loss_params, predicted_loss", index))
@@ -316,7 +358,7 @@ def _frontier_description(entries: list[Entry], fit, compare: bool) -> str:
         text = (f"{entry.name}: {units.count(n.plan.model.params)} params on {units.count(n.plan.data.train_tokens)} "
                 f"tokens, {spent} FLOPs (6ND), predicted loss {v['predicted_loss']:.3f} nats/token.")
         if not compare:
-            text += (f" The compute-optimal split of the same compute, {n.same_compute.size}, reaches "
+            text += (f" The compute-optimal split of the same compute, {best_split(n).size}, reaches "
                      f"{v['optimal_loss']:.3f}; the same loss needs {units.sci(n.same_loss.flops)} FLOPs "
                      f"({n.same_loss.size}), a compute waste of {units.pct(v['compute_waste'])}.")
         parts.append(text)
@@ -352,7 +394,7 @@ def tokens_per_param_chart(entries: list[Entry], thresholds: list[dict], compare
     extra: list[Point] = []
     if not compare:
         n, v = first, first.values
-        for split in (n.same_compute, n.same_loss, n.full_budget):
+        for split in (n.same_compute, n.data_constrained, n.same_loss, n.full_budget):
             if split is None or (split.kind == "full-budget"
                                  and _spends_most_of(v["train_flops_6nd"], split)):
                 continue
