@@ -19,6 +19,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 pytest.importorskip("matplotlib", reason="the report extra (pip install '.[report]') draws the charts")
 
@@ -29,8 +30,11 @@ from planlint.load import load_bytes  # noqa: E402
 from planlint.model import build as build_plan  # noqa: E402
 from planlint.page import charts, model  # noqa: E402
 from planlint.page.recipes import RECIPES  # noqa: E402
+from planlint.page.series import CHART_NAMES, Entry, comparison_charts, plan_charts  # noqa: E402
+from planlint.testing import lint_text  # noqa: E402
 from planlint.plugins import registry as get_registry  # noqa: E402
 from test_gate_output import HOSTILE_TEXT, OSC52, assert_inert, hostile_plan, hostile_tree  # noqa: E402,F401
+from test_extreme_values import extreme_plans  # noqa: E402
 from test_startup import _imported_by  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,6 +235,30 @@ def test_serving_is_in_flops_without_prices_and_marks_the_lifetime(tmp_path, cli
     assert one(lines, "p0-crossover-0") == (row["train_flops"] / per_token, row["train_flops"])
     assert one(lines, "p0-lifetime-0") == (2e12, row["train_flops"] + per_token * 2e12)
     assert chart.panels[0].y_label == "cumulative compute (FLOPs)"
+
+
+def test_free_serving_has_no_crossover_in_dollars_and_is_drawn_in_flops(tmp_path, cli):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(HARBOR.read_text(encoding="utf-8").replace("  usd_per_gpu_hour: 1.00\n", "  usd_per_gpu_hour: 0\n"),
+                    encoding="utf-8")
+    row = estimated(cli, plan)
+    assert row["serve_usd_per_million_tokens"] == 0
+    chart = chart_of(built(plan), "serving")
+    assert one(drawn(chart), "p0-crossover-0") == (row["train_flops"] / (2 * row["active_params"]), row["train_flops"])
+    assert "in FLOPs, because the serving cost is not priced (serving.usd_per_gpu_hour is 0)" in chart.caption
+
+
+@settings(max_examples=8, derandomize=True, database=None, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(extreme_plans())
+def test_plans_at_every_bound_of_the_format_draw_or_say_why_not(plan):
+    result = lint_text(json.dumps(plan))
+    entry = Entry("edge", result.numbers)
+    drawn_charts, missing = plan_charts(entry, {"warn_below": 10.0, "error_below": 4.0, "overtrained_above": 100.0})
+    assert {c.key for c in drawn_charts} | {key for key, _ in missing} == set(CHART_NAMES)
+    for chart in drawn_charts + comparison_charts([entry, entry], [{"warn_below": 10.0, "error_below": 4.0,
+                                                                    "overtrained_above": 100.0}] * 2):
+        ElementTree.fromstring(charts.svg_document(chart, "x-").encode("utf-8"))
 
 
 @pytest.mark.parametrize("fit", ["hoffmann2022", "besiroglu2024"])
