@@ -745,6 +745,82 @@ def checklist(paths, fmt, require, fit, config_file, isolated):
     sys.exit(1 if broken or unmet else 0)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", default="report.html", show_default=True, metavar="FILE|FOLDER",
+              help="Write the page to FILE; or into FOLDER (an existing folder, a path ending in '/', or any path "
+                   "with --chart-format) as report.html, with every chart beside it as a file.")
+@click.option("--chart-format", type=click.Choice(["svg", "png"]), default=None,
+              help="The charts' file format in the -o folder [default: svg].")
+@click.option("--markdown", "markdown_file", metavar="FILE",
+              help="Also write a Markdown summary to FILE ('-': standard output), for GitHub's job summary or a "
+                   "merge-request comment.")
+@click.option("--link", metavar="URL", help="Where the page will be (a CI artifact's http(s) address): the Markdown "
+                                            "summary links it.")
+@click.option("--fit", type=click.Choice(["besiroglu2024", "hoffmann2022", "rule-20"]), default="besiroglu2024",
+              show_default=True, help="Loss fit for the frontier, the compute-optimal split and the predicted loss.")
+@_config_file_options
+def report(paths, output, chart_format, markdown_file, link, fit, config_file, isolated):
+    """A self-contained HTML page of the plans: findings, estimate, checklist, and charts of each plan
+    on the compute-optimal frontier (matplotlib: pip install 'planlint[report]')."""
+    from planlint import page
+    from planlint.estimate import FITS
+    from planlint.page import charts, html, markdown, model
+
+    try:
+        charts.require()
+    except charts.MissingExtra as exc:
+        _fail(str(exc))
+        sys.exit(2)
+    if link is not None and not markdown.valid_link(link):
+        _fail(f"--link {link}: give the page's http(s) address, without spaces, quotes, brackets or parentheses")
+        sys.exit(2)
+    if link is not None and markdown_file is None:
+        _fail("--link is where the Markdown summary points: add --markdown FILE (or - for standard output)")
+        sys.exit(2)
+    folder = os.path.isdir(output) or output.endswith(("/", os.sep)) or chart_format is not None
+    if folder and os.path.exists(output) and not os.path.isdir(output):
+        _fail(f"-o {output}: --chart-format writes the page and the charts into a folder, and this is a file")
+        sys.exit(2)
+    page_path = os.path.join(output, page.PAGE_NAME) if folder else output
+    if markdown_file not in (None, "-") and os.path.abspath(markdown_file) == os.path.abspath(page_path):
+        _fail(f"-o and --markdown name the same file ({markdown_file}): name two files")
+        sys.exit(2)
+
+    chosen = FITS[fit]
+    registry = _registry()
+    resolver = _resolver(registry, config_file, isolated, (), (), (), None)
+    plans, broken, errors = _checked_plans(paths, registry, resolver, "reported")
+    if not plans and not broken:
+        _finish(plans, broken, errors)  # nothing to show: exit 2 before anything is written
+    inputs = [*paths, *(result.name for result in plans), *([config_file] if config_file else [])]
+    for option, path in (("-o/--output", page_path), ("--markdown", markdown_file)):
+        if path not in (None, "-"):
+            _refuse_overwriting({option: path}, inputs)
+
+    built = model.build(plans, registry, resolver, chosen, broken, errors, __version__)
+    written = []
+    try:
+        if folder:
+            os.makedirs(output, exist_ok=True)
+            written = page.write_charts(built, output, chart_format or "svg")
+        page.write_text(page_path, html.render(built))
+        if markdown_file == "-":
+            click.echo(markdown.render(built, link), nl=False)
+        elif markdown_file is not None:
+            page.write_text(markdown_file, markdown.render(built, link))
+    except OSError as exc:
+        if exc.filename is None:
+            raise  # standard output: planlint's group reports it
+        _fail(f"{exc.filename}: cannot write the report: {exc.strerror or exc}")
+        sys.exit(2)
+    drawn = built.chart_count
+    _say(f"planlint: wrote {visible(page_path)} ({len(plans)} plan{'' if len(plans) == 1 else 's'}, {drawn} "
+         f"chart{'' if drawn == 1 else 's'})" + (f" and {len(written)} chart files in {visible(output)}" if folder else ""))
+    _finish(plans, broken, errors)
+    sys.exit(1 if broken else 0)
+
+
 @main.command("plugins")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def plugins_command(fmt):
