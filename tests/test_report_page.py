@@ -42,12 +42,12 @@ EXAMPLES = ROOT / "examples"
 HARBOR = EXAMPLES / "harbor-analytics.yaml"
 
 
-def built(*paths, fit="besiroglu2024", config_file=None):
+def built(*paths, fit=None, config_file=None):
     """The report of ``paths`` as `planlint report` builds it (the same reading of the plans)."""
     registry = get_registry()
-    resolver = cli_module._resolver(registry, config_file, False, (), (), (), None)
+    resolver = cli_module._resolver(registry, config_file, False, (), (), (), None, fit=fit)
     plans, broken, errors = cli_module._checked_plans([str(p) for p in paths], registry, resolver, "reported")
-    return model.build(plans, registry, resolver, est.FITS[fit], broken, errors, "test")
+    return model.build(plans, registry, resolver, broken, errors, "test")
 
 
 def estimated(cli, path, *args):
@@ -654,3 +654,17 @@ def test_the_readme_chart_is_current(tmp_path):
             return ["".join(t.itertext()).strip() for t in root.iter()
                     if t.tag.rsplit("}", 1)[-1] in ("title", "desc", "text")]
         assert texts(fresh) == texts(stored), hint
+
+
+def test_plans_with_different_fits_share_no_frontier_until_one_fit_is_chosen(tmp_path):
+    own = tmp_path / "own.yaml"
+    own.write_text(HARBOR.read_text(encoding="utf-8") + "loss_fit: {name: team-fit, E: 1.7, A: 500, B: 2500, "
+                   "alpha: 0.36, beta: 0.30, source: team notebook}\n", encoding="utf-8")
+    mixed = built(HARBOR, own)
+    assert [s.numbers.fit.key for s in mixed.sections] == ["besiroglu2024", "team-fit"]
+    assert mixed.comparison == []  # no common frontier to draw them on
+    assert mixed.fit_label == ("Besiroglu et al. 2024 refit, the team-fit fit (the plans choose different fits, so "
+                               "they share no frontier: --fit NAME prices them all with one)")
+    common = built(HARBOR, own, fit="hoffmann2022")
+    assert [s.numbers.fit.key for s in common.sections] == ["hoffmann2022", "hoffmann2022"]
+    assert [c.key for c in common.comparison] == ["frontier", "tokens-per-param"]

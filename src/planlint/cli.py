@@ -757,14 +757,12 @@ def checklist(paths, fmt, require, fit, config_file, isolated):
                    "merge-request comment.")
 @click.option("--link", metavar="URL", help="Where the page will be (a CI artifact's http(s) address): the Markdown "
                                             "summary links it.")
-@click.option("--fit", type=click.Choice(["besiroglu2024", "hoffmann2022", "rule-20"]), default="besiroglu2024",
-              show_default=True, help="Loss fit for the frontier, the compute-optimal split and the predicted loss.")
+@_fit_option
 @_config_file_options
 def report(paths, output, chart_format, markdown_file, link, fit, config_file, isolated):
     """A self-contained HTML page of the plans: findings, estimate, checklist, and charts of each plan
     on the compute-optimal frontier (matplotlib: pip install 'planlint[report]')."""
     from planlint import page
-    from planlint.estimate import FITS
     from planlint.page import charts, html, markdown, model
 
     try:
@@ -787,9 +785,8 @@ def report(paths, output, chart_format, markdown_file, link, fit, config_file, i
         _fail(f"-o and --markdown name the same file ({markdown_file}): name two files")
         sys.exit(2)
 
-    chosen = FITS[fit]
     registry = _registry()
-    resolver = _resolver(registry, config_file, isolated, (), (), (), None)
+    resolver = _resolver(registry, config_file, isolated, (), (), (), None, fit=fit)
     plans, broken, errors = _checked_plans(paths, registry, resolver, "reported")
     if not plans and not broken:
         _finish(plans, broken, errors)  # nothing to show: exit 2 before anything is written
@@ -798,7 +795,7 @@ def report(paths, output, chart_format, markdown_file, link, fit, config_file, i
         if path not in (None, "-"):
             _refuse_overwriting({option: path}, inputs)
 
-    built = model.build(plans, registry, resolver, chosen, broken, errors, __version__)
+    built = model.build(plans, registry, resolver, broken, errors, __version__)
     written = []
     try:
         if folder:

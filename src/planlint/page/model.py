@@ -80,23 +80,28 @@ def slug(name: str) -> str:
     return text[:48].rstrip("-") or "plan"
 
 
-def build(results, registry, resolver, fit, not_checked=(), unreadable=(), version: str = "") -> Report:
+def build(results, registry, resolver, not_checked=(), unreadable=(), version: str = "") -> Report:
     """The report of ``results`` (planlint.engine.FileResult with a plan, as ``estimate`` and
-    ``checklist`` read them) under ``fit``: each plan's numbers under that fit, its checklist,
-    and PL101's options as configured for it (the tokens-per-parameter chart's regions)."""
+    ``checklist`` read them): each plan's numbers as ``check`` computed them (under the fit the
+    command line, the configuration or the plan chose), its checklist, and PL101's options as
+    configured for it (the tokens-per-parameter chart's regions). Plans are drawn on common
+    axes only when one fit prices them all: a frontier is a fit's."""
     from planlint.checklist import evaluate
-    from planlint.numbers import with_fit
 
     pl101 = registry.rules["PL101"].defaults() if "PL101" in registry.rules else {}
     sections, entries, thresholds = [], [], []
     for number, result in enumerate(results, 1):
-        numbers = result.numbers if result.numbers.fit is fit else with_fit(result.numbers, fit)
-        entry = series.Entry(result.plan.name, numbers)
+        entry = series.Entry(result.plan.name, result.numbers)
         limits = {**pl101, **resolver.for_plan(result.name).options.get("PL101", {})}
         checklist = evaluate(result.plan, result.doc, registry, result.numbers)
         charts, missing = series.plan_charts(entry, limits)
         sections.append(Section(number, result, entry, checklist, limits, charts, missing))
         entries.append(entry)
         thresholds.append(limits)
-    comparison = series.comparison_charts(entries, thresholds) if len(entries) > 1 else []
-    return Report(sections, fit.label, version, comparison, list(not_checked), list(unreadable))
+    labels = list(dict.fromkeys(entry.numbers.fit.label for entry in entries))
+    keys = {entry.numbers.fit.key for entry in entries}
+    comparison = series.comparison_charts(entries, thresholds) if len(entries) > 1 and len(keys) == 1 else []
+    fit_label = labels[0] if len(labels) == 1 else (
+        f"{', '.join(labels)} (the plans choose different fits, so they share no frontier: --fit NAME prices "
+        "them all with one)")
+    return Report(sections, fit_label, version, comparison, list(not_checked), list(unreadable))
