@@ -40,7 +40,8 @@ from typing import Optional
 from planlint.adapters import Problem
 
 MAX_TEXT = 2_000_000  # characters of a script read; a launch script is a few kilobytes
-MAX_STEPS = 200_000  # commands and expansions interpreted, so that a pathological script ends
+MAX_STEPS = 50_000  # commands and expansions interpreted (a launch script runs a few hundred)
+COPY_COST = 1_000  # array elements or characters copied that count as one more step
 MAX_LOOP = 1_000  # iterations of ``for`` loops unrolled, in all
 MAX_DEPTH = 60  # nesting of compound commands, expansions and function calls
 MAX_SHOWN = 200  # characters of an unknown expansion kept as its text
@@ -49,6 +50,8 @@ _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(\+?)=")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PARAMETER = re.compile(r"([#!]?)([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(\[[^\]]*\])?")
 _IFS = " \t\n"
+_PLAIN_RUN = re.compile(r"[^ \t\r\n;&|<>()\\'\"$`]+")  # characters of a word that need no care
+_QUOTED_RUN = re.compile(r"[^\"\\$`]+")  # characters inside double quotes that need no care
 _OPERATORS = ("&&", "||", ";;", "<<<", "<<-", "<<", ">>", "&>", ">&", "<&", ">|", "|&", ";", "&", "|", "(", ")",
               "<", ">")
 _REDIRECTIONS = ("<", ">", ">>", "<<", "<<-", "<<<", "&>", ">&", "<&", ">|")
@@ -149,6 +152,15 @@ class _Parts:
         else:
             self.parts.append(["lit*", [char], [origin], quoted])
 
+    def run(self, text: str, start: int, end: int, quoted: bool) -> None:
+        """text[start:end] as literal characters, written where they are."""
+        last = self.parts[-1] if self.parts else None
+        if last is not None and last[0] == "lit*" and last[3] == quoted:
+            last[1].append(text[start:end])
+            last[2].extend(range(start, end))
+        else:
+            self.parts.append(["lit*", [text[start:end]], list(range(start, end)), quoted])
+
     def add(self, part: tuple) -> None:
         self.parts.append(part)
 
@@ -235,6 +247,11 @@ class Lexer:
         parts = _Parts()
         text, n = self.text, self.n
         while self.i < n:
+            run = _PLAIN_RUN.match(text, self.i)
+            if run:
+                parts.run(text, self.i, run.end(), False)
+                self.i = run.end()
+                continue
             c = text[self.i]
             if c in " \t\n" or (c == "\r" and text.startswith("\r\n", self.i)):
                 break
@@ -308,8 +325,7 @@ class Lexer:
             self.problem("a single quote is not closed: bash stops reading the script here", start, "close the quote",
                          "error")
             end = self.n
-        for k in range(start + 1, end):
-            parts.lit(self.text[k], k, True)
+        parts.run(self.text, start + 1, end, True)
         parts.add(("quotes",))
         self.i = min(end + 1, self.n)
 
@@ -336,6 +352,11 @@ class Lexer:
         self.i += 1
         text, n = self.text, self.n
         while self.i < n and text[self.i] != '"':
+            run = _QUOTED_RUN.match(text, self.i)
+            if run:
+                parts.run(text, self.i, run.end(), True)
+                self.i = run.end()
+                continue
             c = text[self.i]
             if c == "\\" and self.i + 1 < n:
                 following = text[self.i + 1]
@@ -591,6 +612,8 @@ class Parser:
         self.depth = 0
 
     def peek(self, ahead: int = 0) -> Token:
+        if not ahead:
+            return self.tokens[self.k]
         return self.tokens[min(self.k + ahead, len(self.tokens) - 1)]
 
     def advance(self) -> Token:
@@ -1004,8 +1027,10 @@ class Interpreter:
     def where(self, offset: int) -> str:
         return f"line {self.script.position(offset)[0]}"
 
-    def step(self) -> None:
-        self.steps += 1
+    def step(self, copied: int = 0) -> None:
+        """One more step (and one for every COPY_COST elements or characters copied), so that
+        a script of many appends to one long array ends as surely as a long script."""
+        self.steps += 1 + copied // COPY_COST
         if self.steps > MAX_STEPS:
             raise _Stop(f"the script runs more than {MAX_STEPS:,} steps")
 
@@ -1255,6 +1280,7 @@ class Interpreter:
 
     def set_scalar(self, name: str, value, append: bool) -> None:
         old = self.scope.get(name)
+        self.step(len(old.chars) if isinstance(old, Text) else len(old.items) if isinstance(old, Array) else 0)
         if append and isinstance(old, Unknown):
             return
         if append and isinstance(value, Unknown):
@@ -1278,6 +1304,7 @@ class Interpreter:
                     items.append(UnknownText(f.text, tuple(f.origins), f.why()) if f.unknown else
                                  Text(f.text, tuple(f.origins)))
             old = self.scope.get(name)
+            self.step(len(old.items) if isinstance(old, Array) else 0)
             if append and isinstance(old, Array):
                 items = list(old.items) + items
             elif append and isinstance(old, Text):
@@ -1326,7 +1353,8 @@ class Interpreter:
         while k < len(words):
             word = words[k]
             if word.startswith("-") and len(word) > 1:
-                takes = word[-1] if word[-1] in "adnNpstu" else ""
+                with_value = "adinNptu" if builtin == "read" else "dnOsuCc"  # options that take a value
+                takes = word[-1] if word[-1] in with_value else ""
                 if takes and k + 1 < len(words):
                     if takes == "a":
                         array_name = words[k + 1]
@@ -1529,6 +1557,7 @@ class Interpreter:
             out.add(count, [start] * len(count))
             return
         if index == "@" and not join:
+            self.step(len(items))
             for number, item in enumerate(items):
                 if number:
                     out.current = None
@@ -1541,6 +1570,7 @@ class Interpreter:
                     out.split_add(item)
             return
         joined = _join(items)
+        self.step(len(items) + len(getattr(joined, "chars", "")))
         if isinstance(joined, Unknown):
             out.unknown(joined.why, shown, start)
             return
