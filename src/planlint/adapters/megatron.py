@@ -305,22 +305,27 @@ def blend(values: list[str]) -> tuple[list[str], Optional[list[float]]]:
 
 
 def moe_layers_field(pattern: list[int]) -> tuple[Optional[dict], bool]:
-    """The plan's ``moe_layers`` for a per-layer pattern (1: experts), and whether it says the
-    pattern faithfully. planlint counts (layers - first_dense) // every MoE layers; a pattern it
-    cannot state is given with the same count as first_dense (exact for the parameters, which
-    depend only on the count)."""
+    """The plan's ``moe_layers`` for a per-layer pattern (1: experts), and whether it states the
+    pattern. planlint has (layers - first_dense) // every MoE layers, every ``every``-th layer
+    after the first_dense dense ones; a pattern of that form (the experts at the first or the last
+    layer of each period) is stated as such, any other with the same count as first_dense (exact
+    for the parameters, which depend only on the count)."""
     layers, count = len(pattern), sum(pattern)
     if count == layers:
         return None, True
-    first_dense = next((i for i, moe in enumerate(pattern) if moe), layers)
-    rest = pattern[first_dense:]
-    if all(rest):
-        return {"first_dense": first_dense}, True
-    for every in range(2, layers + 1):
-        expected = [1 if (i + 1) % every == 0 else 0 for i in range(len(rest))]
-        shifted = [1 if i % every == 0 else 0 for i in range(len(rest))]
-        if rest in (expected, shifted) and count == (layers - first_dense) // every:
-            return ({"every": every} if not first_dense else {"first_dense": first_dense, "every": every}), True
+    first = next((i for i, moe in enumerate(pattern) if moe), layers)
+    if layers <= 1000:  # a search bounded for any input
+        for every in range(1, min(layers, 64) + 1):
+            for first_dense in sorted({0, first, max(first - every + 1, 0)}):
+                if (layers - first_dense) // every != count:
+                    continue
+                for offset in (every - 1, 0):
+                    if all(moe == (i >= first_dense and (i - first_dense) % every == offset)
+                           for i, moe in enumerate(pattern)):
+                        spec = {"first_dense": first_dense} if first_dense else {}
+                        if every > 1:
+                            spec["every"] = every
+                        return spec or None, True
     return {"first_dense": layers - count}, False
 
 
