@@ -132,7 +132,8 @@ def test_qwen_moe_shared_expert_and_sparse_steps():
         config = ADAPTER.read("config.json", changed.replace('"mlp_only_layers": []', f'"mlp_only_layers": {dense}'))
         return config.fields["model.moe_layers"].value, config.fields["model.moe_layers"].how
 
-    assert moe_layers(2, []) == ({"every": 2}, "12 of 24 layers have experts (decoder_sparse_step 2, mlp_only_layers [])")
+    assert moe_layers(2, []) == ({"every": 2},
+                                 "12 of 24 layers have experts (decoder_sparse_step 2, mlp_only_layers [])")
     assert moe_layers(1, [0, 1]) == ({"first_dense": 2},
                                      "22 of 24 layers have experts (decoder_sparse_step 1, mlp_only_layers [0, 1])")
     # layers 5, 7, ..., 23: four dense layers, then every second one
@@ -140,8 +141,8 @@ def test_qwen_moe_shared_expert_and_sparse_steps():
                                      "10 of 24 layers have experts (decoder_sparse_step 2, mlp_only_layers [1, 3])")
     # one dense layer in the middle is no pattern planlint states: the count is kept, as first_dense
     assert moe_layers(1, [5]) == ({"first_dense": 1}, "23 of 24 layers have experts (decoder_sparse_step 1, "
-                                  "mlp_only_layers [5]); planlint's moe_layers cannot place them, so the count is given "
-                                  "as first_dense")
+                                  "mlp_only_layers [5]); planlint's moe_layers cannot place them, so the count is "
+                                  "given as first_dense")
 
 
 def test_unknown_architecture_leaves_gating_to_the_plan():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from adapter_support import HOSTILE_TEXTS, check_hostile
 
 from planlint import model, numbers
 from planlint.adapters import FIELDS, plan_data
@@ -143,7 +144,8 @@ def test_llama3_8b_script():
         "model.ffn_dim": 14336, "model.tied_embeddings": False,
         "model.vocab_size": 128512,  # 128,256 padded to a multiple of 128 x TP 4 = 512: 251 x 512
         "model.context_length": 8192,
-        "training.steps": steps, "data.train_tokens": steps * 1024 * 8192,  # 14,999,997,120,512: the partial batch dropped
+        # 14,999,997,120,512 tokens: the partial batch dropped
+        "training.steps": steps, "data.train_tokens": steps * 1024 * 8192,
         "training.global_batch_tokens": 1024 * 8192,
         "training.warmup_steps": 2000,  # 2,048,000 warmup samples / 1,024
         "training.peak_lr": 3e-4, "training.schedule": "cosine",
@@ -283,7 +285,8 @@ DEEPSEEK_V2_LITE = """\
       --num-layers 27 --hidden-size 2048 --num-attention-heads 16 --ffn-hidden-size 10944 --swiglu \\
       --untie-embeddings-and-output-weights --tokenizer-type NullTokenizer --vocab-size 102400 \\
       "${MLA[@]}" "${MOE[@]}" \\
-      --seq-length 4096 --micro-batch-size 2 --global-batch-size 4608 --train-iters 300000 \\
+      --seq-length 4096 --max-position-embeddings 4096 --micro-batch-size 2 --global-batch-size 4608 \\
+      --train-iters 300000 \\
       --lr 4.2e-4 --lr-warmup-iters 2000 --bf16
     """
 
@@ -313,6 +316,7 @@ def test_deepseek_v2_lite_script():
 def test_step_batch_size_schedule():
     config = read("""\
         pretrain_gpt.py --num-layers 24 --hidden-size 2048 --num-attention-heads 16 --seq-length 4096 \\
+          --max-position-embeddings 4096 \\
           --micro-batch-size 4 --step-batch-size-schedule "0:256 50B:512 100B:1024" --train-samples 61035156 \\
           --lr 3e-4 --bf16
         """)
@@ -379,12 +383,13 @@ def test_traps_are_reported_where_they_are():
                           "multi-head attention, one key/value head per query head"),
         ("info", 4, 29, "the vocabulary comes from a tokenizer file, which planlint does not open; Megatron-LM pads it "
                         "to a multiple of 128 (128 x tensor parallelism 1)"),
+        ("warning", 4, 29, "no --max-position-embeddings: Megatron-LM requires it (arguments.py, validate_args)"),
         ("warning", 2, 29, "Megatron-LM refuses --global-batch-size together with --step-batch-size-schedule "
                            "(arguments.py: 'Cannot specify both')"),
         ("warning", 7, 22, "--lr is $LR, which depends on the environment variable LR, which the script does not "
                            "assign"),
-        ("info", 7, 26, "--data-path lists 3 datasets without weights: Megatron-LM weights them by their size, which "
-                        "the config cannot say"),
+        ("info", 7, 26, "--data-path lists 3 datasets without weights: Megatron-core weights them by their size, "
+                        "which the config cannot say"),
     ]
     assert values(config)["model.kv_heads"] == 16
     assert "model.layers" not in config.fields
@@ -430,6 +435,11 @@ def test_hostile_inputs_never_raise(text):
     for problem in config.problems:
         assert 1 <= problem.line <= len(lines) and problem.severity in ("error", "warning", "info")
     assert set(config.fields) <= set(FIELDS)
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE_TEXTS))
+def test_hostile_text_of_other_formats(kind):
+    check_hostile(ADAPTER, HOSTILE_TEXTS[kind], "train.sh")
 
 
 def test_detect():

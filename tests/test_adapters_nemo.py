@@ -2,7 +2,7 @@
 weights; parameters against Megatron-core's own count (NeMo builds the model through it)."""
 
 import pytest
-from adapter_support import HOSTILE_TEXTS, check_hostile, counted, errors, read, shared_config, values, within
+from adapter_support import HOSTILE_TEXTS, check_hostile, errors, read, shared_config, values, within
 from test_adapters_megatron import megatron_counts, planlint_counts, ramp_consumed
 
 from planlint.adapters.nemo import NemoAdapter

@@ -98,7 +98,8 @@ def test_decidable_tests_choose_the_branch():
         elif [ "$DTYPE" = bf16 ]; then
             ARGS+=(--bf16)
         fi
-        if [[ "$TOKENIZER" == "MOCK" ]] || [[ -z "$TOKENIZER" ]]; then ARGS+=(--mock-data); else ARGS+=(--data-path x); fi
+        if [[ "$TOKENIZER" == "MOCK" ]] || [[ -z "$TOKENIZER" ]]; then ARGS+=(--mock-data)
+        else ARGS+=(--data-path x); fi
         case "$DTYPE" in
           bf16) ARGS+=(--bf16) ;;
           fp8|fp4) ARGS+=(--bf16 --fp8) ;;

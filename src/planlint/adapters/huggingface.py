@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from planlint.adapters import Adapter, LaunchConfig, read_yaml
-from planlint.adapters.megatron import moe_layers_field
+from planlint.adapters.megatron import UNPLACED, moe_layers_field
 from planlint.adapters.reading import ConfigReader, count, open_config
 
 DOCUMENTATION = """\
@@ -153,8 +153,7 @@ class HuggingFaceAdapter(Adapter):
     documentation = DOCUMENTATION
 
     def detect(self, path: str, text: str) -> float:
-        head = text.lstrip()[:1]
-        if head != "{":
+        if not path.endswith(".json") or text.lstrip()[:1] != "{":
             return 0.0
         sample = text[:100_000]
         shaped = any(f'"{key}"' in sample for key in SHAPE_KEYS)
@@ -299,8 +298,7 @@ def _qwen_moe(reader: ConfigReader, shape: _Shape, layers: Optional[int], ffn, f
     moe_layers, faithful = moe_layers_field(pattern)
     if moe_layers is not None:
         how = f"{sum(pattern)} of {layers} layers have experts (decoder_sparse_step {step}, mlp_only_layers {dense})"
-        if not faithful:
-            how += "; planlint's moe_layers cannot place them, so the count is given as first_dense"
+        how += "" if faithful else UNPLACED
         reader.put("model.moe_layers", moe_layers, step_sources + (["mlp_only_layers"] if dense else []), how)
 
 

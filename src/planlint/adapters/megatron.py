@@ -67,6 +67,7 @@ NEAR_MISSES = frozenset({
 })
 
 DEFAULT_PADDING = 128  # --make-vocab-size-divisible-by (arguments.py)
+UNPLACED = "; planlint's moe_layers cannot place them, so the count is given as first_dense"  # see moe_layers_field
 MAX_SCHEDULE = 10_000  # batch sizes a ramp or step schedule passes through that are integrated step by step
 DOCUMENTATION = """\
 Reads the command line that launches pretrain_*.py (in a bash script, through its variables,
@@ -302,6 +303,23 @@ def blend(values: list[str]) -> tuple[list[str], Optional[list[float]]]:
                 return [v.strip() for v in values], None
         return [v.strip() for v in values[1::2]], weights
     return [v.strip() for v in values], None
+
+
+def blend_mix(words: list[str]) -> tuple[Optional[list[dict]], str, str]:
+    """The plan's data.mix for a blend list (as --data-path or NeMo's data_prefix write it):
+    (mix, how, "") when it says the shares, Megatron-core normalizing the weights by their sum
+    (BlendedDataset); (None, why, severity) when it does not."""
+    paths, weights = blend(words)
+    if weights is None:
+        if len(paths) == 1:
+            return [{"source": paths[0], "share": 1.0}], "one dataset", ""
+        return None, (f"lists {len(paths)} datasets without weights: Megatron-core weights them by their size, which "
+                      "the config cannot say"), "info"
+    total = sum(weights)
+    if total <= 0 or any(w < 0 for w in weights):
+        return None, f"has weights summing to {total:g}: Megatron-core needs positive weights", "warning"
+    return ([{"source": path, "share": weight / total} for path, weight in zip(paths, weights)],
+            f"the weights normalized by their sum {total:g}", "")
 
 
 def moe_layers_field(pattern: list[int]) -> tuple[Optional[dict], bool]:
@@ -748,6 +766,14 @@ def _shape(r: _Reader) -> None:
     if seq is None and not r.args.has("--seq-length"):
         r.problem("no --seq-length: the training context, and so the tokens, are left to the plan", r.args.script_word,
                   "give --seq-length", "info")
+    if not r.args.has("--max-position-embeddings"):
+        r.problem("no --max-position-embeddings: Megatron-LM requires it (arguments.py, validate_args)",
+                  r.args.script_word, "give --max-position-embeddings, at least --seq-length")
+    else:
+        positions = r.positive("--max-position-embeddings")
+        if positions and seq and positions < seq:
+            r.problem(f"--max-position-embeddings {positions:,} is below --seq-length {seq:,}: Megatron-LM refuses it",
+                      r.value("--max-position-embeddings"), f"set --max-position-embeddings to {seq} or more")
     if mla:
         _mla(r)
     _experts(r, layers, ffn)
@@ -807,7 +833,8 @@ def _mla(r: _Reader) -> None:
         mla["q_lora_rank"] = q_rank
     written = [flag for flag in ("--kv-lora-rank", "--q-lora-rank", "--qk-pos-emb-head-dim", "--v-head-dim")
                if r.args.has(flag)]
-    defaulted = [f"{flag} {value}" for flag, value in values.items() if not r.args.has(flag) and flag != "--qk-head-dim"]
+    defaulted = [f"{flag} {value}" for flag, value in values.items()
+                 if not r.args.has(flag) and flag != "--qk-head-dim"]
     r.put("model.mla", mla, [r.sources("--multi-latent-attention")] + [r.sources(f) for f in written],
           f"Megatron-LM's defaults: {', '.join(defaulted)}" if defaulted else "")
     r.put("model.head_dim", values["--qk-head-dim"], r.sources("--qk-head-dim"),
@@ -856,8 +883,7 @@ def _experts(r: _Reader, layers: Optional[int], ffn: Optional[int]) -> None:
             return
         moe_layers, faithful = moe_layers_field(pattern)
         how = f"--moe-layer-freq {text}: {sum(pattern)} of {layers} layers have experts"
-        if not faithful:
-            how += "; planlint's moe_layers cannot place them, so the count is given as first_dense"
+        how += "" if faithful else UNPLACED
         if moe_layers is not None:
             r.put("model.moe_layers", moe_layers, r.sources("--moe-layer-freq"), how)
 
@@ -897,7 +923,8 @@ def _schedule(r: _Reader, seq: Optional[int]) -> tuple[Optional[BatchSchedule], 
     try:
         start, increment, samples = (int(w.text) for w in occurrence.values)
     except ValueError:
-        r.problem("--rampup-batch-size takes three whole numbers", occurrence.flag, "write start, increment and samples")
+        r.problem("--rampup-batch-size takes three whole numbers", occurrence.flag,
+                  "write start, increment and samples")
         return None, []
     if start <= 0 or increment <= 0 or samples < 0 or final < start or (final - start) % increment:
         r.problem(f"--rampup-batch-size {start} {increment} {samples} does not ramp to --global-batch-size {final} in "
@@ -968,7 +995,8 @@ def _training(r: _Reader) -> None:
 def _samples_how(schedule: BatchSchedule, samples: int, steps: int) -> str:
     if schedule.constant:
         return f"--train-samples {samples:,} // global batch {schedule.final:,} (the partial last batch dropped)"
-    return f"--train-samples {samples:,} run through the batch schedule: {steps:,} steps (training.py, update_train_iters)"
+    return (f"--train-samples {samples:,} run through the batch schedule: {steps:,} steps (training.py, "
+            "update_train_iters)")
 
 
 def _tokens_how(schedule: BatchSchedule, steps: int, consumed: int, seq: int, samples: Optional[int]) -> str:
@@ -1017,9 +1045,11 @@ def _warmup(r: _Reader, schedule: BatchSchedule, iters: Optional[int], samples: 
             r.put("training.warmup_steps", count, r.sources("--lr-warmup-iters"))
             return
         warmup_samples = count * schedule.final
-        how, sources = f"--lr-warmup-iters {count:,} x global batch {schedule.final:,}", [r.sources("--lr-warmup-iters")]
+        how = f"--lr-warmup-iters {count:,} x global batch {schedule.final:,}"
+        sources = [r.sources("--lr-warmup-iters")]
     else:
-        r.put("training.warmup_steps", 0, r.sources("--lr-warmup-iters"), "no warmup flag: Megatron-LM's default of none")
+        r.put("training.warmup_steps", 0, r.sources("--lr-warmup-iters"),
+              "no warmup flag: Megatron-LM's default of none")
         return
     steps = steps_to_reach(schedule, warmup_samples)
     r.put("training.warmup_steps", steps, sources, f"{how}: {warmup_samples:,.0f} samples, reached at step {steps:,}")
@@ -1087,22 +1117,12 @@ def _data(r: _Reader) -> None:
         r.problem(f"{flag} is one word holding spaces ('{words[0][:60]}'): Megatron-LM reads it as a single path",
                   occurrence.values[0], "leave the expansion unquoted, so that each weight and path is its own word")
         return
-    paths, weights = blend(words)
-    if weights is None:
-        if len(paths) == 1:
-            r.put("data.mix", [{"source": paths[0], "share": 1.0}], r.sources(flag), f"{flag}: one dataset")
-        else:
-            r.problem(f"{flag} lists {len(paths)} datasets without weights: Megatron-LM weights them by their size, "
-                      "which the config cannot say", occurrence.flag, "state data.mix in the plan", "info")
-        return
-    total = sum(weights)
-    if total <= 0 or any(w < 0 for w in weights):
-        r.problem(f"the weights of {flag} sum to {total:g}: Megatron-LM needs positive weights", occurrence.flag,
-                  "give each dataset a positive weight")
-        return
-    r.put("data.mix", [{"source": path, "share": weight / total} for path, weight in zip(paths, weights)],
-          r.sources(flag), f"the weights of {flag}, normalized by their sum {total:g} (Megatron-core normalizes "
-                           "the blend)")
+    mix, text, severity = blend_mix(words)
+    if mix is None:
+        r.problem(f"{flag} {text}", occurrence.flag, "state data.mix in the plan" if severity == "info" else
+                  "give each dataset a positive weight", severity)
+    else:
+        r.put("data.mix", mix, r.sources(flag), f"{flag}: {text}")
 
 
 def _compute(r: _Reader) -> None:
@@ -1151,8 +1171,8 @@ def _compute(r: _Reader) -> None:
     precision_flags = [(flag, value) for flag, value in (("--fp8-format", "fp8"), ("--bf16", "bf16"),
                                                         ("--fp16", "fp16")) if r.args.has(flag)]
     if r.args.has("--fp4-format"):
-        r.problem("--fp4-format trains in FP4, which the plan's precisions do not include", r.args.last("--fp4-format").flag,
-                  "state training.precision in the plan", "info")
+        r.problem("--fp4-format trains in FP4, which the plan's precisions do not include",
+                  r.args.last("--fp4-format").flag, "state training.precision in the plan", "info")
     elif precision_flags:
         flag, value = precision_flags[0]
         r.put("training.precision", value, r.sources(flag),

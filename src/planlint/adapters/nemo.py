@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from planlint.adapters import Adapter, LaunchConfig
-from planlint.adapters.megatron import MAX_SCHEDULE, BatchSchedule, blend, layer_pattern, moe_layers_field, samples_in
+from planlint.adapters.megatron import (MAX_SCHEDULE, UNPLACED, BatchSchedule, blend_mix, layer_pattern,
+                                        moe_layers_field, samples_in)
 from planlint.adapters.reading import ConfigReader, count, open_config
 
 DOCUMENTATION = """\
@@ -175,8 +176,9 @@ def _experts(r: ConfigReader, layers: Optional[int], ffn: Optional[int]) -> None
             r.put("model.shared_experts", shared // width, ["model.moe_shared_expert_intermediate_size"],
                   f"{count(shared)} of shared-expert width / {count(width)} per expert")
         else:
-            r.problem(f"moe_shared_expert_intermediate_size {count(shared)} is not a whole number of {count(width)}-wide "
-                      "experts, which planlint's shape counts in", "model.moe_shared_expert_intermediate_size",
+            r.problem(f"moe_shared_expert_intermediate_size {count(shared)} is not a whole number of "
+                      f"{count(width)}-wide experts, which planlint's shape counts in",
+                      "model.moe_shared_expert_intermediate_size",
                       "state model.params and model.active_params in the plan", "info")
     frequency = r.raw("model.moe_layer_freq", None)
     if layers and frequency is not None:
@@ -189,8 +191,7 @@ def _experts(r: ConfigReader, layers: Optional[int], ffn: Optional[int]) -> None
         moe_layers, faithful = moe_layers_field(pattern)
         if moe_layers is not None:
             r.put("model.moe_layers", moe_layers, ["model.moe_layer_freq"],
-                  f"{sum(pattern)} of {layers} layers have experts" +
-                  ("" if faithful else "; planlint's moe_layers cannot place them, so the count is given as first_dense"))
+                  f"{sum(pattern)} of {layers} layers have experts" + ("" if faithful else UNPLACED))
 
 
 def _schedule(r: ConfigReader) -> Optional[BatchSchedule]:
@@ -255,7 +256,8 @@ def _training(r: ConfigReader) -> None:
         decay_steps = r.size("model.optim.sched.max_steps", steps)
         if ratio is not None and decay_steps:
             # NeMo's schedulers (nemo/core/optim/lr_scheduler.py): int(warmup_ratio x max_steps)
-            r.put("training.warmup_steps", int(ratio * decay_steps), ["model.optim.sched.warmup_ratio", "trainer.max_steps"],
+            r.put("training.warmup_steps", int(ratio * decay_steps),
+                  ["model.optim.sched.warmup_ratio", "trainer.max_steps"],
                   f"warmup_ratio {ratio:g} x {count(decay_steps)} steps")
 
 
@@ -279,21 +281,12 @@ def _data(r: ConfigReader) -> None:
                                                for v in prefix):
         r.problem(f"{key} is not a list of weights and paths", key, "write it as [weight, path, weight, path, ...]")
         return
-    paths, weights = blend([str(v) for v in prefix])
-    if weights is None:
-        if len(paths) == 1:
-            r.put("data.mix", [{"source": paths[0], "share": 1.0}], [key], "one dataset")
-        else:
-            r.problem(f"{key} lists {len(paths)} datasets without weights: Megatron-core weights them by their size, "
-                      "which the config cannot say", key, "state data.mix in the plan", "info")
-        return
-    total = sum(weights)
-    if total <= 0 or any(w < 0 for w in weights):
-        r.problem(f"the weights of {key} sum to {total:g}: they must be positive", key, "give each dataset a positive "
-                                                                                       "weight")
-        return
-    r.put("data.mix", [{"source": path, "share": weight / total} for path, weight in zip(paths, weights)], [key],
-          f"the weights of {key}, normalized by their sum {total:g}")
+    mix, text, severity = blend_mix([str(v) for v in prefix])
+    if mix is None:
+        r.problem(f"{key} {text}", key, "state data.mix in the plan" if severity == "info" else
+                  "give each dataset a positive weight", severity)
+    else:
+        r.put("data.mix", mix, [key], text)
 
 
 def _compute(r: ConfigReader) -> None:

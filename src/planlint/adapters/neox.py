@@ -21,7 +21,7 @@ import math
 from typing import Any, Optional
 
 from planlint.adapters import Adapter, LaunchConfig, Located
-from planlint.adapters.megatron import layer_pattern, moe_layers_field
+from planlint.adapters.megatron import UNPLACED, layer_pattern, moe_layers_field
 from planlint.adapters.reading import ConfigReader, count, open_config
 
 DOCUMENTATION = """\
@@ -90,9 +90,8 @@ class NeoxAdapter(Adapter):
                                keys[0], f"keep only {keys[-1]}")
         r = _Neox(reader)
         if not (r.has("num_layers") or r.has("hidden_size")):
-            reader.problem("no num_layers or hidden_size: this is not a GPT-NeoX model config", "", "name the config "
-                                                                                                   "that sets the model",
-                           "error")
+            reader.problem("no num_layers or hidden_size: this is not a GPT-NeoX model config", "",
+                           "name the config that sets the model", "error")
             return config
         _shape(r)
         _training(r)
@@ -169,11 +168,12 @@ def _shape(r: _Neox) -> None:
     parallel = r.size("model_parallel_size", 1) or 1
     if multiple:
         tokenizer = r.text("tokenizer_type")
-        padding = (f"GPT-NeoX pads it to a multiple of {multiple * parallel} (make_vocab_size_divisible_by {multiple} x "
-                   f"model_parallel_size {parallel})" if multiple * parallel > 1 else "GPT-NeoX does not pad it "
-                                                                                      "(make_vocab_size_divisible_by 1)")
-        r.problem(f"the vocabulary comes from the tokenizer{f' ({tokenizer})' if tokenizer else ''}, which planlint does "
-                  f"not open; {padding}", "tokenizer_type" if tokenizer else "",
+        padding = (f"GPT-NeoX pads it to a multiple of {multiple * parallel} (make_vocab_size_divisible_by "
+                   f"{multiple} x model_parallel_size {parallel})" if multiple * parallel > 1 else
+                   "GPT-NeoX does not pad it (make_vocab_size_divisible_by 1)")
+        named = f" ({tokenizer})" if tokenizer else ""
+        r.problem(f"the vocabulary comes from the tokenizer{named}, which planlint does not open; {padding}",
+                  "tokenizer_type" if tokenizer else "",
                   "state model.vocab_size in the plan" + (f", padded to a multiple of {multiple * parallel}"
                                                           if multiple * parallel > 1 else ""), "info")
 
@@ -201,17 +201,19 @@ def _mlp(r: _Neox, hidden: int, gated: bool) -> None:
     branch = multiple * ((branch + multiple - 1) // multiple)
     if gated:
         how = (f"{source_how}: NeoX keeps two thirds, int({count(width)} x 2/3) = {count(int(width * 2 / 3))}, in two "
-               f"branches of {count(branch)}" + (f" (rounded up to mlp_multiple_of {multiple})" if multiple > 1 else ""))
+               f"branches of {count(branch)}")
+        how += f" (rounded up to mlp_multiple_of {multiple})" if multiple > 1 else ""
         r.put("model.ffn_dim", branch, sources, how)
         if fused // 2 != branch:
-            r.problem(f"the gate and up projections are {count(fused)} wide (two halves of {count(fused // 2)}) but the "
-                      f"down projection takes {count(branch)}: GPT-NeoX's MLP fails on its first step", sources[0],
+            r.problem(f"the gate and up projections are {count(fused)} wide (two halves of {count(fused // 2)}) but "
+                      f"the down projection takes {count(branch)}: GPT-NeoX's MLP fails on its first step", sources[0],
                       "set intermediate_size to 3 x the branch width you want, or set mlp_multiple_of")
         if branch < 2 * hidden and "intermediate_size" in sources:
             r.problem(f"intermediate_size {count(width)} with a gated activation builds branches of {count(branch)} "
                       f"({branch / hidden:.2f} x hidden_size): since gpt-neox PR #1309 intermediate_size is 3 x the "
                       f"branch width, so a {count(width)}-wide SwiGLU is intermediate_size {count(3 * width)}",
-                      "intermediate_size", f"write intermediate_size: {3 * width} if each branch is {count(width)} wide")
+                      "intermediate_size",
+                      f"write intermediate_size: {3 * width} if each branch is {count(width)} wide")
     else:
         r.put("model.ffn_dim", branch, sources, source_how if branch == width else
               f"{source_how}, rounded up to mlp_multiple_of {multiple}")
@@ -240,8 +242,7 @@ def _experts(r: _Neox, layers: Optional[int], hidden: Optional[int], gated: bool
         moe_layers, faithful = moe_layers_field(layer_pattern(str(interval), layers))
         if moe_layers is not None:
             r.put("model.moe_layers", moe_layers, ["moe_expert_interval"],
-                  f"experts in every {interval}th layer from layer 0" +
-                  ("" if faithful else "; planlint's moe_layers cannot place them, so the count is given as first_dense"))
+                  f"experts in every {interval}th layer from layer 0" + ("" if faithful else UNPLACED))
 
 
 def _training(r: _Neox) -> None:
@@ -321,8 +322,9 @@ def _data(r: _Neox) -> None:
         weights = r.raw("train_data_weights")
         if weights is None:
             weights = [1.0] * len(paths)  # data_utils: no weights is equal weights
-        if not isinstance(weights, list) or len(weights) != len(paths) or not all(
-                isinstance(w, (int, float)) and not isinstance(w, bool) and w >= 0 for w in weights) or sum(weights) <= 0:
+        numbers = isinstance(weights, list) and all(isinstance(w, (int, float)) and not isinstance(w, bool) and w >= 0
+                                                     for w in weights)
+        if not numbers or len(weights) != len(paths) or sum(weights) <= 0:
             r.problem("train_data_weights is not one non-negative weight per path of train_data_paths",
                       "train_data_weights" if r.has("train_data_weights") else "train_data_paths",
                       "give one weight per path")
@@ -330,7 +332,8 @@ def _data(r: _Neox) -> None:
         total = sum(weights)
         r.put("data.mix", [{"source": str(p), "share": w / total} for p, w in zip(paths, weights)],
               ["train_data_paths"] + (["train_data_weights"] if r.has("train_data_weights") else []),
-              f"train_data_weights normalized by their sum {total:g} (data_utils.get_normalized_weights_and_num_samples)")
+              f"train_data_weights normalized by their sum {total:g} "
+              "(data_utils.get_normalized_weights_and_num_samples)")
     elif isinstance(r.raw("data_path"), str):
         r.put("data.mix", [{"source": r.raw("data_path"), "share": 1.0}], ["data_path"], "data_path: one dataset")
 

@@ -312,7 +312,8 @@ class Lexer:
                 self.i += 1
                 break
             if text[self.i] in ";&|<>(":
-                self.problem(f"'{text[self.i]}' inside the array {head}( )", self.i, "quote it, or close the array first")
+                self.problem(f"'{text[self.i]}' inside the array {head}( )", self.i,
+                             "quote it, or close the array first")
                 self.i += 1
                 continue
             elements.append(self.word())
@@ -1518,7 +1519,7 @@ class Interpreter:
         outside = value is None and not self.arguments
         if isinstance(value, Unknown) and op in (":-", "-", ":=", "=", ":+", "+") and \
                 value.why.startswith(("the environment variable", "the script's argument")):
-            value, outside = None, True  # where the environment or the arguments are silent, a plain run gets the default
+            value, outside = None, True  # where they are silent, a plain run gets the default
         if isinstance(value, Unknown):
             out.unknown(value.why, shown, start)
             return
