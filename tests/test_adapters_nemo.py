@@ -164,18 +164,21 @@ model:
 SHARED = {
     # 75,000 steps x 2,048 x 2,048; ffn ${multiply:4, ${.hidden_size}}; GPT-2 BPE padded to 512s (TP 4): 50,688
     "gpt3_175b.yaml": dict(layers=96, d_model=12288, ffn=49152, heads=96, kv_heads=96, tokens=75_000 * 2048 * 2048,
-                           accelerators=1024, vocab=50688, megatron=174_571_401_216, active=174_571_401_216),
+                           accelerators=1024, vocab=50688, megatron=174_571_401_216, active=174_571_401_216,
+                           planlint=(174_569_029_632, 174_569_029_632)),
     # 300,000 x 2,048 x 8,192; Llama 3's 128,256 tokens (a multiple of 128)
     "llama3_8b.yaml": dict(layers=32, d_model=4096, ffn=14336, heads=32, kv_heads=8, tokens=300_000 * 2048 * 8192,
-                           accelerators=128, vocab=128256, megatron=8_030_261_248, active=8_030_261_248),
+                           accelerators=128, vocab=128256, megatron=8_030_261_248, active=8_030_261_248,
+                           planlint=(8_029_995_008, 8_029_995_008)),
     # NeMo's base config: GPT-2 small, 100,000 x 8 x 512 (data.seq_length ${model.encoder_seq_length});
     # GPT-2 BPE padded to 128s: 50,304
     "megatron_gpt_config.yaml": dict(layers=12, d_model=768, ffn=3072, heads=12, kv_heads=12,
                                      tokens=100_000 * 8 * 512, accelerators=1, vocab=50304, megatron=123_587_328,
-                                     active=123_587_328),
+                                     active=123_587_328, planlint=(123_568_128, 123_568_128)),
     # 300,000 x 256 x 4,096; Mixtral's 32,000 tokens; 8 experts, 2 per token
     "mixtral_8x7b.yaml": dict(layers=32, d_model=4096, ffn=14336, heads=32, kv_heads=8, tokens=300_000 * 256 * 4096,
-                              accelerators=64, vocab=32000, megatron=46_702_792_704, active=12_879_925_248),
+                              accelerators=64, vocab=32000, megatron=46_702_792_704, active=12_879_925_248,
+                              planlint=(46_702_526_464, 12_879_659_008)),
 }
 
 
@@ -199,6 +202,7 @@ def test_published_configs(name):
                                     moe_ffn=got.get("model.expert_ffn_dim"), topk=got.get("model.experts_per_token", 2))
     assert (round(total), round(active)) == (expected["megatron"], expected["active"])
     ours, ours_active = planlint_counts(config, vocab_size=expected["vocab"])
+    assert (ours, ours_active) == expected["planlint"]
     assert within(ours, total) and within(ours_active, active)
 
 
