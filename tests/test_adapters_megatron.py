@@ -15,6 +15,7 @@ from planlint.adapters import FIELDS, plan_data
 from planlint.adapters.megatron import BatchSchedule, MegatronAdapter, iterations_for_samples, samples_in
 
 ADAPTER = MegatronAdapter()
+SHARED: dict = {}  # ../shared/configs holds no Megatron-LM scripts: the ones below are written for these tests
 
 
 def read(text: str, path: str = "train.sh"):

@@ -87,7 +87,7 @@ def test_llama2_70b_config():
 
 
 MOE = """\
-trainer: {devices: 8, num_nodes: 4, precision: 16, max_steps: 10000}
+trainer: {devices: [0, 1, 2, 3, 4, 5, 6, 7], num_nodes: 4, precision: 16, max_steps: 10000}
 model:
   micro_batch_size: 2
   global_batch_size: ${multiply:${.micro_batch_size}, 256}
@@ -115,6 +115,7 @@ def test_a_mixture_of_experts_with_a_resolver():
     config = ADAPTER.read("moe.yaml", MOE)
     got = values(config)
     assert got["training.global_batch_tokens"] == 512 * 2048  # ${multiply:2, 256}
+    assert got["compute.accelerators"] == 8 * 4  # eight device indices on each of 4 nodes
     assert got["data.train_tokens"] == 10_000 * 512 * 2048
     assert {k: got[k] for k in ("model.experts", "model.experts_per_token", "model.expert_ffn_dim",
                                 "model.shared_experts", "model.moe_layers", "model.kv_heads", "compute.zero_stage",

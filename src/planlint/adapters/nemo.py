@@ -291,6 +291,8 @@ def _data(r: ConfigReader) -> None:
 
 def _compute(r: ConfigReader) -> None:
     devices = r.raw("trainer.devices", None)
+    if isinstance(devices, list) and devices and all(isinstance(d, int) and not isinstance(d, bool) for d in devices):
+        devices = len(devices)  # Lightning: a list of device indices
     nodes = r.raw("trainer.num_nodes", 1)
     if isinstance(devices, int) and not isinstance(devices, bool) and devices > 0 and \
             isinstance(nodes, int) and not isinstance(nodes, bool) and nodes > 0:
