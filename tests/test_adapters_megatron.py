@@ -396,6 +396,19 @@ def test_traps_are_reported_where_they_are():
     assert "model.layers" not in config.fields
 
 
+def test_values_megatron_refuses():
+    config = read("pretrain_gpt.py --num-layers 2 --hidden-size 64 --num-attention-heads 2 --seq-length 128 "
+                  "--max-position-embeddings 64 --recompute-granularity ful --lr-decay-style Cosine\n")
+    assert problems(config)[:2] == [
+        ("warning", 1, 143, "--recompute-granularity 'ful' is not one of full, selective: Megatron-LM refuses it"),
+        ("warning", 1, 164, "--lr-decay-style 'Cosine' is not one of constant, linear, cosine, inverse-square-root, "
+                            "WSD: Megatron-LM refuses it"),
+    ]
+    assert ("warning", 1, 116, "--max-position-embeddings 64 is below --seq-length 128: Megatron-LM refuses it") in \
+        problems(config)
+    assert "compute.recompute" not in config.fields and "training.schedule" not in config.fields
+
+
 def test_launch_inside_an_undecidable_branch():
     config = read("""\
         if [ -d /checkpoints/latest ]; then

@@ -66,6 +66,14 @@ NEAR_MISSES = frozenset({
     "--use-rotary-position-embeddings", "--valid-data-path",
 })
 
+# The values argparse accepts for the flags above that have choices (arguments.py and the config
+# dataclasses: Literal types, AttnBackend in megatron/core/transformer/enums.py).
+CHOICES = {
+    "--recompute-granularity": ("full", "selective"), "--fp8-format": ("e4m3", "hybrid"),
+    "--attention-backend": ("flash", "fused", "unfused", "local", "auto"),
+    "--lr-decay-style": ("constant", "linear", "cosine", "inverse-square-root", "WSD"),
+    "--data-parallel-sharding-strategy": ("no_shard", "optim", "optim_grads", "optim_grads_params"),
+}
 DEFAULT_PADDING = 128  # --make-vocab-size-divisible-by (arguments.py)
 UNPLACED = "; planlint's moe_layers cannot place them, so the count is given as first_dense"  # see moe_layers_field
 MAX_SCHEDULE = 10_000  # batch sizes a ramp or step schedule passes through that are integrated step by step
@@ -250,9 +258,9 @@ class BatchSchedule:
                 targets.append(max(1, -(-(limit - consumed) // batch)))
             if steps is not None:
                 targets.append(steps - done)
-            take = max(1, min(targets)) if targets else 1
-            if not targets:  # constant forever with no bound: cannot happen when called with a bound
+            if not targets:  # a constant batch and no bound: nothing to count
                 return done, consumed
+            take = max(1, min(targets))
             done += take
             consumed += take * batch
 
@@ -691,6 +699,10 @@ def _check_flags(r: _Reader) -> None:
                           f"Megatron-LM uses the last, not the one at line {first}", occurrences[-1].flag,
                           f"give {name} once", "info")
         kind = FLAGS.get(name)
+        last = occurrences[-1]
+        if name in CHOICES and last.values and not last.values[0].unknown and last.values[0].text not in CHOICES[name]:
+            r.problem(f"{name} '{last.values[0].text[:40]}' is not one of {', '.join(CHOICES[name])}: Megatron-LM "
+                      "refuses it", last.values[0], f"write one of {', '.join(CHOICES[name])}")
         for occurrence in occurrences:
             if kind == "three" and len(occurrence.values) != 3:
                 r.problem(f"{name} takes three values (start batch, increment, ramp samples), not "
@@ -973,7 +985,7 @@ def _training(r: _Reader) -> None:
             r.put("training.steps", steps, r.sources(length_flag), how_steps)
             if seq:
                 r.put("data.train_tokens", consumed * seq, [r.sources(length_flag)] + batch_sources + [seq_sources],
-                      _tokens_how(schedule, steps, consumed, seq, samples))
+                      _tokens_how(schedule, steps, consumed, seq))
         if seq:
             r.put("training.global_batch_tokens", schedule.final * seq, batch_sources + [seq_sources],
                   f"global batch {schedule.final:,} x {seq:,} tokens" + (" after the ramp" if not schedule.constant
@@ -985,7 +997,7 @@ def _training(r: _Reader) -> None:
     r.put("training.peak_lr", lr, r.sources("--lr"))
     if r.args.has("--lr-decay-style"):
         style = r.known("--lr-decay-style")
-        if style is not None:
+        if style in CHOICES["--lr-decay-style"]:
             r.put("training.schedule", style.lower(), r.sources("--lr-decay-style"))
     else:
         r.put("training.schedule", "linear", r.sources("--lr-decay-style"),
@@ -999,7 +1011,7 @@ def _samples_how(schedule: BatchSchedule, samples: int, steps: int) -> str:
             "update_train_iters)")
 
 
-def _tokens_how(schedule: BatchSchedule, steps: int, consumed: int, seq: int, samples: Optional[int]) -> str:
+def _tokens_how(schedule: BatchSchedule, steps: int, consumed: int, seq: int) -> str:
     if schedule.constant:
         return f"{steps:,} steps x global batch {schedule.final:,} x {seq:,} tokens"
     kind = "ramp-up" if schedule.ramp is not None else "step schedule"
