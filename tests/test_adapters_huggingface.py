@@ -149,7 +149,7 @@ def test_unknown_architecture_leaves_gating_to_the_plan():
     config = ADAPTER.read("config.json", config_json(architectures=["FalconForCausalLM"], hidden_size=4544,
                                                      num_hidden_layers=32, num_attention_heads=71, vocab_size=65024))
     assert [(p.severity, p.line, p.column, p.message) for p in config.problems] == [
-        ("info", 2, 3, "planlint does not know FalconForCausalLM: whether its feed-forward is gated and its "
+        ("info", 2, 3, "planlint does not know 'FalconForCausalLM': whether its feed-forward is gated and its "
                        "embeddings tied is left to the plan")]
     assert values(config) == {"model.layers": 32, "model.d_model": 4544, "model.heads": 71, "model.vocab_size": 65024}
 

@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from planlint.adapters import Adapter, LaunchConfig, read_yaml
 from planlint.adapters.megatron import UNPLACED, moe_layers_field
-from planlint.adapters.reading import ConfigReader, count, open_config
+from planlint.adapters.reading import ConfigReader, count, open_config, show
 
 DOCUMENTATION = """\
 Reads a Hugging Face config.json (the shape only):
@@ -217,7 +217,7 @@ def _family(reader: ConfigReader) -> tuple[Optional[Family], str]:
     model_type = reader.text("model_type")
     if model_type in MODEL_TYPES:
         return FAMILIES[MODEL_TYPES[model_type]], "model_type"
-    shown = ", ".join(names) or (f"model_type {model_type}" if model_type else
+    shown = ", ".join(show(name) for name in names[:3]) or (f"model_type {show(model_type)}" if model_type else
                                  "the architecture of a config.json without architectures or model_type")
     reader.problem(f"planlint does not know {shown}: whether its feed-forward is gated and its embeddings tied is "
                    "left to the plan", "architectures" if names else ("model_type" if model_type else ""),

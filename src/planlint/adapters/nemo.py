@@ -124,7 +124,7 @@ def _vocab(r: ConfigReader) -> None:
         return
     library = r.text("model.tokenizer.library")
     kind = r.text("model.tokenizer.type")
-    named = " ".join(str(v) for v in (library, kind) if v)
+    named = " ".join(str(v)[:60] for v in (library, kind) if v)
     r.problem(f"the vocabulary comes from the tokenizer{f' ({named})' if named else ''}, which planlint does not open; "
               f"NeMo pads it to a "
               f"multiple of {divisible * tensor_parallel} (make_vocab_size_divisible_by {divisible} x tensor "
