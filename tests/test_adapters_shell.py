@@ -65,6 +65,23 @@ def test_unquoted_expansion_splits_quoted_keeps():
     assert words(script, 4) == ["echo", "", "2", "4"]  # $EMPTY unquoted is no word at all
 
 
+def test_known_parts_of_a_partly_unknown_value_split_as_bash_splits_them():
+    script = read_script(textwrap.dedent("""\
+        DATA=$ENV_DIR/x
+        ARGS="--num-layers 32 --data-path $DATA --lr ${LR}"
+        A=("--tokenizer $TOK" --seq 2)
+        torchrun pretrain_gpt.py $ARGS "${A[@]}" ${A[@]}
+        """))
+    assert [(w.text, bool(w.unknown)) for w in script.commands[0].words] == [
+        ("torchrun", False), ("pretrain_gpt.py", False), ("--num-layers", False), ("32", False),
+        ("--data-path", False), ("$ENV_DIR/x", True), ("--lr", False), ("${LR}", True),
+        ("--tokenizer $TOK", True), ("--seq", False), ("2", False),  # quoted: the element stays one word
+        ("--tokenizer", False), ("$TOK", True), ("--seq", False), ("2", False)]
+    by_text = {w.text: w for w in script.commands[0].words}
+    assert by_text["$ENV_DIR/x"].unknown == "the environment variable ENV_DIR, which the script does not assign"
+    assert at(script, by_text["--lr"]) == (2, 41)
+
+
 def test_here_strings_here_documents_and_read():
     script = read_script(textwrap.dedent("""\
         read -r -a PARALLEL <<< "--tensor-model-parallel-size 4 --pipeline-model-parallel-size 2"

@@ -886,93 +886,128 @@ class Parser:
 
 @dataclass(frozen=True)
 class Text:
-    """Expanded text with the file offset each character came from (-1: computed)."""
+    """Expanded text with the file offset each character came from (-1: computed). ``gaps``
+    are the (start, end, why) spans of characters whose value is unknown, kept as written
+    (``${DATA_DIR}``), with the reason; a text without gaps is known. Bash splits the known
+    characters of an unquoted expansion at blanks; a gap is never split."""
 
     chars: str
     origins: tuple
+    gaps: tuple = ()
+
+    @property
+    def known(self) -> bool:
+        return not self.gaps
+
+    @property
+    def why(self) -> str:
+        return _reasons(*(why for _, _, why in self.gaps))
+
+    def __add__(self, other: "Text") -> "Text":
+        shift = len(self.chars)
+        return Text(self.chars + other.chars, self.origins + other.origins,
+                    self.gaps + tuple((a + shift, b + shift, why) for a, b, why in other.gaps))
+
+    def after(self, start: int) -> "Text":
+        """The text from character ``start`` on."""
+        gaps = tuple((max(a - start, 0), b - start, why) for a, b, why in self.gaps if b > start or a == b == start)
+        return Text(self.chars[start:], self.origins[start:], gaps)
 
 
-@dataclass(frozen=True)
-class UnknownText:
-    """An array element (or piece of text) whose value is unknown, as written."""
-
-    chars: str
-    origins: tuple
-    why: str
+def unknown_text(why: str, shown: str, origin: int) -> Text:
+    """A value that is unknown as a whole, written as ``shown``."""
+    return Text(shown, (origin,) * len(shown), ((0, len(shown), why),))
 
 
 @dataclass(frozen=True)
 class Unknown:
+    """A value from outside the script (the environment, its arguments, a loop it does not
+    unroll), as a whole."""
+
     why: str
     shown: str = ""  # how the value is written ("$DATA_PATH")
 
 
 @dataclass(frozen=True)
 class Array:
-    items: tuple  # of Text or UnknownText
+    items: tuple  # of Text
 
 
 EMPTY = Text("", ())
 
 
-def _join(items, separator: str = " "):
-    """Array items as one text (the unknown reason of the first unknown item, if any)."""
-    chars, origins = [], []
+def _reasons(*whys: str) -> str:
+    return "; ".join(dict.fromkeys(reason for why in whys for reason in why.split("; ") if reason))
+
+
+def _join(items, separator: str = " ") -> Text:
+    """Array items as one text, as "${A[*]}" or an assignment joins them."""
+    joined = EMPTY
     for index, item in enumerate(items):
-        if isinstance(item, UnknownText):
-            return Unknown(item.why, item.chars)
         if index:
-            chars.append(separator)
-            origins.extend([-1] * len(separator))
-        chars.append(item.chars)
-        origins.extend(item.origins)
-    return Text("".join(chars), tuple(origins))
+            joined = joined + Text(separator, (-1,) * len(separator))
+        joined = joined + item
+    return joined
+
+
+def _mask(text: Text) -> list:
+    """For each character of a text, why it is unknown ("" when it is known)."""
+    mask = [""] * len(text.chars)
+    for a, b, why in text.gaps:
+        mask[a:b] = [why or "unknown"] * (b - a)
+    return mask
 
 
 def _split_text(text: Text) -> list[Text]:
-    pieces, chars, origins = [], [], []
-    for char, origin in zip(text.chars, text.origins):
-        if char in _IFS:
-            if chars:
-                pieces.append(Text("".join(chars), tuple(origins)))
-                chars, origins = [], []
-        else:
-            chars.append(char)
-            origins.append(origin)
-    if chars:
-        pieces.append(Text("".join(chars), tuple(origins)))
-    return pieces
+    """The words of a text split at its known blanks."""
+    out = _Fields()
+    out.split_add(text)
+    return [f.to_text() for f in out.done()]
 
 
 def _same(a, b) -> bool:
     if type(a) is not type(b):
         return False
-    if isinstance(a, (Text, UnknownText)):
-        return a.chars == b.chars
+    if isinstance(a, Text):
+        return a.chars == b.chars and a.gaps == b.gaps  # same text, same unknowns
     if isinstance(a, Array):
         return len(a.items) == len(b.items) and all(_same(x, y) for x, y in zip(a.items, b.items))
     return a == b
 
 
 class _Field:
-    __slots__ = ("chars", "origins", "quoted", "unknown")
+    __slots__ = ("chars", "origins", "quoted", "unknown", "gaps", "length")
 
     def __init__(self):
         self.chars: list[str] = []
         self.origins: list[int] = []
         self.quoted = False
         self.unknown: list[str] = []
+        self.gaps: list[tuple[int, int, str]] = []
+        self.length = 0
 
     @property
     def text(self) -> str:
         return "".join(self.chars)
 
     def why(self) -> str:
-        return "; ".join(dict.fromkeys(self.unknown))
+        return _reasons(*self.unknown)
+
+    def gap(self, length: int, why: str) -> None:
+        """The next ``length`` characters are unknown (joined to a gap just before them for the
+        same reason)."""
+        if self.gaps and self.gaps[-1][1] == self.length and self.gaps[-1][2] == why:
+            self.gaps[-1] = (self.gaps[-1][0], self.length + length, why)
+        else:
+            self.gaps.append((self.length, self.length + length, why))
+        self.unknown.append(why or "unknown")
+
+    def to_text(self) -> Text:
+        return Text(self.text, tuple(self.origins), tuple(self.gaps))
 
 
 class _Fields:
-    """The fields (words) of one expansion: an unquoted expansion's blanks end a field."""
+    """The fields (words) of one expansion: an unquoted expansion's known blanks end a field."""
 
     def __init__(self):
         self.fields: list[_Field] = []
@@ -988,19 +1023,35 @@ class _Fields:
         current = self.field()
         current.chars.append(chars)
         current.origins.extend(origins)
+        current.length += len(chars)
+
+    def add_text(self, text: Text) -> None:
+        current = self.field()
+        previous = 0
+        for a, b, why in text.gaps:
+            self.add(text.chars[previous:a], text.origins[previous:a])
+            current.gap(b - a, why)
+            self.add(text.chars[a:b], text.origins[a:b])
+            previous = b
+        self.add(text.chars[previous:], text.origins[previous:])
 
     def split_add(self, text: Text) -> None:
-        for char, origin in zip(text.chars, text.origins):
-            if char in _IFS:
+        mask = _mask(text) if text.gaps else None
+        for index, (char, origin) in enumerate(zip(text.chars, text.origins)):
+            why = mask[index] if mask is not None else ""
+            if char in _IFS and not why:
                 self.current = None
-            else:
-                self.add(char, (origin,))
+                continue
+            if why:
+                self.field().gap(1, why)
+            self.add(char, (origin,))
+        for a, b, why in text.gaps:
+            if a == b:  # an unknown value written as nothing
+                self.field().gap(0, why)
 
     def unknown(self, why: str, shown: str, origin: int) -> None:
-        current = self.field()
-        current.unknown.append(why)
-        current.chars.append(shown)
-        current.origins.extend([origin] * len(shown))
+        self.field().gap(len(shown), why)
+        self.add(shown, [origin] * len(shown))
 
     def done(self) -> list[_Field]:
         return [f for f in self.fields if f.chars or f.quoted or f.unknown]
@@ -1177,11 +1228,11 @@ class Interpreter:
     def run_case(self, node) -> Optional[bool]:
         subject, items, start = node[1], node[2], node[3]
         value = self.expand_one(subject.parts)
-        if isinstance(value, Text):
+        if value.known:
             for patterns, body in items:
                 for pattern in patterns:
                     text = self.expand_one(pattern.parts)
-                    if not isinstance(text, Text):
+                    if not text.known:
                         value = None
                         break
                     if fnmatch.fnmatchcase(value.chars, text.chars):
@@ -1237,8 +1288,7 @@ class Interpreter:
             return False
         if name in self.functions and self.depth < 16:
             self.depth += 1
-            self.arguments.append([UnknownText(f.text, tuple(f.origins), f.why()) if f.unknown else
-                                   Text(f.text, tuple(f.origins)) for f, _ in fields[1:] if f is not None])
+            self.arguments.append([f.to_text() for f, _ in fields[1:] if f is not None])
             try:
                 return self.run(self.functions[name])
             except _Exit:
@@ -1271,27 +1321,21 @@ class Interpreter:
                 is_array = is_array or "a" in f.text or "A" in f.text
             elif m and m.group(2) is None:
                 name, append = m.group(1), bool(m.group(3))
-                if f.unknown:
-                    self.scope[name] = Unknown(f.why(), f.text[m.end():])
-                else:
-                    self.set_scalar(name, Text(f.text[m.end():], tuple(f.origins[m.end():])), append)
+                self.set_scalar(name, f.to_text().after(m.end()), append)
                 self.assignments.append((token.start, token.end, name))
             elif _NAME.fullmatch(f.text) and is_array and f.text not in self.scope:
                 self.scope[f.text] = Array(())
 
-    def set_scalar(self, name: str, value, append: bool) -> None:
+    def set_scalar(self, name: str, value: Text, append: bool) -> None:
         old = self.scope.get(name)
         self.step(len(old.chars) if isinstance(old, Text) else len(old.items) if isinstance(old, Array) else 0)
         if append and isinstance(old, Unknown):
-            return
-        if append and isinstance(value, Unknown):
-            self.scope[name] = value
+            self.scope[name] = unknown_text(old.why, old.shown or f"${name}", -1) + value
         elif append and isinstance(old, Text):
-            self.scope[name] = Text(old.chars + value.chars, old.origins + value.origins)
+            self.scope[name] = old + value
         elif append and isinstance(old, Array):
             items = list(old.items) or [EMPTY]
-            last = items[-1]
-            items[-1] = Text(last.chars + value.chars, last.origins + value.origins) if isinstance(last, Text) else last
+            items[-1] = items[-1] + value
             self.scope[name] = Array(tuple(items))
         else:
             self.scope[name] = value
@@ -1301,9 +1345,7 @@ class Interpreter:
             name, append = token.value.rstrip("+=").rstrip("="), token.value.endswith("+=")
             items = []
             for element in token.elements:
-                for f in self.expand(element.parts):
-                    items.append(UnknownText(f.text, tuple(f.origins), f.why()) if f.unknown else
-                                 Text(f.text, tuple(f.origins)))
+                items.extend(f.to_text() for f in self.expand(element.parts))
             old = self.scope.get(name)
             self.step(len(old.items) if isinstance(old, Array) else 0)
             if append and isinstance(old, Array):
@@ -1311,7 +1353,7 @@ class Interpreter:
             elif append and isinstance(old, Text):
                 items = [old] + items
             elif append and isinstance(old, Unknown):
-                items = [UnknownText(old.shown or f"${name}", (token.start,), old.why)] + items
+                items = [unknown_text(old.why, old.shown or f"${name}", token.start)] + items
             self.scope[name] = Array(tuple(items))
             self.assignments.append((token.start, token.end, name))
             return
@@ -1336,7 +1378,7 @@ class Interpreter:
             return
         position = int(m.group(1))
         items.extend([EMPTY] * (position + 1 - len(items)))
-        items[position] = value if isinstance(value, Text) else UnknownText(value.shown, (at,), value.why)
+        items[position] = value
         self.scope[name] = Array(tuple(items))
 
     def read_input(self, builtin: str, args: list, redirections: list) -> None:
@@ -1371,8 +1413,8 @@ class Interpreter:
             array_name = names[-1] if names else "MAPFILE"
             names = []
         targets = [n for n in ([array_name] if array_name else []) + names if _NAME.fullmatch(n or "")]
-        if not isinstance(source, Text):
-            why = source.why if isinstance(source, Unknown) else "input planlint does not read"
+        if source is None or not source.known:
+            why = source.why if source is not None else "input planlint does not read"
             for target in targets:
                 self.scope[target] = Unknown(why, f"${target}")
             return
@@ -1410,17 +1452,13 @@ class Interpreter:
         self.expand_into(parts, out, split)
         return out.done()
 
-    def expand_one(self, parts: list, assignment: bool = False):
-        """A word's value without splitting (as an assignment's or a test's): Text or Unknown."""
+    def expand_one(self, parts: list, assignment: bool = False) -> Text:
+        """A word's value without splitting (as an assignment's or a test's), its unknown parts
+        as gaps."""
         out = _Fields()
         self.expand_into(parts, out, split=False, join=assignment)
         fields = out.done()
-        if not fields:
-            return EMPTY
-        f = fields[0]
-        if f.unknown:
-            return Unknown(f.why(), f.text)
-        return Text(f.text, tuple(f.origins))
+        return fields[0].to_text() if fields else EMPTY
 
     def expand_into(self, parts: list, out: _Fields, split: bool, join: bool = False) -> None:
         self.depth += 1
@@ -1451,7 +1489,7 @@ class Interpreter:
                     if isinstance(value, Unknown):
                         out.unknown(value.why, self.text[part[3]:part[4]][:MAX_SHOWN], part[3])
                     elif part[2] or not split:
-                        out.add(value.chars, value.origins)
+                        out.add_text(value)
                     else:
                         out.split_add(value)
                     if part[2]:
@@ -1514,8 +1552,6 @@ class Interpreter:
         value = self.lookup(bare)
         if bare in ("@", "*") and index is None:
             index = bare  # "$@" is every argument, each its own word
-        if isinstance(value, UnknownText):
-            value = Unknown(value.why, value.chars)
         outside = value is None and not self.arguments
         if isinstance(value, Unknown) and op in (":-", "-", ":=", "=", ":+", "+") and \
                 value.why.startswith(("the environment variable", "the script's argument")):
@@ -1554,6 +1590,9 @@ class Interpreter:
             out.unknown(f"the environment variable {bare}, which the script does not assign", shown, start)
             return
         if length:
+            if index not in ("@", "*") and items and not items[0].known:
+                out.unknown(items[0].why, shown, start)
+                return
             count = str(len(items) if index in ("@", "*") else len(items[0].chars) if items else 0)
             out.add(count, [start] * len(count))
             return
@@ -1562,21 +1601,16 @@ class Interpreter:
             for number, item in enumerate(items):
                 if number:
                     out.current = None
-                if isinstance(item, UnknownText):
-                    out.unknown(item.why, item.chars, item.origins[0] if item.origins else start)
-                elif quoted or not split:
+                if quoted or not split:
                     out.field().quoted = quoted or out.field().quoted
-                    out.add(item.chars, item.origins)
+                    out.add_text(item)
                 else:
                     out.split_add(item)
             return
         joined = _join(items)
-        self.step(len(items) + len(getattr(joined, "chars", "")))
-        if isinstance(joined, Unknown):
-            out.unknown(joined.why, shown, start)
-            return
+        self.step(len(items) + len(joined.chars))
         if quoted or not split:
-            out.add(joined.chars, joined.origins)
+            out.add_text(joined)
             if quoted:
                 out.field().quoted = True
         else:
@@ -1605,7 +1639,7 @@ class Interpreter:
         """The value of an arithmetic expression; None (with ``arith_unknown``) when unknown."""
         self.arith_unknown = ""
         value = self.expand_one(parts, assignment=True)
-        if isinstance(value, Unknown):
+        if not value.known:
             self.arith_unknown = value.why
             return None
         try:
@@ -1621,7 +1655,7 @@ class Interpreter:
         if isinstance(value, Unknown):
             raise _ArithmeticError(value.why)
         items = self.items(value, None) or [EMPTY]
-        if isinstance(items[0], UnknownText):
+        if not items[0].known:
             raise _ArithmeticError(items[0].why)
         text = items[0].chars.strip()
         if not text:
@@ -1639,8 +1673,7 @@ class Interpreter:
                 items.append(("op", token.value, ""))
                 continue
             value = self.expand_one(token.parts)
-            items.append(("word", value.chars if isinstance(value, Text) else value.shown,
-                          value.why if isinstance(value, Unknown) else ""))
+            items.append(("word", value.chars, value.why if not value.known else ""))
         return items
 
     def test(self, items: list) -> Optional[bool]:
