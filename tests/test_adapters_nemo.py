@@ -133,6 +133,18 @@ def test_a_mixture_of_experts_with_a_resolver():
     assert within(ours, total) and within(ours_active, active)
 
 
+def test_latent_attention_takes_megatron_cores_defaults():
+    text = MOE.replace("  num_query_groups: null\n", "  multi_latent_attention: true\n  q_lora_rank: null\n"
+                                                     "  kv_lora_rank: 512\n  qk_pos_emb_head_dim: 64\n")
+    config = ADAPTER.read("mla.yaml", text)
+    got = values(config)
+    # MLATransformerConfig's qk_head_dim 128 and v_head_dim 128 where the file is silent; no query latent
+    assert (got["model.mla"], got["model.head_dim"]) == ({"kv_lora_rank": 512, "rope_head_dim": 64, "v_head_dim": 128},
+                                                         128)
+    assert config.fields["model.mla"].how == "Megatron-core's defaults: qk_head_dim 128, v_head_dim 128"
+    assert "model.kv_heads" not in got
+
+
 def test_what_the_file_cannot_say():
     config = ADAPTER.read("x.yaml", """\
 trainer: {devices: -1, num_nodes: 1, max_steps: -1, max_epochs: 3}
