@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import sys
 
 import click
@@ -280,6 +281,22 @@ def _resolver(registry, config_file, isolated, select, ignore, extend_select, fa
     return resolver
 
 
+def _framework(registry, framework: str | None) -> str | None:
+    """``--framework``, checked against the adapters installed (exit 2 with the list otherwise)."""
+    if framework is None:
+        return None
+    adapters = registry.load_adapters()
+    if framework not in adapters:
+        from difflib import get_close_matches
+
+        close = get_close_matches(framework, list(adapters), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        _fail(f"--framework {visible(framework)}: no such launch-config adapter; {hint}the adapters are "
+              f"{', '.join(adapters)} (`planlint plugins` lists them)")
+        sys.exit(2)
+    return framework
+
+
 def _fit_option(function):
     """``--fit``, for every command that shows a plan's numbers or judges them."""
     return click.option(
@@ -326,6 +343,13 @@ def _config_options(function):
               help="Stop checking a plan after this long and report it (PL004); 0 for no limit "
                    "[default: the configuration's limits.timeout, else 10].")
 @_fit_option
+@click.option("--framework", metavar="NAME", default=None,
+              help="Files named here that are not plans are launch configs of this framework (megatron, nemo, "
+                   "neox, torchtitan, olmo, litgpt, maxtext, levanter, nanotron, huggingface, or a plugin's) "
+                   "[default: the framework that recognises each file].")
+@click.option("--accelerators", type=click.IntRange(min=1), default=None, metavar="N",
+              help="The accelerators a launch config checked on its own runs on, where it does not say "
+                   "(torchtitan, MaxText and others count them at launch).")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule reported, not the findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, nothing when clean.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -342,8 +366,8 @@ def _config_options(function):
                    "free, 1 none. Plans are shared out only when there are at least 256 per worker; the report is "
                    "the same either way.")
 def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, select, extend_select, ignore,
-          baseline_file, write_baseline, timeout, fit, statistics, quiet, color, skip_non_plans, stdin_filename,
-          pre_commit, jobs):
+          baseline_file, write_baseline, timeout, fit, framework, accelerators, statistics, quiet, color,
+          skip_non_plans, stdin_filename, pre_commit, jobs):
     """Lint plans: files, folders (every YAML plan below them) or '-' for standard input."""
     from planlint.config import ConfigError
     from planlint.discover import Target, expand
@@ -357,11 +381,19 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
 
         raise click.BadParameter(f"{fmt!r} is not one of {', '.join(names(registry))}", param_hint="'--format'")
     resolver = _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on, timeout, fit)
+    resolver.framework = _framework(registry, framework)
+    resolver.launch_inputs = {"compute.accelerators": accelerators} if accelerators else None
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     targets, missing = expand(list(paths))
     if skip_non_plans:
+        from planlint.link import plans_naming
+
+        # a changed launch config is checked through the plans that name it
+        named = plans_naming([t.path for t in targets if t.explicit])
         targets = [Target(t.path, explicit=False) if t.explicit and t.path != "-" else t for t in targets]
+        have = {os.path.normpath(t.path) for t in targets}
+        targets += [Target(path, explicit=False) for path in named if os.path.normpath(path) not in have]
     writes = {"-o/--output-file": output_file, "--write-baseline": write_baseline}
     # "-" is standard input, which may be a plan file redirected in
     inputs = [t.path for t in targets] + [f for f in (config_file, baseline_file) if f]
@@ -628,6 +660,77 @@ def config_command(path, config_file, isolated, select, extend_select, ignore, f
         click.echo(f"  {visible(key):<38} {visible(shown):<24} {visible(source)}")
 
 
+@main.command("import")
+@click.argument("config_path", metavar="CONFIG", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", default="-", metavar="FILE",
+              help="Write the plan to FILE (never overwritten) instead of standard output.")
+@click.option("--framework", metavar="NAME", default=None,
+              help="The framework whose config it is [default: the one that recognises the file].")
+@click.option("--accelerators", type=click.IntRange(min=1), default=None, metavar="N",
+              help="The accelerators it runs on, where the config does not say.")
+def import_command(config_path, output, framework, accelerators):
+    """Write a starting plan from a launch config (a Megatron-LM script, a NeMo, OLMo, GPT-NeoX, LitGPT,
+    MaxText, levanter or nanotron YAML, a torchtitan TOML, a Hugging Face config.json): its values with where
+    each came from, and TODOs for what a config cannot say."""
+    from planlint.importer import plan_text
+    from planlint.limits import Limits
+    from planlint.link import Link, choose_adapter, config_values, read_launch
+    from planlint.numbers import shape_counts
+
+    registry = _registry()
+    framework = _framework(registry, framework)
+    limit = Limits().max_file_bytes
+    try:
+        info = os.stat(config_path)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(0, "not a regular file")
+        if info.st_size > limit:
+            raise OSError(0, f"{info.st_size:,} bytes, over the {limit:,}-byte limit")
+        with open(config_path, "rb") as handle:
+            text = handle.read(limit + 1).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
+        _fail(f"{config_path}: cannot read it: {reason}")
+        sys.exit(2)
+    adapter, problem = choose_adapter(registry, config_path, text, framework)
+    if adapter is None:
+        _fail(f"{config_path}: {problem[0]}; {problem[1].replace('launch.framework', '--framework')}")
+        sys.exit(2)
+    launch, crash = read_launch(registry, adapter, config_path, text)
+    if launch is None:
+        _fail(f"{config_path}: {crash}")
+        sys.exit(2)
+    errors = [p for p in launch.problems if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        _fail(f"{config_path}:{first.line}:{first.column}: {first.message} ({first.fix})")
+        sys.exit(2)
+    inputs = {"compute.accelerators": accelerators} if accelerators else {}
+    model = {path[1]: value for path, value, _ in config_values(launch, inputs) if path[0] == "model" and len(path) == 2}
+    text = plan_text(Link(config_path, adapter.name, launch=launch), config_path, None if output == "-" else output,
+                     shape_counts(model), inputs)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    _refuse_overwriting({"-o/--output": output}, [config_path])
+    _write_new(output, text, "import")
+    _say(f"wrote {visible(output)} from {visible(config_path)} ({adapter.label}): fill in the TODOs, then run "
+         f"`planlint check {visible(output)}`")
+
+
+def _write_new(path: str, text: str, command: str) -> None:
+    """Write a file that must not exist yet (exit 2 when it does, or cannot be written)."""
+    try:
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        _fail(f"{path} exists; planlint {command} never overwrites a file (name another path)")
+        sys.exit(2)
+    except OSError as exc:
+        _fail(f"{path}: cannot write it: {exc.strerror or exc}")
+        sys.exit(2)
+
+
 @main.command()
 @click.argument("path", default="plan.yaml", type=click.Path(dir_okay=False))
 def init(path):
@@ -635,15 +738,7 @@ def init(path):
     from pathlib import Path
 
     text = Path(__file__).with_name("starter_plan.yaml").read_text(encoding="utf-8")
-    try:
-        with open(path, "x", encoding="utf-8") as handle:
-            handle.write(text)
-    except FileExistsError:
-        _fail(f"{path} exists; planlint init never overwrites a file (name another path)")
-        sys.exit(2)
-    except OSError as exc:
-        _fail(f"{path}: cannot write it: {exc.strerror or exc}")
-        sys.exit(2)
+    _write_new(path, text, "init")
     click.echo(f"wrote {visible(path)}: edit the numbers, then run `planlint check {visible(path)}`")
 
 
@@ -834,7 +929,7 @@ def plugins_command(fmt):
         origin = f"{row['distribution']} {row['version']}" if row["distribution"] else "no installed distribution"
         click.echo(f"{visible(row['name'])} ({visible(origin)}): {visible(row['module'])}")
         for kind, label in (("rules", "rules"), ("checklist", "checklist items"), ("accelerators", "accelerators"),
-                            ("formats", "formats")):
+                            ("formats", "formats"), ("adapters", "launch-config adapters")):
             if row[kind]:
                 click.echo(f"  {label}: {visible(', '.join(map(str, row[kind])))}")
     if not registry.autoload:

@@ -60,6 +60,11 @@ class Registry:
     accelerator_owner: dict[str, str] = field(default_factory=dict)
     formats: dict[str, Any] = field(default_factory=dict)  # name -> render(results, stream)
     format_owner: dict[str, str] = field(default_factory=dict)
+    adapters: dict[str, type] = field(default_factory=dict)  # framework name -> Adapter subclass (load_adapters)
+    adapter_owner: dict[str, str] = field(default_factory=dict)
+    adapter_problems: dict[str, str] = field(default_factory=dict)  # plugin name -> why its adapters are missing
+    loaded_plugins: list = field(default_factory=list, repr=False)  # (name, plugin), for the kinds read on use
+    _adapters_loaded: bool = False
     plugins: dict[str, str] = field(default_factory=dict)  # plugin name -> what it was loaded from
     autoload: bool = True
     failed: dict[str, str] = field(default_factory=dict)  # plugin name -> its first problem
@@ -71,10 +76,34 @@ class Registry:
         self.failed.setdefault(plugin, reason)
 
     def contributions(self, plugin: str) -> dict[str, list[str]]:
-        """What one plugin contributes, by kind (``rules``, ``checklist``, ``accelerators``, ``formats``)."""
+        """What one plugin contributes, by kind (``rules``, ``checklist``, ``accelerators``, ``formats``,
+        ``adapters``)."""
         return {kind: [key for key, owner in owners.items() if owner == plugin]
                 for kind, owners in (("rules", self.owner), ("checklist", self.checklist_owner),
-                                     ("accelerators", self.accelerator_owner), ("formats", self.format_owner))}
+                                     ("accelerators", self.accelerator_owner), ("formats", self.format_owner),
+                                     ("adapters", self.adapter_owner))}
+
+    def load_adapters(self) -> dict[str, type]:
+        """The launch-config adapters by framework name, collected from the plugins on first use.
+        A plugin whose hook fails, or an adapter that is malformed or takes a name already
+        taken, is left out with a warning (and named in ``adapter_problems``)."""
+        if self._adapters_loaded:
+            return self.adapters
+        self._adapters_loaded = True
+        for plugin_name, plugin in self.loaded_plugins:
+            before = len(self.warnings)
+            for value in _contributed(plugin_name, plugin, _ADAPTERS, self):
+                problem = _check_adapter(value)
+                if problem is None:
+                    try:
+                        _add(self, _ADAPTERS, plugin_name, value)
+                    except RegistryError as exc:
+                        problem = str(exc)
+                if problem is not None:
+                    self.problem(plugin_name, f"plugin '{plugin_name}': {problem}; adapter skipped", problem)
+            if len(self.warnings) > before:
+                self.adapter_problems[plugin_name] = self.warnings[before]
+        return self.adapters
 
     @property
     def plan_rules(self) -> list[type[Rule]]:
@@ -307,6 +336,7 @@ def build_registry(autoload: bool = True) -> Registry:
                 continue
             _add(registry, kind, plugin_name, value)
     registry.rules = dict(sorted(registry.rules.items()))
+    registry.loaded_plugins = named
     from planlint import accelerators
 
     accelerators.use_plugin_accelerators(registry.accelerators)
@@ -364,7 +394,7 @@ def _add(registry: Registry, kind: _Kind, plugin_name: str, value) -> None:
                                 f"'{plugin_name}' ({value.name}); uninstall one or ask its author to renumber")
         raise RegistryError(f"{kind.noun} {key} is claimed by both plugin '{other}' and plugin '{plugin_name}'; "
                             "uninstall one or ask its author to rename it")
-    if kind.builtin is not None and key in kind.builtin():
+    if kind.builtin is not None and plugin_name not in BUILTINS and key in kind.builtin():
         raise RegistryError(f"{kind.noun} {key} of plugin '{plugin_name}' has the name of a built-in {kind.noun}; "
                             "uninstall the plugin or ask its author to rename it")
     table[key] = value[1] if kind.hook == "planlint_formats" else value
@@ -422,6 +452,28 @@ def _check_format(pair) -> str | None:
     return None
 
 
+def _check_adapter(adapter) -> str | None:
+    from planlint.adapters import Adapter
+
+    if not (isinstance(adapter, type) and issubclass(adapter, Adapter)):
+        return f"{adapter!r} is not a planlint.adapters.Adapter subclass"
+    name = getattr(adapter, "name", None)
+    if not isinstance(name, str) or not _NAME.match(name):
+        return f"{adapter.__name__} has name {name!r}; names are kebab-case, like megatron"
+    if not isinstance(getattr(adapter, "label", None), str):
+        return f"{adapter.__name__} has no label"
+    suffixes = getattr(adapter, "suffixes", ())
+    if not (isinstance(suffixes, tuple) and all(isinstance(x, str) and x.startswith(".") for x in suffixes)):
+        return f"{adapter.__name__} has suffixes {suffixes!r}; give a tuple like ('.yaml', '.yml')"
+    return None
+
+
+def _builtin_adapters():
+    from planlint.adapters.builtin import BUILTIN_NAMES
+
+    return BUILTIN_NAMES
+
+
 def _builtin_accelerators():
     from planlint.accelerators import BUILTIN as catalogue
 
@@ -444,6 +496,9 @@ _KINDS = (
     _Kind("planlint_formats", "format", "a dict of name -> render function", lambda pair: pair[0], _check_format,
           "formats", "format_owner", _builtin_formats),
 )
+# The adapters are collected on first use (Registry.load_adapters): most runs read no launch config.
+_ADAPTERS = _Kind("planlint_adapters", "adapter", "a list of Adapter subclasses", lambda a: a.name, _check_adapter,
+                  "adapters", "adapter_owner", _builtin_adapters)
 
 
 _REGISTRY: Registry | None = None
@@ -502,6 +557,7 @@ def describe(registry: Registry) -> list[dict[str, Any]]:
         dist = getattr(entry, "dist", None)
         if dist is not None and entry.name not in installed:
             installed[entry.name] = (dist.metadata["Name"], dist.version)
+    registry.load_adapters()
     rows = []
     for name, module in registry.plugins.items():
         distribution, version = installed.get(name, ("planlint", __version__) if name in BUILTINS else (None, None))

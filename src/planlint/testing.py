@@ -18,7 +18,8 @@ Rule cases are YAML data (one file per rule), in the spirit of sqlfluff's rule f
           - {code: PL101, line: 5, column: 3, severity: error, contains: ["1.7 tokens/param"]}
 
 ``expect: []`` asserts the rule stays silent. ``all_codes: true`` compares every finding of
-the plan, not only the rule's. In a plugin's tests::
+the plan, not only the rule's. ``files:`` (relative path -> text) writes files beside the plan,
+such as the launch config it names. In a plugin's tests::
 
     from planlint.testing import case_params, run_case
 
@@ -31,37 +32,67 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from planlint.findings import Finding
 
 
-def lint_text(text: str, name: str = "plan.yaml", options: dict[str, dict[str, Any]] | None = None):
-    """Lint plan ``text``; returns the engine's FileResult (``.findings``, ``.doc``)."""
+def lint_text(text: str, name: str = "plan.yaml", options: dict[str, dict[str, Any]] | None = None,
+              files: dict[str, str] | None = None):
+    """Lint plan ``text``; returns the engine's FileResult (``.findings``, ``.doc``). With
+    ``files`` (relative path -> text: a launch config the plan names, say), the plan and the
+    files are written to a fresh folder (a repository of its own) and linted there."""
     from planlint.engine import lint_bytes
     from planlint.plugins import registry
 
-    return lint_bytes(text.encode("utf-8"), name, registry(), options)
+    if not files:
+        return lint_bytes(text.encode("utf-8"), name, registry(), options)
+    with _beside(files):
+        return lint_bytes(text.encode("utf-8"), name, registry(), options)
 
 
-def findings(text: str, name: str = "plan.yaml", options=None) -> list[Finding]:
-    return lint_text(text, name, options).findings
+@contextmanager
+def _beside(files: dict[str, str]):
+    """A temporary folder holding ``files``, as the current folder while the block runs."""
+    import os
+    import tempfile
+
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as folder:
+        os.mkdir(os.path.join(folder, ".git"))  # the folder is the repository launch configs stay inside
+        for relative, content in files.items():
+            target = Path(folder, relative)
+            if Path(relative).is_absolute() or ".." in Path(relative).parts:
+                raise ValueError(f"a fixture file is named relative to the plan's folder, not {relative!r}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+        os.chdir(folder)
+        try:
+            yield folder
+        finally:
+            os.chdir(here)
 
 
-def render(text: str, name: str = "plan.yaml", fmt: str = "concise", options=None) -> str:
+def findings(text: str, name: str = "plan.yaml", options=None, files: dict[str, str] | None = None) -> list[Finding]:
+    return lint_text(text, name, options, files).findings
+
+
+def render(text: str, name: str = "plan.yaml", fmt: str = "concise", options=None,
+           files: dict[str, str] | None = None) -> str:
     """What ``planlint check --format FMT`` prints for the plan (without colour)."""
     from planlint.report import render as render_results
 
     stream = io.StringIO()
-    render_results(fmt, [lint_text(text, name, options)], stream)
+    render_results(fmt, [lint_text(text, name, options, files)], stream)
     return stream.getvalue()
 
 
-def render_example(plan_text: str) -> str:
+def render_example(plan_text: str, files: dict[str, str] | None = None) -> str:
     """The output shown under a catalogue page's failing example (file named example.yaml)."""
-    return render(plan_text, "example.yaml", "concise")
+    return render(plan_text, "example.yaml", "concise", files=files)
 
 
 def checklist(text: str, name: str = "plan.yaml"):
@@ -120,7 +151,7 @@ def run_case(case: dict) -> None:
     """Assert that the case's plan gives exactly the expected findings."""
     rule = case["rule"]
     options = {rule: case["options"]} if case.get("options") else None
-    got = findings(case["plan"], case.get("file", "plan.yaml"), options)
+    got = findings(case["plan"], case.get("file", "plan.yaml"), options, case.get("files"))
     if not case.get("all_codes"):
         got = [f for f in got if f.code == rule]
     expected = case.get("expect") or []
@@ -145,6 +176,8 @@ class DocExamples:
     failing: str | None
     output: str | None
     passing: str | None
+    # files the examples need beside the plan (a launch config), from blocks like ```bash file=scripts/train.sh
+    files: dict[str, str] = field(default_factory=dict)
 
 
 def _section(text: str, heading: str) -> str | None:
@@ -161,7 +194,9 @@ def _block(section: str | None, lang: str) -> str | None:
 
 def doc_examples(page: str) -> DocExamples:
     failing = _section(page, "Failing example")
-    return DocExamples(_block(failing, "yaml"), _block(failing, "text"), _block(_section(page, "Passing example"), "yaml"))
+    files = {m.group(1): m.group(2) for m in re.finditer(r"^```\w+ file=(\S+)\n(.*?)^```", failing or "", re.S | re.M)}
+    return DocExamples(_block(failing, "yaml"), _block(failing, "text"), _block(_section(page, "Passing example"), "yaml"),
+                       files)
 
 
 def doc_options(page: str) -> dict[str, str]:
