@@ -399,3 +399,36 @@ def test_the_imported_example_plan_is_the_agreeing_plans_numbers(cli, monkeypatc
     text = (written / "imported.yaml").read_text(encoding="utf-8")
     assert "  train_tokens: 2T  # examples/launch/megatron/train_8b.sh:10 TRAIN_ITERS" in text
     assert "  accelerators: 512  # examples/launch/megatron/train_8b.sh:6 GPUS_PER_NODE" in text
+
+
+# -- hostile and broken configs: a finding, never a traceback --------------------------------------
+
+HOSTILE_CONFIGS = {
+    "binary.sh": b"\x00\x01\x02torchrun pretrain_gpt.py --num-layers 2\x00",
+    "unterminated.sh": b"torchrun pretrain_gpt.py --num-layers 32 --hidden-size \"4096\n--lr '3e-4\n",
+    "continued.sh": b"torchrun pretrain_gpt.py \\\n" * 3000 + b"--num-layers 2",
+    "variables.sh": b"L=${LAYERS:?unset}\nH=$(( $L * 128 ))\ntorchrun pretrain_gpt.py --num-layers $L "
+                    b"--hidden-size $H --seq-length ${SEQ:-2048} --weird-flag --train-iters $((1/0))\n",
+    "deep.yaml": b"model:\n" + b"".join(b"  " * i + b"a:\n" for i in range(1, 400)) + b"  " * 400 + b"x: 1\n",
+    "interpolated.yaml": b"trainer:\n  devices: ${oc.env:GPUS}\n  max_steps: ${trainer.missing}\nmodel:\n"
+                         b"  num_layers: ${model.num_layers}\n  hidden_size: 4096\n  global_batch_size: 512\n",
+    "truncated.toml": b"[model]\nname = \"llama3\"\nflavor = \"8",
+    "huge-numbers.json": b'{"model_type": "llama", "num_hidden_layers": 1e400, "hidden_size": -5, '
+                         b'"num_attention_heads": 0, "vocab_size": "many"}',
+    "empty.toml": b"",
+    "lists.yaml": b"- a\n- b\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_CONFIGS))
+def test_a_broken_config_is_a_finding_at_its_line(cli, tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    repo(tmp_path, {"plan.yaml": PLAN.replace("../scripts/train.sh", name)})
+    (tmp_path / name).write_bytes(HOSTILE_CONFIGS[name])
+    for args in (["plan.yaml"], [name], ["--framework", "megatron", name], ["--framework", "nemo", name]):
+        result = cli("check", "--format", "json", *args)
+        assert result.exit_code in (0, 1), (args, result.output)
+        for finding in json.loads(result.stdout):
+            assert finding["line"] >= 1 and finding["column"] >= 1 and finding["message"]
+    imported = cli("import", name)
+    assert imported.exit_code in (0, 2) and "Traceback" not in imported.output

@@ -174,7 +174,7 @@ def test_a_commit_that_changes_only_a_launch_config_checks_the_plan_drawn_from_i
     done = run()  # the staged files: the script alone
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
-    assert ("train/llama3-8b.yaml:14:17: PL501 [error] data.train_tokens is 2T here but 1.2T in "
+    assert ("train/llama3-8b.yaml:15:17: PL501 [error] data.train_tokens is 2T here but 1.2T in "
             "train/train_8b.sh:10 TRAIN_ITERS") in output
 
 

@@ -342,7 +342,9 @@ def examples_page(tmp_path_factory):
     from planlint.cli import main
 
     out = tmp_path_factory.mktemp("examples-report")
-    result = CliRunner().invoke(main, ["report", str(EXAMPLES), "-o", str(out / "page"), "--chart-format", "svg",
+    # the published recipes at the top of examples/ (examples/launch/ holds launch-config examples)
+    plans = [str(path) for path in sorted(EXAMPLES.glob("*.yaml"))]
+    result = CliRunner().invoke(main, ["report", *plans, "-o", str(out / "page"), "--chart-format", "svg",
                                        "--markdown", str(out / "summary.md")], catch_exceptions=False)
     return result, out / "page"
 
