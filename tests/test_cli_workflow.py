@@ -91,3 +91,18 @@ def test_a_dot_argument_reports_paths_without_dot_slash(cli, tmp_path, monkeypat
     write(tmp_path / "plans" / "p.yaml", UNDERTRAINED)
     monkeypatch.chdir(tmp_path)
     assert cli("check", "--format", "concise", ".").output.startswith("plans/p.yaml:7:3: PL101")
+
+
+def test_the_starter_plan_names_every_field_of_the_format():
+    """`planlint init` is where a new user meets the format: every section and field of the schema
+    is in it, set or commented, so none is only in the schema."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    schema = json.loads((root / "schemas" / "plan.schema.json").read_text(encoding="utf-8"))
+    starter = (root / "src" / "planlint" / "starter_plan.yaml").read_text(encoding="utf-8")
+    missing = [key for key in schema["properties"] if f"{key}:" not in starter]
+    for section in ("model", "data", "compute", "training", "serving", "alignment", "evaluation", "launch"):
+        missing += [f"{section}.{key}" for key in schema["properties"][section]["properties"] if f"{key}:" not in starter]
+    assert missing == []
