@@ -240,7 +240,8 @@ def test_configuration_text_is_escaped_in_config_and_in_errors(tmp_path, cli):
     assert result.exit_code == 2
     assert result.stderr == (f"planlint: error: {tmp_path / '.planlint.yaml'}: unknown key "
                              "'sel\\x0aect\\x1b]52;c;cm0gLXJmIH4=\\x07'; known keys: select, extend-select, ignore, "
-                             "per-file-ignores, severity, options, fail-on, require-reason, limits, require-plugins\n")
+                             "per-file-ignores, severity, options, fail-on, require-reason, limits, require-plugins, "
+                             "fit, fits\n")
 
 
 @pytest.mark.parametrize("args, message", [
