@@ -227,6 +227,8 @@ def test_inputs_are_data_not_shell_code(tmp_path, paths, args):
         # planlint itself refused the odd paths or options: bash ran nothing else
         assert done.returncode == 2, done.stdout + done.stderr
         assert re.search(r"planlint: error: .*no such file or folder|No such option", done.stderr), done.stderr
+    summarized = job.run("summary")  # it never fails the job, and runs nothing either
+    assert summarized.returncode == 0, summarized.stdout + summarized.stderr
     assert not list(tmp_path.rglob("pwned*"))
 
 

@@ -18,7 +18,7 @@ from planlint.engine import lint_bytes
 from planlint.load import load_bytes
 from planlint.rule import Option, OptionError
 from planlint.testing import case_params, findings, load_cases, render, run_case
-from test_plugins import make  # noqa: F401 - the fixture that installs plugin modules
+from test_plugins import TAKES, make  # noqa: F401 - make: the fixture that installs plugin modules
 
 # A plugin with typed options, a rule that raises, an item, a format that misbehaves as told.
 KIT = '''
@@ -495,35 +495,13 @@ def _distribution(root, name: str, version: str, module: str, entry: str) -> Non
     (info / "entry_points.txt").write_text(f"[planlint]\n{entry} = {module}\n", encoding="utf-8")
 
 
-TAKES = '''
-from planlint.findings import Severity
-from planlint.hooks import hookimpl
-from planlint.rule import Rule
-
-
-class Taken(Rule):
-    """Takes a code."""
-    code = "{code}"
-    name = "{name}"
-    severity = Severity.WARNING
-    summary = "Takes a code."
-
-
-@hookimpl
-def planlint_rules():
-    return [Taken]
-'''
-
-
 @pytest.fixture
 def two_distributions(tmp_path, monkeypatch):
     """planlint-alpha 1.0 and planlint-beta 2.0.1 installed, both claiming rule ZED101."""
     monkeypatch.syspath_prepend(str(tmp_path))
     before = dict(accelerators.PLUGIN)
-    for dist, version, module, name in (("planlint-alpha", "1.0", "zed_alpha", "alpha-rule"),
-                                        ("planlint-beta", "2.0.1", "zed_beta", "beta-rule")):
-        (tmp_path / f"{module}.py").write_text(TAKES.replace("{code}", "ZED101").replace("{name}", name),
-                                               encoding="utf-8")
+    for dist, version, module in (("planlint-alpha", "1.0", "zed_alpha"), ("planlint-beta", "2.0.1", "zed_beta")):
+        (tmp_path / f"{module}.py").write_text(TAKES.format(code="ZED101"), encoding="utf-8")
         _distribution(tmp_path, dist, version, module, module.replace("zed_", ""))
         monkeypatch.delitem(__import__("sys").modules, module, raising=False)
     monkeypatch.setattr(plugins, "_REGISTRY", None)
@@ -533,9 +511,9 @@ def two_distributions(tmp_path, monkeypatch):
     accelerators.use_plugin_accelerators(before)
 
 
-COLLISION = ("rule ZED101 is claimed by both plugin 'alpha' (alpha-rule, from planlint-alpha 1.0) and plugin 'beta' "
-             "(beta-rule, from planlint-beta 2.0.1); uninstall one of planlint-alpha and planlint-beta, or ask an "
-             "author to renumber")
+COLLISION = ("rule ZED101 is claimed by both plugin 'alpha' (taken, from planlint-alpha 1.0) and plugin 'beta' "
+             "(taken, from planlint-beta 2.0.1); uninstall one of planlint-alpha and planlint-beta, or ask an author "
+             "to renumber")
 
 
 def test_a_collision_names_the_distributions_to_uninstall(two_distributions, cli):
@@ -562,7 +540,7 @@ def test_plugins_still_lists_both_and_exits_2(two_distributions, cli):
 def test_a_collision_with_planlint_names_only_the_plugin_s_distribution(tmp_path, monkeypatch, cli):
     monkeypatch.syspath_prepend(str(tmp_path))
     before = dict(accelerators.PLUGIN)
-    (tmp_path / "zed_gamma.py").write_text(TAKES.replace("{code}", "PL101").replace("{name}", "mine"), encoding="utf-8")
+    (tmp_path / "zed_gamma.py").write_text(TAKES.format(code="PL101"), encoding="utf-8")
     _distribution(tmp_path, "planlint-gamma", "0.3", "zed_gamma", "gamma")
     monkeypatch.setattr(plugins, "_REGISTRY", None)
     monkeypatch.setattr(plugins, "_AUTOLOAD", None)
@@ -573,7 +551,7 @@ def test_a_collision_with_planlint_names_only_the_plugin_s_distribution(tmp_path
         accelerators.use_plugin_accelerators(before)
     assert (result.exit_code, result.output) == (2, (
         "planlint: error: rule PL101 is claimed by both plugin 'builtin' (chinchilla-ratio) and plugin 'gamma' "
-        "(mine, from planlint-gamma 0.3); uninstall planlint-gamma (pip uninstall planlint-gamma) or ask its author "
+        "(taken, from planlint-gamma 0.3); uninstall planlint-gamma (pip uninstall planlint-gamma) or ask its author "
         "to renumber\n"))
 
 

@@ -156,9 +156,12 @@ def traceback_text(exc: BaseException) -> str:
 
 
 def _ours(filename: str) -> bool:
-    """Whether a frame is planlint's own code that runs plugin code (not where a plugin failed)."""
+    """Whether a frame is planlint's own code that runs plugin code (not where a plugin failed),
+    or the import machinery's."""
     import os
 
+    if filename.startswith("<frozen "):
+        return True
     folder = os.path.dirname(os.path.abspath(__file__))
     return os.path.dirname(os.path.abspath(filename)) == folder and \
         os.path.basename(filename) in ("contain.py", "engine.py", "plugins.py")
