@@ -27,7 +27,7 @@ def main() -> int:
         examples = doc_examples(text)
         if examples.failing is None or examples.output is None:
             continue
-        fresh = render_example(examples.failing)
+        fresh = render_example(examples.failing, examples.files)
         if fresh != examples.output:
             text = text.replace(f"```text\n{examples.output}```", f"```text\n{fresh}```", 1)
             page.write_text(text, encoding="utf-8")

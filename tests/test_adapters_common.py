@@ -7,11 +7,18 @@ import re
 import pytest
 from adapter_support import HOSTILE_TEXTS, SHARED_CONFIGS, check_hostile, shared_names
 
-from planlint.adapters import levanter, litgpt, maxtext, nanotron, olmo, torchtitan
+from planlint.adapters import (huggingface, levanter, litgpt, maxtext, megatron, nanotron, nemo, neox, olmo,
+                               torchtitan)
 
 ADAPTERS = {module.ADAPTERS[0].name: module.ADAPTERS[0]() for module in (
-    torchtitan, olmo, litgpt, maxtext, levanter, nanotron)}
+    torchtitan, olmo, litgpt, maxtext, levanter, nanotron, megatron, huggingface, nemo, neox)}
 CONFIGS = sorted(p for p in SHARED_CONFIGS.glob("*/*") if p.name != "README.md") if SHARED_CONFIGS.is_dir() else []
+FOLDERS = {"huggingface": "hf"}  # the published configs' folder of an adapter, where it is not the adapter's name
+SUFFIXES = {"torchtitan": ".toml", "megatron": ".sh", "huggingface": ".json"}  # else .yaml
+
+
+def adapter_of(folder: str) -> str:
+    return next((name for name, named in FOLDERS.items() if named == folder), folder)
 
 
 @pytest.mark.skipif(not CONFIGS, reason="../shared/configs is not beside the checkout")
@@ -19,20 +26,19 @@ CONFIGS = sorted(p for p in SHARED_CONFIGS.glob("*/*") if p.name != "README.md")
 def test_only_the_frameworks_own_adapter_claims_a_published_config(path):
     text = path.read_text(encoding="utf-8")
     claims = {name for name, adapter in ADAPTERS.items() if adapter.detect(str(path), text) > 0}
-    assert claims == ({path.parent.name} & set(ADAPTERS))
+    assert claims == ({adapter_of(path.parent.name)} & set(ADAPTERS))
 
 
 @pytest.mark.parametrize("framework", sorted(ADAPTERS))
 def test_every_published_config_is_pinned(framework):
     pinned = importlib.import_module(f"test_adapters_{framework}").SHARED
-    assert set(shared_names(framework)) <= set(pinned)
+    assert set(shared_names(FOLDERS.get(framework, framework))) <= set(pinned)
 
 
 @pytest.mark.parametrize("kind", sorted(HOSTILE_TEXTS))
 @pytest.mark.parametrize("framework", sorted(ADAPTERS))
 def test_hostile_text(framework, kind, tmp_path):
-    suffix = ".toml" if framework == "torchtitan" else ".yaml"
-    check_hostile(ADAPTERS[framework], HOSTILE_TEXTS[kind], str(tmp_path / f"config{suffix}"))
+    check_hostile(ADAPTERS[framework], HOSTILE_TEXTS[kind], str(tmp_path / f"config{SUFFIXES.get(framework, '.yaml')}"))
 
 
 def _doc_configs():
@@ -40,15 +46,16 @@ def _doc_configs():
     configs of under 300 lines, by adapter."""
     names = {"torchtitan": ("LLAMA3_8B_2025", "LLAMA3_2024", "DEEPSEEK_16B"), "olmo": ("OLMO_7B",),
              "litgpt": ("PYTHIA", "MODEL_CONFIG"), "maxtext": ("RUN", "BASE"), "levanter": ("LLAMA",),
-             "nanotron": ("TINY_LLAMA", "MOE")}
+             "nanotron": ("TINY_LLAMA", "MOE"), "nemo": ("LLAMA2_70B", "MOE"), "neox": ("NEOX_1_3B",),
+             "megatron": ("LLAMA3_8B", "MIXTRAL", "GPT3_ARGS", "DEEPSEEK_V2_LITE")}
     for framework, constants in names.items():
         module = importlib.import_module(f"test_adapters_{framework}")
         for constant in constants:
             yield framework, constant, getattr(module, constant), True
     for path in CONFIGS:
         text = path.read_text(encoding="utf-8")
-        if path.parent.name in ADAPTERS and text.count("\n") < 300:
-            yield path.parent.name, path.name, text, False
+        if adapter_of(path.parent.name) in ADAPTERS and text.count("\n") < 300:
+            yield adapter_of(path.parent.name), path.name, text, False
 
 
 YAML_VALUES = ("null", "abc", "-1", "0", "1.5", "[]", "{}", "true", "${oc.env:X}", "1e999", "'7B'")
@@ -64,7 +71,7 @@ def test_any_one_value_replaced_by_a_wrong_one_never_raises(framework, name, tex
     configs; one a line, in turn, in the published ones): the adapter reads it."""
     lines = text.splitlines()
     wrong = TOML_VALUES if framework == "torchtitan" else YAML_VALUES
-    path = str(tmp_path / ("config.toml" if framework == "torchtitan" else "config.yaml"))
+    path = str(tmp_path / f"config{SUFFIXES.get(framework, '.yaml')}")
     for index, line in enumerate(lines):
         match = ASSIGNMENT.match(line)
         if not match:

@@ -92,7 +92,7 @@ def test_checklist_shows_its_item_after_the_builtin_ones(target):
 
 def test_its_accelerator_is_in_the_catalogue_and_prices_a_plan(target, tmp_path):
     assert planlint(target, "accelerators").stdout.splitlines()[-1] == (
-        "mi325x            1307.4        256     6000  AMD Instinct MI325X (AMD Instinct MI325X data sheet; "
+        "mi325x            1307.4      2614.9        256     6000  AMD Instinct MI325X (AMD Instinct MI325X data sheet; "
         "plugin 'acme-policy')")
     plan = tmp_path / "plan.yaml"
     plan.write_text("planlint: 1\nname: on-mi325x\nmodel: {params: 70B}\ndata: {train_tokens: 1.4T}\n"

@@ -304,7 +304,8 @@ def test_a_plugin_accelerator_validates_and_prices_the_plan(acme, cli, tmp_path)
 
 def test_a_plugin_accelerator_is_listed(acme, cli):
     lines = cli("accelerators").output.splitlines()
-    assert lines[-1] == "acme-x1              500         96     3000  ACME X1 (ACME X1 datasheet; plugin 'acme')"
+    assert lines[-1] == ("acme-x1              500           -         96     3000  ACME X1 (ACME X1 datasheet; "
+                         "plugin 'acme')")
     assert len(lines) == 1 + 19 + 1
 
 

@@ -144,7 +144,7 @@ def test_hook_fails_on_the_undertrained_plan_and_skips_the_non_plan(workspace):
     assert "train_tokens: 300B" in output
     assert "Failed" in output
     # Two plans checked: the compose-style file and .pre-commit-config.yaml were passed to the
-    # hook (types: [yaml]) and skipped, not linted against the schema.
+    # hook (types_or: [yaml, ...]) and skipped, not linted against the schema.
     assert "in 1 of 2 plans" in output
     assert "deploy.yml" not in output
     assert "PL002" not in output
@@ -157,12 +157,33 @@ def test_hook_passes_on_a_good_plan_next_to_a_non_plan(workspace):
     assert "Passed" in output
 
 
+def test_a_commit_that_changes_only_a_launch_config_checks_the_plan_drawn_from_it(hook_repo):
+    home, env, config = hook_repo
+    repo = home / "launch-repo"
+    shutil.copytree(ROOT / "examples" / "launch" / "megatron", repo / "train")
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    _git(repo, env, "init", "-q")
+    _git(repo, env, "add", "-A")
+    run = _runner(repo, env)
+    done = run("--all-files")
+    assert done.returncode == 0, done.stdout + done.stderr  # the plan agrees with its script
+    script = repo / "train" / "train_8b.sh"
+    script.write_text(script.read_text(encoding="utf-8").replace("TRAIN_ITERS=476837", "TRAIN_ITERS=286102"),
+                      encoding="utf-8")
+    _git(repo, env, "add", "-A")
+    done = run()  # the staged files: the script alone
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert ("train/llama3-8b.yaml:15:17: PL501 [error] data.train_tokens is 2T here but 1.2T in "
+            "train/train_8b.sh:10 TRAIN_ITERS") in output
+
+
 def test_hooks_file_declares_one_python_hook_for_yaml_that_skips_non_plans():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert [hook["id"] for hook in hooks] == ["planlint"]
     [hook] = hooks
     assert hook["language"] == "python"
-    assert hook["types"] == ["yaml"]
+    assert hook["types_or"] == ["yaml", "toml", "json", "shell"]  # plans and the launch configs they name
     assert hook["entry"].split()[:2] == ["planlint", "check"]
     assert "--skip-non-plans" in hook["entry"].split()
     assert hook["entry"].split()[-1] == "--pre-commit"  # file names after the user's args are paths

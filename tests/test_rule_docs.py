@@ -41,16 +41,16 @@ def test_failing_example_prints_what_the_page_shows(code):
     examples = doc_examples(PAGES[code])
     assert examples.failing is not None, "no ```yaml block under '## Failing example'"
     assert examples.output is not None, "no ```text block under '## Failing example'"
-    assert render_example(examples.failing) == examples.output
+    assert render_example(examples.failing, examples.files) == examples.output
     # the example shows this rule and no other, so the page stays about its rule
-    assert {f.code for f in findings(examples.failing)} == {code}
+    assert {f.code for f in findings(examples.failing, files=examples.files)} == {code}
 
 
 @pytest.mark.parametrize("code", WITH_PLAN_EXAMPLES)
 def test_passing_example_is_silent_for_the_rule(code):
     examples = doc_examples(PAGES[code])
     assert examples.passing is not None, "no ```yaml block under '## Passing example'"
-    assert code not in [f.code for f in findings(examples.passing)]
+    assert code not in [f.code for f in findings(examples.passing, files=examples.files)]
 
 
 def test_explain_shows_the_page(cli):

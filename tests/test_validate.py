@@ -50,7 +50,7 @@ def test_unknown_top_level_key_without_close_match_lists_known_keys(lint):
     assert [(f.code, f.line, f.column, f.message) for f in found] == [
         ("PL002", 10, 1, "unknown key 'budget'")
     ]
-    assert found[0].fix.startswith("use one of: planlint, name, goal, sizing, model, data, compute")
+    assert found[0].fix.startswith("use one of: planlint, name, goal, sizing, launch, model, data, compute")
 
 
 def test_x_keys_are_free(lint):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import sys
 
 import click
@@ -284,6 +285,22 @@ def _resolver(registry, config_file, isolated, select, ignore, extend_select, fa
     return resolver
 
 
+def _framework(registry, framework: str | None) -> str | None:
+    """``--framework``, checked against the adapters installed (exit 2 with the list otherwise)."""
+    if framework is None:
+        return None
+    adapters = registry.load_adapters()
+    if framework not in adapters:
+        from difflib import get_close_matches
+
+        close = get_close_matches(framework, list(adapters), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        _fail(f"--framework {visible(framework)}: no such launch-config adapter; {hint}the adapters are "
+              f"{', '.join(adapters)} (`planlint plugins` lists them)")
+        sys.exit(2)
+    return framework
+
+
 def _fit_option(function):
     """``--fit``, for every command that shows a plan's numbers or judges them."""
     return click.option(
@@ -330,6 +347,13 @@ def _config_options(function):
               help="Stop checking a plan after this long and report it (PL004); 0 for no limit "
                    "[default: the configuration's limits.timeout, else 10].")
 @_fit_option
+@click.option("--framework", metavar="NAME", default=None,
+              help="Files named here that are not plans are launch configs of this framework (megatron, nemo, "
+                   "neox, torchtitan, olmo, litgpt, maxtext, levanter, nanotron, huggingface, or a plugin's) "
+                   "[default: the framework that recognises each file].")
+@click.option("--accelerators", type=click.IntRange(min=1), default=None, metavar="N",
+              help="The accelerators a launch config checked on its own runs on, where it does not say "
+                   "(torchtitan, MaxText and others count them at launch).")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule reported, not the findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, nothing when clean.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -346,8 +370,8 @@ def _config_options(function):
                    "free, 1 none. Plans are shared out only when there are at least 256 per worker; the report is "
                    "the same either way.")
 def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, select, extend_select, ignore,
-          baseline_file, write_baseline, timeout, fit, statistics, quiet, color, skip_non_plans, stdin_filename,
-          pre_commit, jobs):
+          baseline_file, write_baseline, timeout, fit, framework, accelerators, statistics, quiet, color,
+          skip_non_plans, stdin_filename, pre_commit, jobs):
     """Lint plans: files, folders (every YAML plan below them) or '-' for standard input."""
     from planlint.config import ConfigError
     from planlint.discover import Target, expand
@@ -361,11 +385,19 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
 
         raise click.BadParameter(f"{fmt!r} is not one of {', '.join(names(registry))}", param_hint="'--format'")
     resolver = _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on, timeout, fit)
+    resolver.framework = _framework(registry, framework)
+    resolver.launch_inputs = {"compute.accelerators": accelerators} if accelerators else None
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     targets, missing = expand(list(paths))
     if skip_non_plans:
+        from planlint.link import plans_naming
+
+        # a changed launch config is checked through the plans that name it
+        named = plans_naming([t.path for t in targets if t.explicit])
         targets = [Target(t.path, explicit=False) if t.explicit and t.path != "-" else t for t in targets]
+        have = {os.path.normpath(t.path) for t in targets}
+        targets += [Target(path, explicit=False) for path in named if os.path.normpath(path) not in have]
     writes = {"-o/--output-file": output_file, "--write-baseline": write_baseline}
     # "-" is standard input, which may be a plan file redirected in
     inputs = [t.path for t in targets] + [f for f in (config_file, baseline_file) if f]
@@ -632,6 +664,77 @@ def config_command(path, config_file, isolated, select, extend_select, ignore, f
         click.echo(f"  {visible(key):<38} {visible(shown):<24} {visible(source)}")
 
 
+@main.command("import")
+@click.argument("config_path", metavar="CONFIG", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", default="-", metavar="FILE",
+              help="Write the plan to FILE (never overwritten) instead of standard output.")
+@click.option("--framework", metavar="NAME", default=None,
+              help="The framework whose config it is [default: the one that recognises the file].")
+@click.option("--accelerators", type=click.IntRange(min=1), default=None, metavar="N",
+              help="The accelerators it runs on, where the config does not say.")
+def import_command(config_path, output, framework, accelerators):
+    """Write a starting plan from a launch config (a Megatron-LM script, a NeMo, OLMo, GPT-NeoX, LitGPT,
+    MaxText, levanter or nanotron YAML, a torchtitan TOML, a Hugging Face config.json): its values with where
+    each came from, and TODOs for what a config cannot say."""
+    from planlint.importer import plan_text
+    from planlint.limits import Limits
+    from planlint.link import Link, choose_adapter, config_values, read_launch
+    from planlint.numbers import shape_counts
+
+    registry = _registry()
+    framework = _framework(registry, framework)
+    limit = Limits().max_file_bytes
+    try:
+        info = os.stat(config_path)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(0, "not a regular file")
+        if info.st_size > limit:
+            raise OSError(0, f"{info.st_size:,} bytes, over the {limit:,}-byte limit")
+        with open(config_path, "rb") as handle:
+            text = handle.read(limit + 1).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
+        _fail(f"{config_path}: cannot read it: {reason}")
+        sys.exit(2)
+    adapter, problem = choose_adapter(registry, config_path, text, framework)
+    if adapter is None:
+        _fail(f"{config_path}: {problem[0]}; {problem[1].replace('launch.framework', '--framework')}")
+        sys.exit(2)
+    launch, crash = read_launch(registry, adapter, config_path, text)
+    if launch is None:
+        _fail(f"{config_path}: {crash}")
+        sys.exit(2)
+    errors = [p for p in launch.problems if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        _fail(f"{config_path}:{first.line}:{first.column}: {first.message} ({first.fix})")
+        sys.exit(2)
+    inputs = {"compute.accelerators": accelerators} if accelerators else {}
+    model = {path[1]: value for path, value, _ in config_values(launch, inputs) if path[0] == "model" and len(path) == 2}
+    text = plan_text(Link(config_path, adapter.name, launch=launch), config_path, None if output == "-" else output,
+                     shape_counts(model), inputs)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    _refuse_overwriting({"-o/--output": output}, [config_path])
+    _write_new(output, text, "import")
+    _say(f"wrote {visible(output)} from {visible(config_path)} ({adapter.label}): fill in the TODOs, then run "
+         f"`planlint check {visible(output)}`")
+
+
+def _write_new(path: str, text: str, command: str) -> None:
+    """Write a file that must not exist yet (exit 2 when it does, or cannot be written)."""
+    try:
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        _fail(f"{path} exists; planlint {command} never overwrites a file (name another path)")
+        sys.exit(2)
+    except OSError as exc:
+        _fail(f"{path}: cannot write it: {exc.strerror or exc}")
+        sys.exit(2)
+
+
 @main.command()
 @click.argument("path", default="plan.yaml", type=click.Path(dir_okay=False))
 def init(path):
@@ -639,15 +742,7 @@ def init(path):
     from pathlib import Path
 
     text = Path(__file__).with_name("starter_plan.yaml").read_text(encoding="utf-8")
-    try:
-        with open(path, "x", encoding="utf-8") as handle:
-            handle.write(text)
-    except FileExistsError:
-        _fail(f"{path} exists; planlint init never overwrites a file (name another path)")
-        sys.exit(2)
-    except OSError as exc:
-        _fail(f"{path}: cannot write it: {exc.strerror or exc}")
-        sys.exit(2)
+    _write_new(path, text, "init")
     click.echo(f"wrote {visible(path)}: edit the numbers, then run `planlint check {visible(path)}`")
 
 
@@ -746,16 +841,17 @@ def schema(of_config):
 
 @main.command()
 def accelerators():
-    """List the accelerator catalogue: dense 16-bit peak, memory and bandwidth (plugins' too)."""
+    """List the accelerator catalogue: dense 16-bit and FP8 peaks, memory and bandwidth (plugins' too)."""
     from planlint.accelerators import CATALOGUE
 
     registry = _registry()
-    click.echo(f"{'name':<11} {'peak TFLOP/s':>12} {'memory GB':>10} {'GB/s':>8}  label (source)")
+    click.echo(f"{'name':<11} {'peak TFLOP/s':>12} {'FP8 TFLOP/s':>11} {'memory GB':>10} {'GB/s':>8}  label (source)")
     for acc in CATALOGUE.values():
         owner = registry.accelerator_owner.get(acc.name)
         source = acc.source + (f"; plugin '{owner}'" if owner else "")
-        click.echo(f"{visible(acc.name):<11} {acc.peak_tflops:>12g} {acc.memory_gb:>10.4g} {acc.bandwidth_gbps:>8g}  "
-              f"{visible(acc.label)} ({visible(source)})")
+        fp8 = f"{acc.fp8_tflops:g}" if acc.fp8_tflops else "-"  # "-": no FP8 tensor cores (PL209)
+        click.echo(f"{visible(acc.name):<11} {acc.peak_tflops:>12g} {fp8:>11} {acc.memory_gb:>10.4g} "
+                   f"{acc.bandwidth_gbps:>8g}  {visible(acc.label)} ({visible(source)})")
 
 
 @main.command()
@@ -794,6 +890,79 @@ def checklist(paths, fmt, require, fit, config_file, isolated):
     sys.exit(1 if broken or unmet else 0)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", default="report.html", show_default=True, metavar="FILE|FOLDER",
+              help="Write the page to FILE; or into FOLDER (an existing folder, a path ending in '/', or any path "
+                   "with --chart-format) as report.html, with every chart beside it as a file.")
+@click.option("--chart-format", type=click.Choice(["svg", "png"]), default=None,
+              help="The charts' file format in the -o folder [default: svg].")
+@click.option("--markdown", "markdown_file", metavar="FILE",
+              help="Also write a Markdown summary to FILE ('-': standard output), for GitHub's job summary or a "
+                   "merge-request comment.")
+@click.option("--link", metavar="URL", help="Where the page will be (a CI artifact's http(s) address): the Markdown "
+                                            "summary links it.")
+@_fit_option
+@_config_file_options
+def report(paths, output, chart_format, markdown_file, link, fit, config_file, isolated):
+    """A self-contained HTML page of the plans: findings, estimate, checklist, and charts of each plan
+    on the compute-optimal frontier (matplotlib: pip install 'planlint[report]')."""
+    from planlint import page
+    from planlint.page import charts, html, markdown, model
+
+    try:
+        charts.require()
+    except charts.MissingExtra as exc:
+        _fail(str(exc))
+        sys.exit(2)
+    if link is not None and not markdown.valid_link(link):
+        _fail(f"--link {link}: give the page's http(s) address, without spaces, quotes, brackets or parentheses")
+        sys.exit(2)
+    if link is not None and markdown_file is None:
+        _fail("--link is where the Markdown summary points: add --markdown FILE (or - for standard output)")
+        sys.exit(2)
+    folder = os.path.isdir(output) or output.endswith(("/", os.sep)) or chart_format is not None
+    if folder and os.path.exists(output) and not os.path.isdir(output):
+        _fail(f"-o {output}: --chart-format writes the page and the charts into a folder, and this is a file")
+        sys.exit(2)
+    page_path = os.path.join(output, page.PAGE_NAME) if folder else output
+    if markdown_file not in (None, "-") and os.path.abspath(markdown_file) == os.path.abspath(page_path):
+        _fail(f"-o and --markdown name the same file ({markdown_file}): name two files")
+        sys.exit(2)
+
+    registry = _registry()
+    resolver = _resolver(registry, config_file, isolated, (), (), (), None, fit=fit)
+    plans, broken, errors = _checked_plans(paths, registry, resolver, "reported")
+    if not plans and not broken:
+        _finish(plans, broken, errors)  # nothing to show: exit 2 before anything is written
+    inputs = [*paths, *(result.name for result in plans), *([config_file] if config_file else [])]
+    for option, path in (("-o/--output", page_path), ("--markdown", markdown_file)):
+        if path not in (None, "-"):
+            _refuse_overwriting({option: path}, inputs)
+
+    built = model.build(plans, registry, resolver, broken, errors, __version__)
+    written = []
+    try:
+        if folder:
+            os.makedirs(output, exist_ok=True)
+            written = page.write_charts(built, output, chart_format or "svg")
+        page.write_text(page_path, html.render(built))
+        if markdown_file == "-":
+            click.echo(markdown.render(built, link), nl=False)
+        elif markdown_file is not None:
+            page.write_text(markdown_file, markdown.render(built, link))
+    except OSError as exc:
+        if exc.filename is None:
+            raise  # standard output: planlint's group reports it
+        _fail(f"{exc.filename}: cannot write the report: {exc.strerror or exc}")
+        sys.exit(2)
+    drawn = built.chart_count
+    _say(f"planlint: wrote {visible(page_path)} ({len(plans)} plan{'' if len(plans) == 1 else 's'}, {drawn} "
+         f"chart{'' if drawn == 1 else 's'})" + (f" and {len(written)} chart files in {visible(output)}" if folder else ""))
+    _finish(plans, broken, errors)
+    sys.exit(1 if broken else 0)
+
+
 @main.command("plugins")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def plugins_command(fmt):
@@ -815,7 +984,7 @@ def plugins_command(fmt):
         origin = f"{row['distribution']} {row['version']}" if row["distribution"] else "no installed distribution"
         click.echo(f"{visible(row['name'])} ({visible(origin)}): {visible(row['module'])}")
         for kind, label in (("rules", "rules"), ("checklist", "checklist items"), ("accelerators", "accelerators"),
-                            ("formats", "formats")):
+                            ("formats", "formats"), ("adapters", "launch-config adapters")):
             if row[kind]:
                 click.echo(f"  {label}: {visible(', '.join(map(str, row[kind])))}")
     if not registry.autoload:

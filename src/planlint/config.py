@@ -481,6 +481,9 @@ _UNSET = object()
 class Resolver:
     """The configuration for each plan, reading each configuration file once per run."""
 
+    framework: str | None = None  # --framework: files named on the command line are launch configs of it
+    launch_inputs: dict | None = None  # --accelerators: what a launch config checked alone cannot say
+
     def __init__(self, registry, *, config_file: str | None = None, isolated: bool = False,
                  overrides: dict | None = None):
         self.registry = registry

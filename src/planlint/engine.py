@@ -42,6 +42,7 @@ class FileResult:
     doc: Document | None = None  # stage 1's output (source lines for reports)
     plan: Plan | None = None  # stage 3's: None when the plan could not be checked
     numbers: Any = None  # stage 4's: planlint.numbers.PlanNumbers, with ``plan``
+    link: Any = None  # planlint.link.Link: the launch config the plan names, as read
     error: str | None = None  # the file could not be read at all (exit 2)
     rules_run: tuple[str, ...] = ()  # codes of the rules that ran, after configuration
     fail_on: Severity = Severity.WARNING  # this plan's threshold for exit code 1
@@ -57,7 +58,7 @@ class FileResult:
         if self.doc is not None:
             wanted = {finding.span.line - 1 for finding in self.findings}
             self.doc = ReportedSource(self.doc.name, SourceLines(self.doc.lines, wanted))
-        self.plan = self.numbers = None
+        self.plan = self.numbers = self.link = None
         return self
 
 
@@ -103,23 +104,37 @@ class Checked:
     findings: list[Finding]  # the schema's, the model's and the rules' (the load stage's are the document's)
     plan: Plan | None = None
     numbers: Any = None
-    stage: str = "reading the file"  # what is running, for a time limit's PL004: one of STAGES
+    link: Any = None  # planlint.link.Link: the launch config the plan names, read
+    stage: str = "reading the file"  # what is running, for a time limit's PL004
 
 
 def check_document(doc: Document, registry: Registry, options: dict[str, dict[str, Any]] | None = None,
-                   enabled=None, progress: Checked | None = None, fit=None) -> Checked:
-    """Validate ``doc``, type it, compute its numbers and run the plan rules that ``enabled(code)``
-    allows (default all). ``fit`` is the loss fit the configuration or command line chose (None:
-    the plan's own, else the default). ``progress``, when given, is filled as the stages go, so
-    that a caller that interrupts the work keeps what was found before."""
+                   enabled=None, progress: Checked | None = None, fit=None, limits: Limits | None = None) -> Checked:
+    """Read the launch config ``doc`` names (if any) into it, validate it, type it, compute its
+    numbers and run the plan rules that ``enabled(code)`` allows (default all). ``fit`` is the
+    loss fit the configuration or command line chose (None: the plan's own, else the default).
+    ``progress``, when given, is filled as the stages go, so that a caller that interrupts the
+    work keeps what was found before."""
     out = progress if progress is not None else Checked([])
     if not doc.usable:
         _summarize_dropped(doc, None, out.findings)
         return out
+    linked = None  # the launch config this plan names, read into it
+    if isinstance(doc.data, dict) and "launch" in doc.data:
+        from planlint.link import attach
+
+        out.stage = "reading the launch config the plan names"
+        linked, link_findings = attach(doc, registry, (limits or Limits()).max_file_bytes)
+        out.link = linked
+        out.findings.extend(link_findings)
     out.stage = "checking it against the schema"
     from planlint.validate import validate
 
     valid, schema_findings = validate(doc)
+    if linked is not None:
+        from planlint.link import note_origins
+
+        note_origins(schema_findings, out.link)
     out.findings.extend(schema_findings)
     _summarize_dropped(doc, schema_findings, out.findings)
     if not valid:
@@ -145,12 +160,17 @@ def check_document(doc: Document, registry: Registry, options: dict[str, dict[st
         return out
     out.plan, out.numbers = plan, numbers
     out.stage = "running the rules"
-    out.findings.extend(run_rules(plan, numbers, doc, registry, options, enabled))
+    found = run_rules(plan, numbers, doc, registry, options, enabled, linked)
+    if linked is not None:
+        from planlint.link import note_origins
+
+        note_origins(found, linked)
+    out.findings.extend(found)
     return out
 
 
 def run_rules(plan, numbers, doc: Document, registry: Registry, options: dict[str, dict[str, Any]],
-              enabled=None) -> list[Finding]:
+              enabled=None, launch=None) -> list[Finding]:
     """Stage 5: the plan rules' findings, checked at the boundary. A rule that raises (or calls
     ``sys.exit``) is a PL000 naming it and its plugin; so are the findings it yields that are
     not well-formed findings of its own (they are not shown), and one past the findings bound
@@ -170,6 +190,7 @@ def run_rules(plan, numbers, doc: Document, registry: Registry, options: dict[st
             try:
                 rule = rule_class()
                 ctx = RuleContext(rule, doc, options.get(code), numbers)
+                ctx.launch = launch
                 yielded = iter(rule.check(plan, ctx) or ())
                 for finding in yielded:
                     checked = _well_formed(finding, rule_class, doc)
@@ -321,10 +342,12 @@ DEFAULT_TIMEOUT = 10.0  # seconds per file; a plan takes milliseconds, so only a
 
 def lint_bytes(raw: bytes, name: str, registry: Registry, rule_options=None, limits: Limits = Limits(),
                size: int | None = None, config: Config | None = None,
-               timeout: float | None = DEFAULT_TIMEOUT) -> FileResult:
+               timeout: float | None = DEFAULT_TIMEOUT, adapter=None, inputs=None) -> FileResult:
     """Lint one file's bytes under ``config`` (default: every rule, default options).
     ``rule_options`` (by code) override the configuration's options, for tests. A file that
-    takes longer than ``timeout`` seconds is stopped and reported (PL004)."""
+    takes longer than ``timeout`` seconds is stopped and reported (PL004). With ``adapter``
+    (planlint.adapters.Adapter) the file is a launch config, checked as the plan it describes,
+    with ``inputs`` (plan fields by launch-config name) for what it cannot say."""
     config = config if config is not None else Config()
     options = {code: dict(values) for code, values in config.options.items()}
     for code, values in (rule_options or {}).items():
@@ -336,8 +359,17 @@ def lint_bytes(raw: bytes, name: str, registry: Registry, rule_options=None, lim
     checked = Checked([])
     try:
         with _deadline(timeout):
-            doc = load_bytes(raw, name, limits, size)
-            check_document(doc, registry, options, enabled, progress=checked, fit=config.loss_fit)
+            if adapter is None:
+                doc = load_bytes(raw, name, limits, size)
+            else:
+                from planlint.link import config_document
+
+                doc, checked.link = config_document(raw, name, adapter, limits, inputs)
+            check_document(doc, registry, options, enabled, progress=checked, fit=config.loss_fit, limits=limits)
+            if adapter is not None and checked.link is not None:
+                from planlint.link import about_the_config
+
+                checked.findings = [f for f in checked.findings if about_the_config(f, checked.link)]
     except Timeout as stopped:
         if doc is None:
             doc = Document(name=name)
@@ -348,7 +380,7 @@ def lint_bytes(raw: bytes, name: str, registry: Registry, rule_options=None, lim
     ran = tuple(code for code in registry.rules if enabled(code))
     ran = _RAN.setdefault(ran, ran)  # one tuple for every plan with the same rules, not one each
     return FileResult(name=name, findings=findings, doc=doc, plan=checked.plan, numbers=checked.numbers,
-                      rules_run=ran, fail_on=config.fail_on)
+                      link=checked.link, rules_run=ran, fail_on=config.fail_on)
 
 
 _RAN: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -421,7 +453,15 @@ def lint_target(target: Target, registry: Registry, rule_options=None, limits: L
         return FileResult(name=name, error=f"{name}: {exc.strerror or exc}")
     if target.path != "-" and not target.explicit and not looks_like_plan(raw):
         return None
-    return lint_bytes(raw, name, registry, rule_options, limits, size, config, timeout)
+    adapter = None
+    framework = getattr(resolver, "framework", None)
+    if target.explicit and (framework is not None or not name.endswith((".yaml", ".yml")) or
+                            not looks_like_plan(raw)):
+        from planlint.link import recognise  # a launch config named on the command line
+
+        adapter = recognise(raw, name, registry, framework)
+    return lint_bytes(raw, name, registry, rule_options, limits, size, config, timeout, adapter,
+                      getattr(resolver, "launch_inputs", None))
 
 
 def worst(results: list[FileResult]) -> Severity | None:

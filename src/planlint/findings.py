@@ -13,10 +13,11 @@ from typing import Any
 PathT = tuple  # a JSON path into the plan: mapping keys (str) and list indices (int)
 
 # The codes that mean a plan could not be checked, or not wholly: a rule raised (PL000), the
-# file is not YAML (PL001), breaks the format (PL002), can be read two ways (PL003) or is past
-# a safety bound (PL004). They always run and stay errors: no configuration, suppression
-# comment or baseline can switch them off, downgrade or hide them.
-NOT_CHECKED = ("PL000", "PL001", "PL002", "PL003", "PL004")
+# file is not YAML (PL001), breaks the format (PL002), can be read two ways (PL003), is past
+# a safety bound (PL004) or names a launch config that cannot be read (PL008). They always run
+# and stay errors: no configuration, suppression comment or baseline can switch them off,
+# downgrade or hide them.
+NOT_CHECKED = ("PL000", "PL001", "PL002", "PL003", "PL004", "PL008")
 # Of those, the ones where checking stopped before the end (a rule raised, the YAML did not
 # parse, a bound cut it short): for the formats that report a tool's own failures (SARIF's
 # tool execution notifications, JUnit's errors).

@@ -6,8 +6,8 @@ A plugin is a module (or object) registered under the ``planlint`` entry-point g
     my_rules = "my_package.planlint_plugin"
 
 and implements any of the hooks below, each marked with :data:`hookimpl`. planlint's own
-rules and checklist are registered the same way (entry points ``builtin`` ->
-:mod:`planlint.rules` and ``checklist`` -> :mod:`planlint.checklist.builtin`).
+rules and launch-config adapters, and its checklist, are registered the same way (entry points
+``builtin`` -> :mod:`planlint.rules` and ``checklist`` -> :mod:`planlint.checklist.builtin`).
 
 Every hook takes no arguments and returns a list (``planlint_formats``: a dict). planlint
 calls each plugin's hooks on their own: one that raises or returns something else gives a
@@ -48,3 +48,12 @@ class PlanlintSpec:
         """Return the output formats this plugin adds to ``planlint check --format``: a dict
         from format name to a function ``render(results, stream)`` that writes the results
         (a list of ``planlint.engine.FileResult``) to the text stream."""
+
+    @hookspec
+    def planlint_adapters(self):
+        """Return the launch-config adapters this plugin contributes: a list of
+        :class:`planlint.adapters.Adapter` subclasses, each reading one framework's config (a
+        launch script, a YAML or TOML file) into plan fields without importing the framework.
+        A plan names its config under ``launch``; ``planlint check CONFIG`` and ``planlint
+        import CONFIG`` read one alone. This hook is called only when a config is read, so
+        import your adapter modules inside it."""

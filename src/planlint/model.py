@@ -247,11 +247,17 @@ class Training(_Section):
     schedule: Optional[Literal["cosine", "linear", "wsd", "constant", "multi-step", "inverse-sqrt", "other"]] = None
 
 
+class Launch(_Section):
+    config: str
+    framework: Optional[str] = None
+
+
 class Plan(_Section):
     planlint: Literal[1]
     name: str
     goal: Optional[Literal["base", "assistant", "research"]] = None
     sizing: Optional[Literal["compute-optimal", "inference-optimal"]] = None
+    launch: Optional[Launch] = None
     capabilities: Optional[list[Literal["code", "math", "reasoning", "multilingual", "long-context", "tool-use"]]] = None
     loss_fit: Optional[PlanLossFit] = None
     model: ModelSpec

@@ -133,6 +133,21 @@ def resolve_shape(model) -> ResolvedShape | None:
     return ResolvedShape(shape, tuple(assumed), bool(experts))
 
 
+def shape_counts(model_data: dict) -> tuple[float, float] | None:
+    """(total, active) parameters of a shape given as plan data (a launch config's, say), by the
+    same count as a plan's ``shape_params``; None when the data is no countable shape."""
+    from planlint.model import ModelSpec, section
+
+    try:
+        model = section(ModelSpec, {**model_data, "params": model_data.get("params") or 1})
+    except Exception:
+        return None
+    resolved = resolve_shape(model)
+    if resolved is None:
+        return None
+    return resolved.shape.total_params(), resolved.shape.active_params()
+
+
 def moe_layer_count(layers: int, spec) -> int:
     """How many layers have experts: every layer by default; ``first_dense`` dense layers first,
     then every ``every``-th layer of the rest (every: 2 is GShard's every other layer)."""

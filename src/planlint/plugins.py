@@ -63,6 +63,11 @@ class Registry:
     accelerator_owner: dict[str, str] = field(default_factory=dict)
     formats: dict[str, Any] = field(default_factory=dict)  # name -> render(results, stream)
     format_owner: dict[str, str] = field(default_factory=dict)
+    adapters: dict[str, type] = field(default_factory=dict)  # framework name -> Adapter subclass (load_adapters)
+    adapter_owner: dict[str, str] = field(default_factory=dict)
+    adapter_problems: dict[str, str] = field(default_factory=dict)  # plugin name -> why its adapters are missing
+    loaded_plugins: list = field(default_factory=list, repr=False)  # (name, plugin), for the kinds read on use
+    _adapters_loaded: bool = False
     plugins: dict[str, str] = field(default_factory=dict)  # plugin name -> what it was loaded from
     autoload: bool = True
     failed: dict[str, str] = field(default_factory=dict)  # plugin name -> its first problem
@@ -78,13 +83,33 @@ class Registry:
         self.failed.setdefault(plugin, reason)
 
     def contributions(self, plugin: str) -> dict[str, list[str]]:
-        """What one plugin contributes, by kind (``rules``, ``checklist``, ``accelerators``,
-        ``formats``), the keys another plugin claimed first included."""
+        """What one plugin contributes, by kind (``rules``, ``checklist``, ``accelerators``, ``formats``,
+        ``adapters``), the keys another plugin claimed first included."""
         refused = self.refused.get(plugin, [])
         return {kind: [key for key, owner in owners.items() if owner == plugin] +
                       [key for refused_kind, key in refused if refused_kind == kind]
                 for kind, owners in (("rules", self.owner), ("checklist", self.checklist_owner),
-                                     ("accelerators", self.accelerator_owner), ("formats", self.format_owner))}
+                                     ("accelerators", self.accelerator_owner), ("formats", self.format_owner),
+                                     ("adapters", self.adapter_owner))}
+
+    def load_adapters(self) -> dict[str, type]:
+        """The launch-config adapters by framework name, collected from the plugins on first use.
+        A plugin whose hook fails, or an adapter that is malformed or takes a name already
+        taken, is left out with a warning (and named in ``adapter_problems``)."""
+        if self._adapters_loaded:
+            return self.adapters
+        self._adapters_loaded = True
+        for plugin_name, plugin in self.loaded_plugins:
+            before = len(self.warnings)
+            for value in _contributed(plugin_name, plugin, _ADAPTERS, self):
+                problem = _check_adapter(value)
+                if problem is None:
+                    problem = _add(self, _ADAPTERS, plugin_name, value)  # a name already taken
+                if problem is not None:
+                    self.problem(plugin_name, f"plugin '{plugin_name}': {problem}; adapter skipped", problem)
+            if len(self.warnings) > before:
+                self.adapter_problems[plugin_name] = self.warnings[before]
+        return self.adapters
 
     @property
     def plan_rules(self) -> list[type[Rule]]:
@@ -316,8 +341,12 @@ def build_registry(autoload: bool = True) -> Registry:
             if problem:
                 registry.problem(plugin_name, f"plugin '{plugin_name}': {problem}; {kind.noun} skipped", problem)
                 continue
-            _add(registry, kind, plugin_name, value)
+            collision = _add(registry, kind, plugin_name, value)
+            if collision is not None:  # recorded, so that `planlint plugins` can still list both
+                registry.collisions.append(collision)
+                registry.refused.setdefault(plugin_name, []).append((kind.table, kind.key(value)))
     registry.rules = dict(sorted(registry.rules.items()))
+    registry.loaded_plugins = named
     if registry.collisions:
         error = RegistryError(registry.collisions[0])
         error.registry = registry
@@ -369,13 +398,12 @@ def _contributed(plugin_name: str, plugin, kind: _Kind, registry: Registry) -> l
     return []
 
 
-def _add(registry: Registry, kind: _Kind, plugin_name: str, value) -> None:
+def _add(registry: Registry, kind: _Kind, plugin_name: str, value) -> str | None:
+    """Register ``value``; or, when its key is taken, the message saying by whom (nothing added)."""
     key = kind.key(value)
     table, owners = getattr(registry, kind.table), getattr(registry, kind.owners)
-    if key in table or (kind.builtin is not None and key in kind.builtin()):
-        registry.collisions.append(_collision(registry, kind, key, owners.get(key), plugin_name, table.get(key), value))
-        registry.refused.setdefault(plugin_name, []).append((kind.table, key))
-        return
+    if key in table or (kind.builtin is not None and plugin_name not in BUILTINS and key in kind.builtin()):
+        return _collision(registry, kind, key, owners.get(key), plugin_name, table.get(key), value)
     if kind.hook == "planlint_formats":
         value = _contained_format(plugin_name, key, value[1])
     elif kind.hook == "planlint_rules":
@@ -384,6 +412,7 @@ def _add(registry: Registry, kind: _Kind, plugin_name: str, value) -> None:
         _contain_documentation(value, f"item {key} (plugin '{plugin_name}')")
     table[key] = value
     owners[key] = plugin_name
+    return None
 
 
 def _collision(registry: Registry, kind: _Kind, key: str, first: str | None, second: str, taken, value) -> str:
@@ -572,6 +601,28 @@ def _check_format(pair) -> str | None:
     return None
 
 
+def _check_adapter(adapter) -> str | None:
+    from planlint.adapters import Adapter
+
+    if not (isinstance(adapter, type) and issubclass(adapter, Adapter)):
+        return f"{adapter!r} is not a planlint.adapters.Adapter subclass"
+    name = getattr(adapter, "name", None)
+    if not isinstance(name, str) or not _NAME.match(name):
+        return f"{adapter.__name__} has name {name!r}; names are kebab-case, like megatron"
+    if not isinstance(getattr(adapter, "label", None), str):
+        return f"{adapter.__name__} has no label"
+    suffixes = getattr(adapter, "suffixes", ())
+    if not (isinstance(suffixes, tuple) and all(isinstance(x, str) and x.startswith(".") for x in suffixes)):
+        return f"{adapter.__name__} has suffixes {suffixes!r}; give a tuple like ('.yaml', '.yml')"
+    return None
+
+
+def _builtin_adapters():
+    from planlint.adapters.builtin import BUILTIN_NAMES
+
+    return BUILTIN_NAMES
+
+
 def _builtin_accelerators():
     from planlint.accelerators import BUILTIN as catalogue
 
@@ -594,6 +645,9 @@ _KINDS = (
     _Kind("planlint_formats", "format", "a dict of name -> render function", lambda pair: pair[0], _check_format,
           "formats", "format_owner", _builtin_formats),
 )
+# The adapters are collected on first use (Registry.load_adapters): most runs read no launch config.
+_ADAPTERS = _Kind("planlint_adapters", "adapter", "a list of Adapter subclasses", lambda a: a.name, _check_adapter,
+                  "adapters", "adapter_owner", _builtin_adapters)
 
 
 _REGISTRY: Registry | None = None
@@ -644,6 +698,7 @@ def describe(registry: Registry) -> list[dict[str, Any]]:
     """One row per loaded plugin: its name, the module it was loaded from, the distribution
     that installed it and that distribution's version, and what it contributes (a key another
     plugin claimed first included: see ``registry.collisions``)."""
+    registry.load_adapters()
     rows = []
     for name, module in registry.plugins.items():
         distribution, version = distribution_of(registry, name) or (None, None)

@@ -209,6 +209,9 @@ class Rule:
 class RuleContext:
     """What a rule's ``check`` gets beside the plan: its options and a finding factory."""
 
+    # the plan's launch config (planlint.link.Link: what it filled in, what it says otherwise), or None
+    launch = None
+
     def __init__(self, rule: Rule, doc: Document, options: dict[str, Any] | None = None, numbers=None):
         self.rule = rule
         self.doc = doc

@@ -18,7 +18,8 @@ Rule cases are YAML data (one file per rule), in the spirit of sqlfluff's rule f
           - {code: PL101, line: 5, column: 3, severity: error, contains: ["1.7 tokens/param"]}
 
 ``expect: []`` asserts the rule stays silent. ``all_codes: true`` compares every finding of
-the plan, not only the rule's. In a plugin's tests::
+the plan, not only the rule's. ``files:`` (relative path -> text) writes files beside the plan,
+such as the launch config it names. In a plugin's tests::
 
     from planlint.testing import case_params, run_case
 
@@ -37,14 +38,15 @@ from __future__ import annotations
 import io
 import re
 import sys
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from planlint.findings import Finding
 
 CASE_FILE_KEYS = ("rule", "cases")
-CASE_KEYS = ("name", "plan", "options", "expect", "all_codes", "file")
+CASE_KEYS = ("name", "plan", "options", "expect", "all_codes", "file", "files")
 # what an expectation may pin exactly, then the parts of the text it may look for
 PINNED = ("code", "rule", "line", "column", "end_line", "end_column", "severity", "message", "fix", "pointer")
 EXPECT_KEYS = (*PINNED, "contains", "fix_contains")
@@ -63,33 +65,63 @@ def _config(options: dict[str, dict[str, Any]] | None, registry):
         raise AssertionError(str(exc)) from None
 
 
-def lint_text(text: str, name: str = "plan.yaml", options: dict[str, dict[str, Any]] | None = None):
+def lint_text(text: str, name: str = "plan.yaml", options: dict[str, dict[str, Any]] | None = None,
+              files: dict[str, str] | None = None):
     """Lint plan ``text``; returns the engine's FileResult (``.findings``, ``.doc``). ``options``
     (by rule code) are checked like a configuration's: an option the rule does not declare, or a
-    value it cannot take, fails with the message ``planlint check`` would give."""
+    value it cannot take, fails with the message ``planlint check`` would give. With ``files``
+    (relative path -> text: a launch config the plan names, say), the plan and the files are
+    written to a fresh folder (a repository of its own) and linted there."""
     from planlint.engine import lint_bytes
     from planlint.plugins import registry
 
     loaded = registry()
-    return lint_bytes(text.encode("utf-8"), name, loaded, config=_config(options, loaded))
+    config = _config(options, loaded)
+    if not files:
+        return lint_bytes(text.encode("utf-8"), name, loaded, config=config)
+    with _beside(files):
+        return lint_bytes(text.encode("utf-8"), name, loaded, config=config)
 
 
-def findings(text: str, name: str = "plan.yaml", options=None) -> list[Finding]:
-    return lint_text(text, name, options).findings
+@contextmanager
+def _beside(files: dict[str, str]):
+    """A temporary folder holding ``files``, as the current folder while the block runs."""
+    import os
+    import tempfile
+
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as folder:
+        os.mkdir(os.path.join(folder, ".git"))  # the folder is the repository launch configs stay inside
+        for relative, content in files.items():
+            target = Path(folder, relative)
+            if Path(relative).is_absolute() or ".." in Path(relative).parts:
+                raise ValueError(f"a fixture file is named relative to the plan's folder, not {relative!r}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+        os.chdir(folder)
+        try:
+            yield folder
+        finally:
+            os.chdir(here)
 
 
-def render(text: str, name: str = "plan.yaml", fmt: str = "concise", options=None) -> str:
+def findings(text: str, name: str = "plan.yaml", options=None, files: dict[str, str] | None = None) -> list[Finding]:
+    return lint_text(text, name, options, files).findings
+
+
+def render(text: str, name: str = "plan.yaml", fmt: str = "concise", options=None,
+           files: dict[str, str] | None = None) -> str:
     """What ``planlint check --format FMT`` prints for the plan (without colour)."""
     from planlint.report import render as render_results
 
     stream = io.StringIO()
-    render_results(fmt, [lint_text(text, name, options)], stream)
+    render_results(fmt, [lint_text(text, name, options, files)], stream)
     return stream.getvalue()
 
 
-def render_example(plan_text: str) -> str:
+def render_example(plan_text: str, files: dict[str, str] | None = None) -> str:
     """The output shown under a catalogue page's failing example (file named example.yaml)."""
-    return render(plan_text, "example.yaml", "concise")
+    return render(plan_text, "example.yaml", "concise", files=files)
 
 
 def checklist(text: str, name: str = "plan.yaml"):
@@ -225,7 +257,8 @@ def run_case(case: dict) -> None:
     if options is not None and not isinstance(options, dict):
         raise AssertionError(f"case {name}: `options` maps {rule}'s option names to values")
     try:
-        result = lint_text(case["plan"], case.get("file", "plan.yaml"), {rule: options} if options else None)
+        result = lint_text(case["plan"], case.get("file", "plan.yaml"), {rule: options} if options else None,
+                           case.get("files"))
     except AssertionError as exc:
         raise AssertionError(f"case {name}: {exc}") from None
     got = result.findings
@@ -262,6 +295,8 @@ class DocExamples:
     failing: str | None
     output: str | None
     passing: str | None
+    # files the examples need beside the plan (a launch config), from blocks like ```bash file=scripts/train.sh
+    files: dict[str, str] = field(default_factory=dict)
 
 
 def _section(text: str, heading: str) -> str | None:
@@ -278,7 +313,9 @@ def _block(section: str | None, lang: str) -> str | None:
 
 def doc_examples(page: str) -> DocExamples:
     failing = _section(page, "Failing example")
-    return DocExamples(_block(failing, "yaml"), _block(failing, "text"), _block(_section(page, "Passing example"), "yaml"))
+    files = {m.group(1): m.group(2) for m in re.finditer(r"^```\w+ file=(\S+)\n(.*?)^```", failing or "", re.S | re.M)}
+    return DocExamples(_block(failing, "yaml"), _block(failing, "text"), _block(_section(page, "Passing example"), "yaml"),
+                       files)
 
 
 def doc_options(page: str) -> dict[str, str]:

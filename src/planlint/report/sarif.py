@@ -114,6 +114,9 @@ def sarif_log(results, registry) -> dict:
             "partialFingerprints": {FINGERPRINT_VERSION: fingerprint},
             "properties": {"pointer": finding.pointer, "fix": finding.fix},
         })
+        related = _related(finding)
+        if related:
+            out[-1]["relatedLocations"] = related
         if finding.code in STOPPED:  # planlint could not finish checking this file: say so as the tool
             notifications.append({
                 "level": "error",
@@ -142,3 +145,16 @@ def sarif_log(results, registry) -> dict:
 
 def render_sarif(results, stream, registry) -> None:
     write_json(sarif_log(results, registry), stream, default=str)
+
+
+def _related(finding) -> list[dict]:
+    """The other place a finding concerns: for launch drift, the entry of the launch config."""
+    facts = finding.facts
+    file, line = facts.get("config_file"), facts.get("config_line")
+    if not isinstance(file, str) or not isinstance(line, int) or line < 1:
+        return []
+    column = facts.get("config_column") if isinstance(facts.get("config_column"), int) else 1
+    key = facts.get("config_key")
+    return [{"id": 0, "physicalLocation": {"artifactLocation": artifact_location(file),
+                                           "region": {"startLine": line, "startColumn": max(column, 1)}},
+             "message": {"text": f"the launch config's {key}" if isinstance(key, str) else "the launch config"}}]

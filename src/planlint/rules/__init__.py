@@ -26,3 +26,11 @@ def planlint_rules():
                     and value.__module__ == module.__name__ and isinstance(getattr(value, "code", None), str)):
                 found.append(value)
     return found
+
+
+@hookimpl
+def planlint_adapters():
+    # called on first use of a launch config only (Registry.load_adapters)
+    from planlint.adapters.builtin import stand_ins
+
+    return list(stand_ins())

@@ -1,7 +1,7 @@
-"""Findings of the loading and validation stages (PL000-PL004).
+"""Findings of the loading, launch-config and validation stages (PL000-PL008, PL502).
 
-These rules have no ``check``: ``planlint.load`` and ``planlint.validate`` report them while
-reading the file. They are declared here so that ``planlint rules`` and ``planlint explain``
+These rules have no ``check``: ``planlint.load``, ``planlint.link`` and ``planlint.validate``
+report them while reading the files. They are declared here so that ``planlint rules`` and ``planlint explain``
 cover every code planlint can print.
 """
 
@@ -62,4 +62,22 @@ class SuppressionReason(Rule):
     name = "suppression-reason"
     severity = Severity.WARNING
     summary = "A suppression comment gives no `-- reason` while the configuration requires one."
+    stage = "pipeline"
+
+
+class LaunchConfig(Rule):
+    code = "PL008"
+    name = "launch-config"
+    severity = Severity.ERROR
+    summary = ("The launch config the plan names (launch.config) cannot be read or recognised, so the plan was not "
+               "checked against what launches.")
+    stage = "pipeline"
+
+
+class LaunchConfigReading(Rule):
+    code = "PL502"
+    name = "launch-config-reading"
+    severity = Severity.WARNING
+    summary = ("A value in the launch config could not be read (an unresolved variable, an unknown flag), or needs "
+               "an input the plan does not state.")
     stage = "pipeline"

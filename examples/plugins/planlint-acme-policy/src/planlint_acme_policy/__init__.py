@@ -27,4 +27,5 @@ def planlint_accelerators():
     from planlint.accelerators import Accelerator
 
     # The chip ACME's new cluster runs on: dense BF16 peak, HBM capacity and bandwidth.
-    return [Accelerator("mi325x", "AMD Instinct MI325X", 1307.4, 256, 6000, "AMD Instinct MI325X data sheet")]
+    return [Accelerator("mi325x", "AMD Instinct MI325X", 1307.4, 256, 6000, "AMD Instinct MI325X data sheet",
+                        fp8_tflops=2614.9)]
