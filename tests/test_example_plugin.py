@@ -138,3 +138,22 @@ def test_a_broken_installed_plugin_is_named_and_the_example_still_loads(target, 
     checked = planlint(target, "check", "--format", "concise", "--select", "ACME101", HARBOR,
                        PYTHONPATH=f"{target}{os.pathsep}{tmp_path}")
     assert checked.returncode == 1 and checked.stdout.count("ACME101 [error]") == 2
+
+
+
+def test_explain_shows_its_rule_s_options_sources_and_distribution(target):
+    result = planlint(target, "explain", "ACME102")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-9:] == [
+        "Default severity: warning.",
+        "",
+        "Options (`options: {ACME102: {NAME: VALUE}}` in .planlint.yaml, or [tool.planlint.options.ACME102] in "
+        "pyproject.toml):",
+        "- max_gpu_hours: a number (or a count such as 1.5M or 2T) of at least 0; default 50000. The most "
+        "accelerator-hours a plan may use without sign-off.",
+        "",
+        "Sources:",
+        "- ACME compute budget policy: runs over 50,000 GPU-hours go to the budget committee",
+        "",
+        "From plugin 'acme-policy' (planlint-acme-policy 0.1.0).",
+    ]

@@ -66,3 +66,47 @@ def test_check_prints_what_the_page_shows(package):
     result = _run(package, "-m", "planlint", "check", "--format", "concise", "plan.yaml")
     assert result.stdout == _shown_after("`planlint check --format concise plan.yaml` prints:")
     assert result.returncode == 1
+
+
+def test_the_pages_tests_pass_from_any_folder(package, tmp_path):
+    folder, target = package
+    env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
+    env.pop("PLANLINT_NO_PLUGINS", None)
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(folder / "tests")],
+                            capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stdout  # case_params("cases/...") is relative to the test file
+    assert result.stdout.splitlines()[-1].startswith("6 passed")
+
+
+def test_explain_prints_what_the_page_shows(package):
+    result = _run(package, "-m", "planlint", "explain", "MYLAB101")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == _shown_after("and `planlint explain MYLAB101` prints the docstring")
+
+
+def _configured(package, tmp_path, configuration: str):
+    (tmp_path / ".planlint.yaml").write_text(configuration, encoding="utf-8")
+    folder, target = package
+    env = {**os.environ, "PYTHONPATH": str(target), "NO_COLOR": "1"}
+    env.pop("PLANLINT_NO_PLUGINS", None)
+    return subprocess.run([sys.executable, "-m", "planlint", "check", "--format", "concise", "--config",
+                           ".planlint.yaml", str(folder / "plan.yaml")], capture_output=True, text=True, cwd=tmp_path,
+                          env=env)
+
+
+def test_the_docstring_s_configuration_works_and_a_wrong_one_is_the_page_s_message(package, tmp_path):
+    lowered = _configured(package, tmp_path, "options: {MYLAB101: {limit: 13B}}\n")  # as the docstring says
+    assert lowered.returncode == 1
+    assert "MYLAB101 [error] 1.75e+11 params is over the lab's limit of 1.3e+10 (max-params)" in lowered.stdout
+    wrong = _configured(package, tmp_path, "options: {MYLAB101: {limit: 13 Bn}}\n")
+    assert (wrong.returncode, wrong.stdout) == (2, "")
+    assert wrong.stderr == _shown_after("planlint exits 2 before checking anything:")
+
+
+def test_the_options_example_declares_valid_options():
+    [block] = re.findall(r"```python\n(options = \{.*?)```", PAGE, re.S)
+    namespace: dict = {}
+    exec("from planlint.rule import Option\n" + block, namespace)  # a contradictory declaration raises
+    assert sorted(namespace["options"]) == ["approved", "limit", "mode", "share"]
+    assert namespace["options"]["share"].convert("5%") == 0.05
+    assert namespace["options"]["limit"].convert("13B") == 13e9

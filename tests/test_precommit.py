@@ -239,3 +239,46 @@ def test_the_hook_s_args_are_still_options(hostile):
     assert "plans/phi-1.5.yaml:" in output and "[warning]" in output, output
     assert done.returncode == 0, output
     assert "Passed" in output
+
+
+# -- a plugin through additional_dependencies -------------------------------------------------
+
+def _readme_plugin_hook() -> dict:
+    """The hook of the README's second pre-commit block: planlint with a plugin."""
+    match = re.search(r"^## pre-commit\n.*?```yaml\n.*?```.*?```yaml\n(.*?)```", README, re.S | re.M)
+    assert match, "no second yaml block (a plugin) in the README's pre-commit section"
+    [repo] = yaml.safe_load(match.group(1))["repos"]
+    [hook] = repo["hooks"]
+    return hook
+
+
+def test_a_plugin_installed_through_additional_dependencies_runs_in_the_hook(hook_repo):
+    """The README's hook with a plugin, the bundled example plugin given by absolute path (the
+    form the README says works offline): pre-commit pip-installs planlint and the plugin into one
+    environment (another 10-40 s), and the plugin's rule fails the commit."""
+    home, env, config = hook_repo
+    hook = _readme_plugin_hook()
+    assert hook["additional_dependencies"] == ["planlint-acme-policy==0.1.0"]
+    plugin = home / "project" / "examples" / "plugins" / "planlint-acme-policy"  # the snapshot's copy
+    hooked = yaml.safe_load(yaml.safe_dump(config))
+    hooked["repos"][0]["hooks"] = [{**hook, "additional_dependencies": [str(plugin)]}]
+    repo = home / "with-plugin"
+    (repo / "plans").mkdir(parents=True)
+    shutil.copy(ROOT / "examples" / "harbor-analytics.yaml", repo / "plans")
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(hooked), encoding="utf-8")
+    _git(repo, env, "init", "-q")
+    _git(repo, env, "add", "-A")
+    done = _runner(repo, env)("--all-files")
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert ("plans/harbor-analytics.yaml:29:15: ACME101 [error] data source 'synthetic-sql-pairs' has no revision; "
+            "ACME policy pins every source (pinned-revisions)") in output
+    assert "Found 4 findings (2 errors, 1 warning, 1 info) in 1 of 1 plan." in output
+    # and the hook without the plugin (the first environment) does not report it
+    plain = yaml.safe_load(yaml.safe_dump(config))
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(plain), encoding="utf-8")
+    _git(repo, env, "add", "-A")
+    without = _runner(repo, env)("--all-files")
+    output = without.stdout + without.stderr
+    assert "Found 2 findings (1 warning, 1 info) in 1 of 1 plan." in output, output
+    assert "ACME101" not in output

@@ -19,6 +19,7 @@ import sys
 import click
 
 from planlint import __version__
+from planlint.contain import PluginFailure
 from planlint.report.escape import visible, write_json
 
 SEVERITY_CHOICE = click.Choice(["error", "warning", "info"], case_sensitive=False)
@@ -136,6 +137,9 @@ class _Planlint(click.Group):
                     sys.stdout.flush()  # a full disk shows here, not at interpreter exit
         except OSError as exc:
             raise _OutputError(exc) from None
+        except PluginFailure as exc:  # a plugin's format or documentation failed: its message, exit 2
+            _fail(str(exc))
+            sys.exit(2)
         except KeyboardInterrupt:  # exit 130 and one line, not click's "Aborted!" and 1 ("findings")
             _say("planlint: interrupted")
             sys.exit(130)
@@ -768,23 +772,69 @@ def explain(rule):
     found = registry.find(rule)
     item = registry.checklist.get(rule.strip().lower())
     if found is None and item is not None:
-        sources = "".join(f"\n- {visible(source)}" for source in item.sources)
-        click.echo(f"{visible(item.id)}: {visible(item.title)}\n\n{visible(item.documentation(), multiline=True)}" +
-              (f"\n\nSources:{sources}" if sources else "") +
-              f"\n\nFrom plugin '{visible(registry.checklist_owner[item.id])}'.")
+        sources = "".join(f"\n- {source}" for source in item.sources)
+        click.echo(visible(f"{item.id}: {item.title}\n\n{item.documentation()}" +
+                           (f"\n\nSources:{sources}" if sources else "") +
+                           f"\n\n{_provided_by(registry, registry.checklist_owner[item.id])}", multiline=True))
         return
     if found is None:
         _fail(f"no rule {rule!r}; `planlint rules` lists them (and `planlint plugins` the checklist items)")
         sys.exit(2)
-    click.echo(visible(found.documentation().rstrip(), multiline=True))
+    from planlint.plugins import BUILTINS
+
+    text = found.documentation().rstrip()
+    owner = registry.owner.get(found.code, "?")
+    if owner not in BUILTINS:  # a built-in rule's page has its options and sources; a docstring may not
+        text += _rule_facts(found) + "\n\n" + _provided_by(registry, owner)
+    click.echo(visible(text, multiline=True))
+
+
+def _rule_facts(rule) -> str:
+    """A plugin rule's options (type, range, default, meaning), default severity and sources, as
+    `planlint explain` shows them after its docstring."""
+    import json
+
+    lines = [f"\n\nDefault severity: {rule.severity}."]
+    if rule.options:
+        lines.append(f"\n\nOptions (`options: {{{rule.code}: {{NAME: VALUE}}}}` in .planlint.yaml, or "
+                     f"[tool.planlint.options.{rule.code}] in pyproject.toml):")
+        for name, option in rule.options.items():
+            default = option.default
+            shown = f"{default:g}" if isinstance(default, float) else json.dumps(
+                list(default) if isinstance(default, tuple) else default, ensure_ascii=False)
+            lines.append(f"\n- {name}: {option.describe()}; default {shown}. {option.help}")
+    if rule.sources:
+        lines.append("\n\nSources:" + "".join(f"\n- {source}" for source in rule.sources))
+    return "".join(lines)
+
+
+def _provided_by(registry, plugin: str) -> str:
+    """``From plugin 'acme' (planlint-acme 1.0).``: who provides a rule or checklist item (the
+    distribution is named for third-party plugins)."""
+    from planlint.plugins import BUILTINS, distribution_of
+
+    found = None if plugin in BUILTINS else distribution_of(registry, plugin)
+    origin = f" ({' '.join(part for part in found if part)})" if found else ""
+    return f"From plugin '{plugin}'{origin}."
 
 
 @main.command()
-@click.option("--config", "of_config", is_flag=True, help="Print the configuration's schema instead.")
+@click.option("--config", "of_config", is_flag=True,
+              help="Print the configuration's schema instead, with the options of every rule loaded (plugins' too).")
 def schema(of_config):
     """Print the plan format's JSON Schema (for editors and check-jsonschema)."""
     from planlint.resources import data_dir
 
+    if of_config:
+        from planlint.plugins import BUILTINS
+
+        registry = _registry()
+        if any(owner not in BUILTINS for owner in registry.owner.values()):
+            from planlint.config import json_schema
+
+            # plugin rules' options too; without plugins, the published file is the same text
+            write_json(json_schema(registry), sys.stdout, indent=2)
+            return
     name = "config.schema.json" if of_config else "plan.schema.json"
     click.echo((data_dir("schemas") / name).read_text(encoding="utf-8").rstrip())
 
@@ -917,14 +967,19 @@ def report(paths, output, chart_format, markdown_file, link, fit, config_file, i
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def plugins_command(fmt):
     """List the plugins loaded: name, distribution and version, and what each contributes."""
-    from planlint.plugins import describe
+    from planlint.plugins import RegistryError, describe, registry as load
 
-    registry = _registry()
+    try:
+        registry = load()
+    except RegistryError as exc:  # list what is installed all the same: it shows what to uninstall
+        registry = exc.registry
+    for warning in registry.warnings:
+        _warn(warning)
     rows = describe(registry)
     if fmt == "json":
-        write_json({"autoload": registry.autoload, "plugins": rows, "warnings": registry.warnings}, sys.stdout,
-                   default=str)
-        return
+        write_json({"autoload": registry.autoload, "plugins": rows, "warnings": registry.warnings,
+                    "errors": registry.collisions}, sys.stdout, default=str)
+        sys.exit(2 if registry.collisions else 0)
     for row in rows:
         origin = f"{row['distribution']} {row['version']}" if row["distribution"] else "no installed distribution"
         click.echo(f"{visible(row['name'])} ({visible(origin)}): {visible(row['module'])}")
@@ -936,6 +991,9 @@ def plugins_command(fmt):
         click.echo("third-party plugins not loaded (--no-plugins or PLANLINT_NO_PLUGINS)")
     for warning in registry.warnings:
         click.echo(f"warning: {visible(warning)}")
+    for collision in registry.collisions:
+        _fail(collision)
+    sys.exit(2 if registry.collisions else 0)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ from typing import Any
 
 from planlint.findings import NOT_CHECKED, Severity
 from planlint.limits import LIMITS  # the safety bounds per plan (PL004), defined once there
+from planlint.rule import OptionError
 
 DEDICATED = ".planlint.yaml"
 PYPROJECT = "pyproject.toml"
@@ -54,9 +55,6 @@ KEYS = ("select", "extend-select", "ignore", "per-file-ignores", "severity", "op
 # stop fitting the C types the operating system takes: a read size, a timer).
 LIMIT_MAXIMA = {"max-file-bytes": 1 << 30, "max-depth": 64_000, "max-nodes": 10_000_000,
                 "max-findings": 1_000_000, "timeout": 86_400}
-# Rule options are thresholds, shares and factors; no plan quantity comes near 1e30 (the
-# largest training runs are ~1e26 FLOPs), so a number past it is a typo or an attack.
-OPTION_MAGNITUDE = 1e30
 DEFAULT, COMMAND_LINE = "default", "command line"
 
 
@@ -466,24 +464,13 @@ def _option(rule, name: str, value, where: str):
     if name not in rule.options:
         known = ", ".join(rule.options) or "none"
         raise ConfigError(f"{where}: {rule.code} has no option '{name}' (its options: {known})")
-    default = rule.options[name].default
-    kind = type(default)
-    if kind is bool:
-        ok = isinstance(value, bool)
-    elif kind is float:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    elif kind is int:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-    else:
-        ok = isinstance(value, kind)
-    if not ok:
-        expected = {bool: "true or false", float: "a number", int: "a whole number", str: "a string"}.get(
-            kind, kind.__name__)
-        raise ConfigError(f"{where} must be {expected}, not {_quoted(value)} (default {default!r})")
-    if kind in (int, float) and not abs(value) <= OPTION_MAGNITUDE:  # NaN fails too
-        raise ConfigError(f"{where} must be between -{OPTION_MAGNITUDE:g} and {OPTION_MAGNITUDE:g}, not "
-                          f"{_quoted(value)} (default {default!r})")
-    return float(value) if kind is float else value
+    option = rule.options[name]
+    try:
+        return option.convert(value)
+    except OptionError as exc:
+        wrong = exc.value if exc.at else value
+        raise ConfigError(f"{where}{exc.at} must be {exc.expected}, not {_quoted(wrong)} "
+                          f"(default {option.default!r})") from None
 
 
 # --- resolving per plan ---------------------------------------------------------------------
@@ -591,7 +578,6 @@ def json_schema(registry) -> dict:
     rule's options, their types, defaults and meanings, so that editors can complete them."""
     selectors = {"type": "array", "items": {"type": "string", "pattern": "^([A-Za-z]{1,5}[0-9]{0,4}|[a-z][a-z0-9-]*)$"},
                  "description": "Rule codes (PL101), code prefixes (PL1) or rule names (chinchilla-ratio)."}
-    kinds = {bool: "boolean", float: "number", int: "integer", str: "string"}
     options = {}
     for code, rule in registry.rules.items():
         if not rule.options:
@@ -599,8 +585,7 @@ def json_schema(registry) -> dict:
         options[code] = {
             "type": "object", "additionalProperties": False,
             "description": f"{code} {rule.name}: {rule.summary}",
-            "properties": {name: {"type": kinds.get(type(option.default), "string"), "default": option.default,
-                                  "description": option.help} for name, option in rule.options.items()},
+            "properties": {name: option_schema(option) for name, option in rule.options.items()},
         }
     code_pattern = "^[A-Z]{2,5}[0-9]{3,4}$"
     always_on = f"{', '.join(NOT_CHECKED[:-1])} and {NOT_CHECKED[-1]}"
@@ -651,6 +636,33 @@ def json_schema(registry) -> dict:
                                       for name, (default, text) in LIMITS.items()}},
         },
     }
+
+
+_JSON_TYPES = {bool: "boolean", float: "number", int: "integer", str: "string"}
+# the plan's quantity syntax, as a string an editor can check (planlint.quantities)
+_QUANTITY_PATTERNS = {
+    "count": r"^\s*(\d(_?\d)*(\.\d(_?\d)*)?|\.\d(_?\d)*)([eE][+-]?\d+)?\s?[kKMBT]?\s*$",
+    "share": r"^\s*\d+(\.\d+)?\s*%?\s*$",
+    "fraction": r"^\s*\d+(\.\d+)?\s*%?\s*$",
+    "usd": r"^\s*\$?\s*\d[\d,]*(\.\d+)?\s*$",
+}
+
+
+def option_schema(option) -> dict:
+    """The JSON Schema of one rule option (a ``planlint.rule.Option``): its type, element type,
+    choices and range, with its default and meaning."""
+    element: dict = {"type": _JSON_TYPES[option.element]}
+    if option.choices is not None:
+        element["enum"] = list(option.choices)
+    if option.minimum is not None:
+        element["minimum"] = option.minimum
+    if option.maximum is not None:
+        element["maximum"] = option.maximum
+    if option.quantity is not None:
+        element = {"anyOf": [element, {"type": "string", "pattern": _QUANTITY_PATTERNS[option.quantity]}]}
+    schema = {"type": "array", "items": element} if option.kind in (list, tuple) else element
+    default = list(option.default) if option.kind is tuple else option.default
+    return {**schema, "default": default, "description": option.help}
 
 
 def _fit_schema() -> dict:

@@ -26,6 +26,12 @@ import threading
 import time
 
 
+class PluginFailure(Exception):
+    """Plugin code failed where planlint cannot go on without it (a format's ``render``, a rule's
+    ``documentation()``): the message names the plugin and what it did; the command line prints
+    it as one line and exits 2."""
+
+
 class Timeout(BaseException):
     """Raised by the alarm; a BaseException so that a plugin's ``except Exception`` cannot eat it.
     ``args[0]``, when set, names the rule that was running."""
@@ -93,17 +99,72 @@ def must_propagate(exc: BaseException) -> bool:
 def failure(exc: BaseException, style: str = "str") -> str:
     """How a contained exception is described: ``raised ValueError: text`` (``style="repr"``:
     ``raised ValueError('text')``); ``SystemExit`` says that the plugin tried to exit. An
-    exception that cannot even be printed is named by its type."""
+    exception that cannot even be printed is named by its type. With the traceback switch on
+    (:data:`TRACEBACK_ENV`), the frames it went through follow, innermost last."""
     if isinstance(exc, SystemExit):
         code = exc.code
         shown_code = repr(code) if code is None or isinstance(code, int) else (
             shown(code) if isinstance(code, str) else f"a {type(code).__name__}")
-        return f"called sys.exit({shown_code})"
+        text = f"called sys.exit({shown_code})"
+    else:
+        try:
+            described = repr(exc) if style == "repr" else f"{type(exc).__name__}: {exc}"
+        except Exception:  # noqa: BLE001 - a plugin's __str__ or __repr__ that raises
+            described = f"{type(exc).__name__} (which cannot be printed)"
+        text = "raised " + (described if len(described) <= 500 else described[:500] + "...")
+    if tracebacks_shown():
+        text += f" (traceback: {frames(exc)})"
+    return text
+
+
+# --- tracebacks ----------------------------------------------------------------------------
+
+# Set to 1 (or true, yes), plugin code that raised is described with its traceback: the frames in
+# every message about it, and the whole traceback in a PL000's facts (``--format json``).
+TRACEBACK_ENV = "PLANLINT_TRACEBACK"
+_FRAMES_SHOWN = 12  # the innermost ones, in a message
+
+
+def tracebacks_shown() -> bool:
+    import os
+
+    return os.environ.get(TRACEBACK_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def frames(exc: BaseException) -> str:
+    """The frames ``exc`` went through, one line, innermost last: ``rules.py:31 in check >
+    rules.py:40 in helper``. Frames in planlint's own containment are left out."""
+    import traceback
+
+    entries = [entry for entry in traceback.extract_tb(exc.__traceback__) if not _ours(entry.filename)]
+    if not entries:
+        return "none outside planlint"
+    hidden = len(entries) - _FRAMES_SHOWN
+    shown_entries = entries[-_FRAMES_SHOWN:]
+    text = " > ".join(f"{entry.filename}:{entry.lineno} in {entry.name}" for entry in shown_entries)
+    return (f"{hidden} more > " if hidden > 0 else "") + text
+
+
+def traceback_text(exc: BaseException) -> str:
+    """``exc``'s traceback as Python prints it (frames, code lines, the exception), for facts."""
+    import traceback
+
     try:
-        text = repr(exc) if style == "repr" else f"{type(exc).__name__}: {exc}"
-    except Exception:  # noqa: BLE001 - a plugin's __str__ or __repr__ that raises
-        text = f"{type(exc).__name__} (which cannot be printed)"
-    return "raised " + (text if len(text) <= 500 else text[:500] + "...")
+        return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    except Exception:  # noqa: BLE001 - an exception whose text cannot be made
+        return f"{type(exc).__name__} (its traceback cannot be printed)"
+
+
+def _ours(filename: str) -> bool:
+    """Whether a frame is planlint's own code that runs plugin code (not where a plugin failed),
+    or the import machinery's."""
+    import os
+
+    if filename.startswith("<frozen "):
+        return True
+    folder = os.path.dirname(os.path.abspath(__file__))
+    return os.path.dirname(os.path.abspath(filename)) == folder and \
+        os.path.basename(filename) in ("contain.py", "engine.py", "plugins.py")
 
 
 # --- output --------------------------------------------------------------------------------

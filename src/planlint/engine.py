@@ -105,6 +105,7 @@ class Checked:
     plan: Plan | None = None
     numbers: Any = None
     link: Any = None  # planlint.link.Link: the launch config the plan names, read
+    stage: str = "reading the file"  # what is running, for a time limit's PL004
 
 
 def check_document(doc: Document, registry: Registry, options: dict[str, dict[str, Any]] | None = None,
@@ -122,9 +123,11 @@ def check_document(doc: Document, registry: Registry, options: dict[str, dict[st
     if isinstance(doc.data, dict) and "launch" in doc.data:
         from planlint.link import attach
 
+        out.stage = "reading the launch config the plan names"
         linked, link_findings = attach(doc, registry, (limits or Limits()).max_file_bytes)
         out.link = linked
         out.findings.extend(link_findings)
+    out.stage = "checking it against the schema"
     from planlint.validate import validate
 
     valid, schema_findings = validate(doc)
@@ -136,6 +139,7 @@ def check_document(doc: Document, registry: Registry, options: dict[str, dict[st
     _summarize_dropped(doc, schema_findings, out.findings)
     if not valid:
         return out
+    out.stage = "building the typed plan"
     from planlint.model import build
 
     try:
@@ -147,6 +151,7 @@ def check_document(doc: Document, registry: Registry, options: dict[str, dict[st
     from planlint.numbers import compute
 
     options = options or {}
+    out.stage = "computing the plan's numbers"
     try:
         numbers = compute(plan, options, fit)
     except Exception as exc:
@@ -154,6 +159,7 @@ def check_document(doc: Document, registry: Registry, options: dict[str, dict[st
                                       "report this to the planlint maintainers with the plan"))
         return out
     out.plan, out.numbers = plan, numbers
+    out.stage = "running the rules"
     found = run_rules(plan, numbers, doc, registry, options, enabled, linked)
     if linked is not None:
         from planlint.link import note_origins
@@ -207,16 +213,18 @@ def run_rules(plan, numbers, doc: Document, registry: Registry, options: dict[st
             except BaseException as exc:  # SystemExit too: a plugin must not end the run, or turn it green
                 if must_propagate(exc):
                     if isinstance(exc, Timeout) and not exc.args:
-                        exc.args = (who,)
+                        exc.args = (who, code, registry.owner.get(code, "?"))
                     raise
                 found.append(_internal(doc, f"{who} {failure(exc)}",
-                                       "the other rules ran; report this to the plugin's maintainers with the plan"))
+                                       "the other rules ran; report this to the plugin's maintainers with the plan",
+                                       rule=code, plugin=registry.owner.get(code, "?"), **_traceback_facts(exc)))
             if malformed:
                 count = len(malformed)
                 found.append(_internal(
                     doc, f"{who} yielded {count} malformed finding{'' if count == 1 else 's'}, not shown (the "
                          f"first: {malformed[0]})", "the other findings are shown; report this to the plugin's "
-                                                    "maintainers with the plan"))
+                                                    "maintainers with the plan",
+                    rule=code, plugin=registry.owner.get(code, "?"), malformed=count))
             written = captured.take()
             if written:
                 note(registry.owner.get(code, "?"), code,
@@ -302,9 +310,17 @@ def _clamped(span: Span, doc: Document) -> Span:
     return Span(line, column, end_line, end_column)
 
 
-def _internal(doc: Document, message: str, fix: str) -> Finding:
+def _internal(doc: Document, message: str, fix: str, **facts) -> Finding:
     return Finding(code="PL000", rule="internal-error", severity=Severity.ERROR, message=message, fix=fix,
-                   span=doc.locate((), "value"), file=doc.name)
+                   span=doc.locate((), "value"), file=doc.name, facts=facts)
+
+
+def _traceback_facts(exc: BaseException) -> dict:
+    """``{"traceback": ...}``, the exception's traceback as Python prints it, when the traceback
+    switch is on (:func:`planlint.contain.tracebacks_shown`), else nothing."""
+    from planlint.contain import traceback_text, tracebacks_shown
+
+    return {"traceback": traceback_text(exc)} if tracebacks_shown() else {}
 
 
 def _summarize_dropped(doc: Document, schema_findings, into: list[Finding]) -> None:
@@ -358,14 +374,7 @@ def lint_bytes(raw: bytes, name: str, registry: Registry, rule_options=None, lim
         if doc is None:
             doc = Document(name=name)
         checked.plan = checked.numbers = None  # the rules did not finish: the plan is not checked
-        checked.findings.append(Finding(
-            code="PL004", rule="input-limit", severity=Severity.ERROR,
-            message=f"checking the plan took longer than {timeout:g} s and was stopped"
-                    + (f" in {stopped.args[0]}" if stopped.args else "") + "; findings reported before the stop "
-                    "are kept",
-            fix="look for a plugin rule that hangs, or raise --timeout if the plan is legitimately huge "
-                f"({hint('timeout')})",
-            span=doc.locate((), "value"), file=name))
+        checked.findings.append(_stopped(doc, name, timeout, checked.stage, stopped))
     findings = _configure(doc, [*doc.findings, *checked.findings], registry, config, enabled)
     findings.sort(key=Finding.sort_key)
     ran = tuple(code for code in registry.rules if enabled(code))
@@ -375,6 +384,32 @@ def lint_bytes(raw: bytes, name: str, registry: Registry, rule_options=None, lim
 
 
 _RAN: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _stopped(doc: Document, name: str, timeout: float | None, stage: str, stopped: Timeout) -> Finding:
+    """The PL004 for a plan stopped by the time limit: the rule that was running (and its
+    plugin), or the stage; with the traceback switch on, the frames it was stopped in."""
+    from planlint.contain import frames, tracebacks_shown
+
+    facts: dict[str, Any] = {"timeout_seconds": timeout, "stage": stage}
+    if stopped.args:
+        who, code, plugin = (*stopped.args, None, None)[:3]
+        where = f"in {who}"
+        if code:
+            facts.update(rule=code, plugin=plugin)
+        fix = (f"report this to the maintainers of plugin '{plugin}' with the plan" if plugin not in (None, "builtin")
+               else "report this to the planlint maintainers with the plan")
+        fix += f", or raise --timeout if the plan is legitimately huge ({hint('timeout')})"
+    else:
+        where = f"while {stage}"
+        fix = f"raise --timeout if the plan is legitimately huge ({hint('timeout')})"
+    if tracebacks_shown():
+        where += f" (traceback: {frames(stopped)})"
+    return Finding(
+        code="PL004", rule="input-limit", severity=Severity.ERROR,
+        message=f"checking the plan took longer than {timeout:g} s and was stopped {where}; findings reported "
+                "before the stop are kept",
+        fix=fix, span=doc.locate((), "value"), file=name, facts=facts)
 
 
 def _configure(doc: Document, findings: list[Finding], registry: Registry, config: Config, enabled) -> list[Finding]:

@@ -46,7 +46,10 @@ _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
 class RegistryError(Exception):
-    """A plugin contributed something planlint cannot accept (e.g. a duplicate rule code)."""
+    """A plugin contributed something planlint cannot accept (e.g. a duplicate rule code).
+    ``registry`` is what was loaded, with every collision in ``registry.collisions``."""
+
+    registry: Registry | None = None
 
 
 @dataclass
@@ -69,6 +72,10 @@ class Registry:
     autoload: bool = True
     failed: dict[str, str] = field(default_factory=dict)  # plugin name -> its first problem
     distributions: dict[str, str] = field(default_factory=dict)  # entry-point name -> its distribution
+    # contributions refused because another plugin (or planlint) already has the key: one
+    # message each, and (kind, key) by the plugin that was refused, so `planlint plugins` lists both
+    collisions: list[str] = field(default_factory=list)
+    refused: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def problem(self, plugin: str, warning: str, reason: str) -> None:
         """Warn about ``plugin`` and remember its first problem (``reason``, for require-plugins)."""
@@ -77,8 +84,10 @@ class Registry:
 
     def contributions(self, plugin: str) -> dict[str, list[str]]:
         """What one plugin contributes, by kind (``rules``, ``checklist``, ``accelerators``, ``formats``,
-        ``adapters``)."""
-        return {kind: [key for key, owner in owners.items() if owner == plugin]
+        ``adapters``), the keys another plugin claimed first included."""
+        refused = self.refused.get(plugin, [])
+        return {kind: [key for key, owner in owners.items() if owner == plugin] +
+                      [key for refused_kind, key in refused if refused_kind == kind]
                 for kind, owners in (("rules", self.owner), ("checklist", self.checklist_owner),
                                      ("accelerators", self.accelerator_owner), ("formats", self.format_owner),
                                      ("adapters", self.adapter_owner))}
@@ -95,10 +104,7 @@ class Registry:
             for value in _contributed(plugin_name, plugin, _ADAPTERS, self):
                 problem = _check_adapter(value)
                 if problem is None:
-                    try:
-                        _add(self, _ADAPTERS, plugin_name, value)
-                    except RegistryError as exc:
-                        problem = str(exc)
+                    problem = _add(self, _ADAPTERS, plugin_name, value)  # a name already taken
                 if problem is not None:
                     self.problem(plugin_name, f"plugin '{plugin_name}': {problem}; adapter skipped", problem)
             if len(self.warnings) > before:
@@ -319,7 +325,8 @@ def _read_group(path: str, group: str, dist: str = "") -> list[EntryPoint] | Non
 def build_registry(autoload: bool = True) -> Registry:
     """Load the plugins (only the built-in bundles when ``autoload`` is false) and collect what
     they contribute; the accelerators become part of :data:`planlint.accelerators.CATALOGUE`.
-    Raises RegistryError on a collision."""
+    Raises RegistryError on a collision, naming the first (``registry`` on the error holds
+    everything loaded and every collision, for ``planlint plugins``)."""
     registry = Registry(autoload=autoload)
     manager = _plugin_manager(autoload, registry)
     # the built-in bundles first, so that their checklist items come first
@@ -334,9 +341,16 @@ def build_registry(autoload: bool = True) -> Registry:
             if problem:
                 registry.problem(plugin_name, f"plugin '{plugin_name}': {problem}; {kind.noun} skipped", problem)
                 continue
-            _add(registry, kind, plugin_name, value)
+            collision = _add(registry, kind, plugin_name, value)
+            if collision is not None:  # recorded, so that `planlint plugins` can still list both
+                registry.collisions.append(collision)
+                registry.refused.setdefault(plugin_name, []).append((kind.table, kind.key(value)))
     registry.rules = dict(sorted(registry.rules.items()))
     registry.loaded_plugins = named
+    if registry.collisions:
+        error = RegistryError(registry.collisions[0])
+        error.registry = registry
+        raise error
     from planlint import accelerators
 
     accelerators.use_plugin_accelerators(registry.accelerators)
@@ -384,21 +398,143 @@ def _contributed(plugin_name: str, plugin, kind: _Kind, registry: Registry) -> l
     return []
 
 
-def _add(registry: Registry, kind: _Kind, plugin_name: str, value) -> None:
+def _add(registry: Registry, kind: _Kind, plugin_name: str, value) -> str | None:
+    """Register ``value``; or, when its key is taken, the message saying by whom (nothing added)."""
     key = kind.key(value)
     table, owners = getattr(registry, kind.table), getattr(registry, kind.owners)
-    if key in table:
-        other = owners[key]
-        if kind.hook == "planlint_rules":  # name both rules: the code alone does not say which is which
-            raise RegistryError(f"rule {key} is claimed by both plugin '{other}' ({table[key].name}) and plugin "
-                                f"'{plugin_name}' ({value.name}); uninstall one or ask its author to renumber")
-        raise RegistryError(f"{kind.noun} {key} is claimed by both plugin '{other}' and plugin '{plugin_name}'; "
-                            "uninstall one or ask its author to rename it")
-    if kind.builtin is not None and plugin_name not in BUILTINS and key in kind.builtin():
-        raise RegistryError(f"{kind.noun} {key} of plugin '{plugin_name}' has the name of a built-in {kind.noun}; "
-                            "uninstall the plugin or ask its author to rename it")
-    table[key] = value[1] if kind.hook == "planlint_formats" else value
+    if key in table or (kind.builtin is not None and plugin_name not in BUILTINS and key in kind.builtin()):
+        return _collision(registry, kind, key, owners.get(key), plugin_name, table.get(key), value)
+    if kind.hook == "planlint_formats":
+        value = _contained_format(plugin_name, key, value[1])
+    elif kind.hook == "planlint_rules":
+        _contain_documentation(value, f"rule {key} ({value.name}, plugin '{plugin_name}')")
+    elif kind.hook == "planlint_checklist_items":
+        _contain_documentation(value, f"item {key} (plugin '{plugin_name}')")
+    table[key] = value
     owners[key] = plugin_name
+    return None
+
+
+def _collision(registry: Registry, kind: _Kind, key: str, first: str | None, second: str, taken, value) -> str:
+    """The message for plugin ``second`` claiming ``key``, which plugin ``first`` (None: planlint's
+    own catalogue) already has: both owners, the distributions that installed them and what to
+    uninstall."""
+    if first is None:
+        return (f"{kind.noun} {key} of plugin '{second}'{_from(registry, second, ' ')} has the name of a built-in "
+                f"{kind.noun}; {_remedy(registry, [second], 'rename it')}")
+    if kind.hook == "planlint_rules":  # name both rules: the code alone does not say which is which
+        owners = [f"plugin '{plugin}' ({rule.name}{_from(registry, plugin, ', ')})"
+                  for plugin, rule in ((first, taken), (second, value))]
+        change = "renumber"
+    else:
+        owners = [f"plugin '{plugin}'{_from(registry, plugin, ' ')}" for plugin in (first, second)]
+        change = "rename it"
+    return f"{kind.noun} {key} is claimed by both {owners[0]} and {owners[1]}; {_remedy(registry, [first, second], change)}"
+
+
+def _from(registry: Registry, plugin: str, joiner: str) -> str:
+    """Where a third-party ``plugin`` came from, for a message: ``, from planlint-acme 1.0``
+    (``joiner`` ', ') or `` (from planlint-acme 1.0)`` (``joiner`` ' '); empty for planlint's own
+    bundles and for a plugin whose distribution is unknown."""
+    found = None if plugin in BUILTINS else distribution_of(registry, plugin)
+    if found is None:
+        return ""
+    text = "from " + " ".join(_label(part) for part in found if part)
+    return f", {text}" if joiner == ", " else f" ({text})"
+
+
+def _remedy(registry: Registry, plugins: list[str], change: str) -> str:
+    """What to do about a collision: uninstall a distribution that is not planlint itself."""
+    names = []
+    for plugin in plugins:
+        found = None if plugin in BUILTINS else distribution_of(registry, plugin)
+        if found is not None and found[0] not in names:
+            names.append(found[0])
+    if len(names) == 1:
+        return f"uninstall {_label(names[0])} (pip uninstall {_label(names[0])}) or ask its author to {change}"
+    if names:
+        return f"uninstall one of {' and '.join(_label(name) for name in names)}, or ask an author to {change}"
+    return f"uninstall {'one' if len(plugins) > 1 else 'the plugin'} or ask its author to {change}"
+
+
+def distribution_of(registry: Registry, plugin: str) -> tuple[str, str | None] | None:
+    """(distribution name, version) of the distribution that installed ``plugin``; planlint's
+    own for its bundles; None when unknown (a plugin registered without a distribution)."""
+    if plugin in BUILTINS:
+        from planlint import __version__
+
+        return "planlint", __version__
+    normalized = registry.distributions.get(plugin)
+    if not normalized:
+        return None
+    from importlib import metadata
+
+    try:
+        dist = metadata.distribution(normalized)
+        return dist.metadata["Name"] or normalized.replace("_", "-"), dist.version
+    except Exception:  # noqa: BLE001 - metadata that cannot be read: the name is still known
+        return normalized.replace("_", "-"), None
+
+
+def _contain_documentation(klass, who: str) -> None:
+    """Make a plugin class's own ``documentation()`` (a rule's or a checklist item's page, read
+    by ``planlint explain`` and the SARIF report) run contained: one that raises, exits, hangs
+    or returns no ``str`` raises :class:`planlint.contain.PluginFailure` naming it."""
+    from planlint.checklist import ChecklistItem
+
+    method = getattr(klass, "documentation", None)
+    base = Rule if issubclass(klass, Rule) else ChecklistItem
+    if method is None or getattr(method, "_contained", False) or \
+            getattr(method, "__func__", None) is base.documentation.__func__:
+        return
+    bound = method
+
+    def documentation(cls):
+        text, error, _written = contain.call(bound, LOAD_TIMEOUT)
+        if error is not None:
+            raise contain.PluginFailure(f"{who}: documentation() {_stopped_or(error, LOAD_TIMEOUT)}")
+        if not isinstance(text, str):
+            raise contain.PluginFailure(f"{who}: documentation() returned {type(text).__name__}, not str")
+        return text
+
+    documentation._contained = True
+    klass.documentation = classmethod(documentation)
+
+
+def _stopped_or(error: BaseException, seconds: float) -> str:
+    """``took longer than 10 s and was stopped``, or what the plugin code raised or did."""
+    if isinstance(error, contain.Timeout):
+        return f"took longer than {seconds:g} s and was stopped"
+    return contain.failure(error)
+
+
+FORMAT_TIMEOUT = 60.0  # seconds for a plugin format to render a run's report
+
+
+def _contained_format(plugin: str, name: str, render):
+    """A plugin's ``render(results, stream)``, contained: it renders into a buffer, which is
+    written to the stream only when it returns, so that a format that raises, exits or hangs
+    leaves no half report; it raises :class:`planlint.contain.PluginFailure` naming it instead.
+    What it prints (rather than writing to the stream) is dropped, with a warning."""
+    import io
+
+    who = f"format {name} (plugin '{plugin}')"
+
+    def render_contained(results, stream, *args, **kwargs):
+        buffer = io.StringIO()
+        _value, error, written = contain.call(lambda: render(results, buffer, *args, **kwargs), FORMAT_TIMEOUT)
+        if written:
+            try:
+                sys.stderr.write(f"planlint: warning: {who} wrote to {written}; only what it writes to the stream "
+                                 "it is given is the report, so this was not shown\n")
+            except (OSError, ValueError):
+                pass
+        if error is not None:
+            raise contain.PluginFailure(f"{who} {_stopped_or(error, FORMAT_TIMEOUT)}; no report was written")
+        stream.write(buffer.getvalue())
+
+    render_contained.__wrapped__ = render
+    return render_contained
 
 
 def _check_rule(rule) -> str | None:
@@ -411,6 +547,19 @@ def _check_rule(rule) -> str | None:
         return f"{rule.__name__} has code {rule.code!r}; codes are letters then digits, like ABC101"
     if not _NAME.match(rule.name):
         return f"{rule.__name__} has name {rule.name!r}; names are kebab-case, like chinchilla-ratio"
+    from planlint.findings import Severity
+    from planlint.rule import Option
+
+    if type(getattr(rule, "severity", None)) is not Severity:
+        return f"{rule.__name__} has severity {getattr(rule, 'severity', None)!r}, not a planlint.findings.Severity"
+    options = getattr(rule, "options", None)
+    if not isinstance(options, dict) or not all(
+            isinstance(name, str) and name.isidentifier() and isinstance(option, Option)
+            for name, option in options.items()):
+        return f"{rule.__name__} has options that are not a dict of names to planlint.rule.Option"
+    sources = getattr(rule, "sources", None)
+    if not isinstance(sources, (tuple, list)) or not all(isinstance(source, str) for source in sources):
+        return f"{rule.__name__} has sources that are not a tuple of str"
     return None
 
 
@@ -547,20 +696,12 @@ def unmet(registry: Registry, required) -> str | None:
 
 def describe(registry: Registry) -> list[dict[str, Any]]:
     """One row per loaded plugin: its name, the module it was loaded from, the distribution
-    that installed it and that distribution's version, and what it contributes."""
-    from importlib.metadata import entry_points as metadata_entry_points
-
-    from planlint import __version__
-
-    installed = {}
-    for entry in metadata_entry_points(group="planlint"):
-        dist = getattr(entry, "dist", None)
-        if dist is not None and entry.name not in installed:
-            installed[entry.name] = (dist.metadata["Name"], dist.version)
+    that installed it and that distribution's version, and what it contributes (a key another
+    plugin claimed first included: see ``registry.collisions``)."""
     registry.load_adapters()
     rows = []
     for name, module in registry.plugins.items():
-        distribution, version = installed.get(name, ("planlint", __version__) if name in BUILTINS else (None, None))
+        distribution, version = distribution_of(registry, name) or (None, None)
         rows.append({"name": name, "module": module, "distribution": distribution, "version": version,
                      **registry.contributions(name)})
     return rows

@@ -72,7 +72,12 @@ _ABSENT = object()
 
 
 class ItemContext:
-    """What an item's ``evaluate`` gets beside the plan: evidence located in the document."""
+    """What an item's ``evaluate`` gets beside the plan: the plan as written (``doc``), its
+    numbers, values read by path, and evidence located in the document.
+
+    A path is a tuple of keys and list indices, ``("data", "mix", 0, "revision")``; keys
+    starting with ``x-`` (the plan's free keys) are read like any other.
+    """
 
     def __init__(self, item: ChecklistItem, doc: Document, numbers=None):
         self.item = item
@@ -81,15 +86,34 @@ class ItemContext:
         self.numbers = numbers
 
     def has(self, path: PathT) -> bool:
-        """Whether the plan has a value at ``path``."""
-        return self._node(path) is not _ABSENT
+        """Whether the plan states a value at ``path``: the key is there and its value is not
+        null (``key:`` or ``key: ~``), not an empty or blank string, and not an empty list or
+        mapping, none of which settles anything. ``false`` and ``0`` are values."""
+        node = self._node(path)
+        if node is _ABSENT or node is None:
+            return False
+        if isinstance(node, str):
+            return bool(node.strip())
+        if isinstance(node, (list, dict)):
+            return bool(node)
+        return True
+
+    def value(self, path: PathT, default=None):
+        """The value at ``path`` as parsed from the plan (plain data: str, int, float, bool,
+        None, lists and dicts; quantities as written, ``"1.3B"``), or ``default`` when the plan
+        has no such key. A key written with no value reads as None. For typed, parsed values
+        read the ``plan`` argument instead (``plan.data.train_tokens`` is 1.3e9)."""
+        node = self._node(path)
+        return default if node is _ABSENT else node
 
     def _node(self, path: PathT):
         node = self.doc.data
         for part in path:
-            try:
+            if isinstance(node, dict) and isinstance(part, str) and part in node:
                 node = node[part]
-            except (KeyError, IndexError, TypeError):
+            elif isinstance(node, list) and type(part) is int and -len(node) <= part < len(node):
+                node = node[part]
+            else:  # no such key or index (a string is not indexed into)
                 return _ABSENT
         return node
 

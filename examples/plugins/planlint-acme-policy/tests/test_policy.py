@@ -1,12 +1,8 @@
 """ACME's rules and checklist item, tested with planlint.testing through the installed plugin."""
 
-from pathlib import Path
-
 import pytest
 
 from planlint.testing import case_params, findings, run_case, verdict
-
-CASES = Path(__file__).parent / "cases"
 
 PLAN = """\
 planlint: 1
@@ -17,7 +13,8 @@ data: {train_tokens: 20B}
 """
 
 
-@pytest.mark.parametrize("case", case_params(CASES / "ACME101.yaml") + case_params(CASES / "ACME102.yaml"))
+# case files next to this one: a relative path is relative to the test file, wherever pytest runs
+@pytest.mark.parametrize("case", case_params("cases/ACME101.yaml") + case_params("cases/ACME102.yaml"))
 def test_rule_cases(case):
     run_case(case)
 
@@ -29,6 +26,9 @@ def test_the_budget_owner_item():
     missing = verdict(PLAN.replace("x-acme-owner: dana@acme.example\n", ""), "acme-budget-owner")
     assert (str(missing.status), missing.fix) == ("missing", "add `x-acme-owner: name@acme.example` at the top of "
                                                              "the plan")
+    # a key with no value names nobody: ctx.has is false for null and blank values
+    blank = verdict(PLAN.replace("x-acme-owner: dana@acme.example", "x-acme-owner:"), "acme-budget-owner")
+    assert str(blank.status) == "missing"
 
 
 def test_the_accelerator_validates_in_a_plan():

@@ -19,6 +19,7 @@ class PinnedRevisions(Rule):
     name = "pinned-revisions"
     severity = Severity.ERROR
     summary = "A data source without a dataset revision, or a plan without a data mix."
+    sources = ("ACME reproducibility policy: every shipped run can be retrained from its exact data",)
 
     def check(self, plan, ctx):
         if not plan.data.mix:
@@ -38,15 +39,15 @@ class GpuHourCap(Rule):
     A plan over the cap (option `max_gpu_hours`, default 50,000) needs the budget committee.
     The hours are `compute.gpu_hours` when the plan declares them, else what its compute costs
     on its accelerator: FLOPs / (3600 x peak x MFU), as `planlint estimate` computes them.
-
-    Options: `max_gpu_hours` (default 50000).
     """
 
     code = "ACME102"
     name = "gpu-hour-cap"
     severity = Severity.WARNING
     summary = "The plan's GPU-hours exceed ACME's cap."
-    options = {"max_gpu_hours": Option(50_000.0, "The most accelerator-hours a plan may use without sign-off.")}
+    options = {"max_gpu_hours": Option(50_000.0, "The most accelerator-hours a plan may use without sign-off.",
+                                       minimum=0, quantity="count")}  # 20000, 20k and 2e4 all work
+    sources = ("ACME compute budget policy: runs over 50,000 GPU-hours go to the budget committee",)
 
     def check(self, plan, ctx):
         cap = ctx.options["max_gpu_hours"]
