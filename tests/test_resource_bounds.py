@@ -143,12 +143,16 @@ def test_the_check_command_reports_an_over_size_file_and_goes_on(tmp_path, cli):
 def test_a_file_of_twenty_thousand_unknown_keys_is_fast_and_says_what_it_held_back():
     raw = b"planlint: 1\n" + b"".join(b"k%d: 1\n" % i for i in range(20_000))
     # Loading alone takes ~0.3 s and checking the whole plan under 2x that; reporting every key
-    # with a did-you-mean took 4x. A ratio, so that a busy machine slows both sides alike.
-    start = time.perf_counter()
-    load_bytes(raw, "plan.yaml")
-    loading = time.perf_counter() - start
-    found = fast(raw, seconds=2.0)
-    assert _last_elapsed() < 3 * loading + 0.05, (_last_elapsed(), loading)
+    # with a did-you-mean took 4x. A ratio, so that a busy machine slows both sides alike, of the
+    # best of three runs each, so that one run slowed by another process does not decide it.
+    loading = checking = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        load_bytes(raw, "plan.yaml")
+        loading = min(loading, time.perf_counter() - start)
+        found = fast(raw, seconds=2.0)
+        checking = min(checking, _last_elapsed())
+    assert checking < 3 * loading + 0.05, (checking, loading)
     # 20,000 unknown keys and 3 missing required ones; the missing ones are shown first
     assert len(found) == 1_001
     assert [message for code, line, column, message in found if "missing" in message] == [
