@@ -320,11 +320,35 @@ def _feed_from_libyaml(text: str, builder: _Builder, quiet: bool = False) -> Non
 
 
 _MISSING = object()
+_MERGE = type("_MergeKey", (), {"__repr__": lambda self: "<<"})()  # a merge key: never a key's text
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_KINDS = {"int": "an integer", "float": "a number", "bool": "a boolean", "null": "null", "timestamp": "a date"}
+_CORE_BOOLS = {"true", "True", "TRUE", "false", "False", "FALSE"}  # the booleans of YAML 1.2 too
+
+
+def _yaml12_text(text: str, tag: str) -> bool:
+    """Whether a YAML 1.2 (core schema) reader reads ``text``, which PyYAML types as ``tag``,
+    as text: `on`, `yes`, sexagesimal `1:30`, binary `0b1`."""
+    if tag == _YAML + "bool":
+        return text not in _CORE_BOOLS
+    return ":" in text or text.lstrip("+-").startswith("0b")
+
+
+def _tag_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return _YAML + "bool"
+    return _YAML + ("int" if isinstance(value, int) else "float" if isinstance(value, float) else "str")
+
+
+def _same(a: Any, b: Any) -> bool:
+    """The same value, 1 and True and 1.0 told apart (at the top: enough for a merge)."""
+    return a is b or (type(a) is type(b) and a == b)
 _MAX_INT_BITS = 14_000  # about 4,200 decimal digits: under Python's 4,300-digit str() limit
 # Stateless helpers, shared by every file rather than built per file.
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _PLAIN: dict[tuple[str, Any], Any] = {}  # (untagged scalar, implicit) -> its value, across files
+_TEXT_KEYS: set[str] = set()  # plain keys PyYAML reads as text, across files
 
 
 class _Frame:
@@ -352,6 +376,7 @@ class _Builder:
         self.constructor = _CONSTRUCTOR
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchor_lines: dict[str, int] = {}  # anchor -> line of its first definition
         self.root: Any = _MISSING
         self.documents = 0
         self.nodes = 0
@@ -387,28 +412,132 @@ class _Builder:
         start, end = event.start_mark, event.end_mark
         span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         if frame is not None and isinstance(frame.container, dict) and frame.key is None and not frame.swallow:
-            merge = event.tag is None and event.implicit[0] and event.value == "<<"
-            if event.anchor:
-                self.anchors[event.anchor] = (event.value, 1)
-            return self._key(frame, event.value, span, merge)
+            # PyYAML merges on the key's tag: a plain << or an explicit !!merge, never a quoted '<<'
+            tag = event.tag
+            if tag == _MERGE_TAG or (tag is None and event.implicit[0] and event.value == "<<"):
+                self._anchor(event, _MERGE)
+                return self._key(frame, _MERGE, span)
+            key, typed = self._key_text(event, span, frame)
+            self._anchor(event, typed)
+            return self._key(frame, key, span)
         value = self._construct(event, span)
-        if event.anchor:
-            self.anchors[event.anchor] = (value, 1)
+        if frame is not None and event.tag is None and event.implicit[0] and not frame.swallow:
+            self._check_plain(event.value, value, span, frame)
+        self._anchor(event, value)
         return self._place(value, span, 1)
 
-    def _key(self, frame: _Frame, key: str, span: _Pos, merge: bool = False) -> bool:
-        if merge:
-            frame.key, frame.key_span = "<<", span  # a merge key: its value is merged at the end
-            return True
+    def _anchor(self, event, value) -> None:
+        if event.anchor:
+            self._anchor_line(event)
+            self.anchors[event.anchor] = (value, 1)
+
+    def _anchor_line(self, event) -> None:
+        """PyYAML refuses a file that defines an anchor twice; YAML 1.2 readers take the later
+        one, as planlint does: read two ways, so reported."""
+        anchor = event.anchor
+        first = self.anchor_lines.get(anchor)
+        if first is not None:
+            self.doc.findings.add(
+                "PL003", "duplicate-key",
+                f"anchor &{anchor} is defined twice (first at line {first}); PyYAML refuses the file, other "
+                "YAML readers take the later definition", _span(event.start_mark, event.end_mark),
+                fix=f"rename one of the anchors: every &{anchor} must be unique in the file")
+        else:
+            self.anchor_lines[anchor] = event.start_mark.line + 1
+
+    def _key_text(self, event, span: _Pos, frame: _Frame) -> tuple[str, Any]:
+        """A scalar key: its text, and the value PyYAML builds from it (what an alias of an
+        anchored key repeats). A key PyYAML reads as a number, boolean, null or date is not the
+        key the plan's format sees: reported."""
+        value, tag = event.value, event.tag
+        if tag is None:
+            if not event.implicit[0] or value in _TEXT_KEYS:  # quoted, or a plain key seen before
+                return value, value
+            tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)
+            if tag == _YAML + "str" and len(_TEXT_KEYS) < 4096:
+                _TEXT_KEYS.add(value)
+            if tag == _YAML + "value":  # PyYAML reads a plain `=` key as text
+                return value, value
+        elif tag == "!":
+            tag = _YAML + "str"
+        if tag not in _SCALAR_TAGS:
+            self._tag_finding(tag, span)
+            return value, value
+        if tag == _YAML + "str":
+            return value, value
+        before = len(self.doc.findings)
+        typed = self._typed(value, tag, span)
+        if len(self.doc.findings) == before:
+            self._non_text_key(value, tag, span, frame.path)
+        return value, typed
+
+    def _non_text_key(self, text: str, tag: str, span: _Pos, path: PathT) -> None:
+        kind = _KINDS[tag[len(_YAML):]]
+        if _yaml12_text(text, tag):
+            code, rule = "PL003", "duplicate-key"
+            message = (f"the key {text!r} is read as {kind} by YAML 1.1 readers such as PyYAML and as text by "
+                       "YAML 1.2 readers")
+        else:
+            code, rule = "PL002", "schema"
+            message = f"the key {text!r} is read as {kind} by YAML readers such as PyYAML, not as text"
+        self.doc.findings.add(code, rule, message, span, path=path + (text,),
+                              fix=f"quote the key ('{text}') so that every reader sees the same text")
+
+    def _check_plain(self, text: str, value: Any, span: _Pos, frame: _Frame) -> None:
+        """A plain value that YAML 1.1 (PyYAML, and planlint) and YAML 1.2 readers read
+        differently: `on`, sexagesimal `1:30`, octal `017`, binary `0b101`. Values under x-
+        keys are the plan's notes, not its facts: not reported."""
+        if isinstance(value, bool):
+            if text in _CORE_BOOLS:
+                return
+            read, other = f"the boolean {str(value).lower()}", f"the text '{text}'"
+            fix = f"write {str(value).lower()}, or quote '{text}' if it is text"
+        elif isinstance(value, (int, float)) and value is not None:
+            digits = text.lstrip("+-")
+            if ":" in digits:
+                read, other = f"{value:g} (base 60)" if isinstance(value, float) else f"{value} (base 60)", \
+                    f"the text '{text}'"
+            elif digits.startswith("0b"):
+                read, other = f"{value} (binary)", f"the text '{text}'"
+            elif isinstance(value, int) and len(digits) > 1 and digits[0] == "0" and digits[1] not in "xX":
+                decimal = int(digits.replace("_", ""), 10) * (-1 if text[0] == "-" else 1)
+                if decimal == value:  # 00, 01: the same number either way
+                    return
+                read, other = f"{value} (octal)", f"{decimal}"
+            else:
+                return
+            fix = f"write {value} in decimal, or quote '{text}' if it is text"
+        elif text[:1].isdigit() and "-" in text and len(text) < 64 and \
+                _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _YAML + "timestamp":
+            fix = f"quote '{text}', so that every reader sees text"
+            return self._report_plain(f"{text} is read as a date by YAML 1.1 readers such as PyYAML and as text by "
+                                      "YAML 1.2 readers and planlint", span, frame, fix)
+        else:
+            return
+        self._report_plain(f"{text} is read as {read} by YAML 1.1 readers such as PyYAML, as planlint reads it, "
+                           f"and as {other} by YAML 1.2 readers", span, frame, fix)
+
+    def _report_plain(self, message: str, span: _Pos, frame: _Frame, fix: str) -> None:
+        path = self._child_path(frame)
+        if any(isinstance(part, str) and part.startswith("x-") for part in path):
+            return
+        self.doc.findings.add("PL003", "duplicate-key", message, span, path=path, fix=fix)
+
+    def _key(self, frame: _Frame, key, span: _Pos) -> bool:
+        """``key`` is the key's text, or ``_MERGE`` for a merge key (its value is merged at the
+        end). A second merge key in one mapping is a duplicate key like any other: readers
+        differ on which of the two wins."""
         first = frame.keys.get(key)
         if first is not None:
             where = dotted(frame.path)
+            shown = "<<" if key is _MERGE else key
             self.doc.findings.add(
                 "PL003", "duplicate-key",
-                f"duplicate key '{key}' in {where} (first at line {first[0]}); PyYAML silently keeps "
+                f"duplicate key '{shown}' in {where} (first at line {first[0]}); PyYAML silently keeps "
                 "the last value and strict YAML readers reject the file",
-                span, path=frame.path + (key,),
-                fix=f"keep one '{key}' and delete the other",
+                span, path=frame.path + (() if key is _MERGE else (key,)),
+                fix=(f"keep one '{key}' and delete the other" if key is not _MERGE else
+                     "merge the mappings with one key, in the order they take precedence: `<<: [*first, *second]`"),
             )
         else:
             frame.keys[key] = span
@@ -427,6 +556,9 @@ class _Builder:
         parent = self.stack[-1] if self.stack else None
         path = self._child_path(parent)
         frame = _Frame(container, path, event.start_mark, event.anchor)
+        if event.anchor:
+            self._anchor_line(event)
+            self.anchors.pop(event.anchor, None)  # defined again when it ends
         if parent is not None and isinstance(parent.container, dict) and parent.key is None and not parent.swallow:
             # a mapping or list used as a key: not a plan; swallow it and its value
             self.doc.findings.add("PL002", "schema", "a key must be a plain string, not a mapping or list",
@@ -455,8 +587,12 @@ class _Builder:
         frame = self.stack[-1] if self.stack else None
         if frame is not None and isinstance(frame.container, dict) and frame.key is None and not frame.swallow:
             # an alias used as a key: fine when it names a string, like any plain key
-            if found is not None and isinstance(found[0], str):
+            if found is not None and (isinstance(found[0], str) or found[0] is _MERGE):
                 return self._key(frame, found[0], span)
+            if found is not None and found[0] is not None and not isinstance(found[0], (dict, list)):
+                text = f"*{event.anchor}"
+                self._non_text_key(text, _tag_of(found[0]), span, frame.path)
+                return self._key(frame, text, span)
             self.doc.findings.add("PL002", "schema", "a key must be a plain string, not an alias of a mapping or list",
                                   span, path=frame.path, fix="write the key as a plain word such as `params`")
             frame.swallow = True
@@ -468,6 +604,9 @@ class _Builder:
                                   fix=f"define &{event.anchor} before using *{event.anchor}")
             return self._place(None, span, 1)
         value, size = found
+        if value is _MERGE:  # PyYAML refuses a merge key's scalar used as a value
+            self._tag_finding(_MERGE_TAG, span)
+            value = "<<"
         return self._place(value, span, size)
 
     # -- helpers ------------------------------------------------------------------------
@@ -510,7 +649,7 @@ class _Builder:
             return True
         key, key_span = frame.key, frame.key_span
         frame.key = frame.key_span = None
-        if key == "<<":
+        if key is _MERGE:
             frame.merges.append((value, key_span))
             return True
         frame.container[key] = value
@@ -518,7 +657,14 @@ class _Builder:
         return True
 
     def _merge(self, frame: _Frame) -> None:
-        """YAML merge keys: explicit keys win, then earlier merged mappings."""
+        """YAML merge keys: explicit keys win, then earlier merged mappings.
+
+        When two merged mappings give one key different values and the mapping does not set
+        it itself, readers disagree on which wins (the merge specification and PyYAML for
+        one-letter keys keep the first, PyYAML 6.0.2 and later the last for longer keys, and
+        before that the last of repeated merge keys): planlint keeps the first and reports it."""
+        explicit = set(frame.container)
+        merged: dict = {}  # key -> the line of the merge key that brought it
         for value, key_span in frame.merges:
             sources = value if isinstance(value, list) else [value]
             for source in sources:
@@ -527,9 +673,21 @@ class _Builder:
                                           key_span, path=frame.path, fix="merge an anchored mapping: `<<: *defaults`")
                     continue
                 for key, item in source.items():
-                    if key not in frame.container:
+                    if key in explicit:
+                        continue
+                    if key not in merged:
+                        merged[key] = key_span[0]
                         frame.container[key] = item
                         self.doc.spans.setdefault(frame.path + (key,), NodeSpans(key_span, key_span))
+                    elif not _same(frame.container[key], item):
+                        where = dotted(frame.path)
+                        self.doc.findings.add(
+                            "PL003", "duplicate-key",
+                            f"merge keys (<<) in {where} bring in '{key}' twice with different values (first at "
+                            f"line {merged[key]}); YAML readers differ on which one wins, planlint reads the first",
+                            key_span, path=frame.path + (key,),
+                            fix=f"set '{key}' in this mapping itself, so that every reader takes the same value")
+                        explicit.add(key)  # one finding per key
 
     def _check_container_tag(self, event) -> None:
         tag = event.tag
