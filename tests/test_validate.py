@@ -1,5 +1,6 @@
-import pytest
 """Stage 2: schema errors, all of them, located and in words a person understands."""
+
+import pytest
 
 from conftest import MINIMAL
 
@@ -65,7 +66,9 @@ def test_format_version(lint):
 
 def test_booleans_are_not_numbers(lint):
     found = lint(MINIMAL.replace("params: 1B", "params: yes"))
-    assert found == [("PL002", 5, 11, "model.params: True is a boolean, not a count: write a number such as "
+    assert found == [("PL003", 5, 11, "yes is read as the boolean true by YAML 1.1 readers such as PyYAML, as "
+                                      "planlint reads it, and as the text 'yes' by YAML 1.2 readers"),
+                     ("PL002", 5, 11, "model.params: True is a boolean, not a count: write a number such as "
                                       "1.3B or 1.3e9")]
 
 
@@ -119,6 +122,28 @@ def test_empty_section(lint):
 def test_custom_accelerator(lint):
     plan = MINIMAL + "  accelerator: my-asic\ncustom_accelerators:\n  my-asic: {peak_tflops: 400, memory_gb: 96, memory_bandwidth_gbps: 2800}\n"
     assert lint(plan) == []
+
+
+@pytest.mark.parametrize("name, written", [
+    ("h100-sxm", ""), ("H100-SXM", " (written 'H100-SXM')"), (" h100-sxm ", " (written ' h100-sxm ')"),
+    ("h100\u200b-sxm", " (written 'h100\u200b-sxm')"), ("\uff48100-sxm", " (written '\uff48100-sxm')"),
+])
+def test_a_custom_accelerator_cannot_redefine_a_catalogue_one(lint, name, written):
+    """A plan that declares its own, faster h100-sxm would judge itself by its own figures."""
+    plan = MINIMAL.replace("  flops: 1.2e20\n", "  flops: 1.2e20\n  accelerator: h100-sxm\n  accelerators: 8\n") + (
+        f'custom_accelerators:\n  "{name}": {{peak_tflops: 100000, memory_gb: 80, memory_bandwidth_gbps: 3000}}\n')
+    assert lint(plan) == [
+        ("PL002", 13, 3, f"custom_accelerators: 'h100-sxm'{written} is a catalogue accelerator (NVIDIA H100 SXM5); "
+                         "a plan cannot redefine its figures")]
+
+
+def test_the_catalogue_wins_over_a_plan_in_lookup():
+    from planlint.accelerators import BUILTIN, lookup
+    from planlint.model import CustomAccelerator
+
+    fake = CustomAccelerator(peak_tflops=100000, memory_gb=80, memory_bandwidth_gbps=3000)
+    assert lookup("h100-sxm", {"h100-sxm": fake}) == BUILTIN["h100-sxm"]
+    assert lookup("my-asic", {"my-asic": fake}).peak_tflops == 100000
 
 
 def test_shares_and_money(lint):

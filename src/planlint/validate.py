@@ -532,12 +532,34 @@ def _fix_for(path: PathT, wanted: str) -> str:
     return f"write {wanted}" + (f" ({field}: {about[0].lower() + about[1:]})" if about else "")
 
 
+def _check_custom_names(out: FindingList, doc: Document, custom: dict) -> None:
+    """A plan cannot redefine a catalogue accelerator (plugins cannot either): its figures
+    are the facts the plan is judged by. A name that differs from a catalogue name only by
+    case, Unicode form, invisible characters or spaces reads as that name, so it is refused too."""
+    from planlint.accelerators import CATALOGUE
+    from planlint.names import name_key
+
+    catalogue = {name_key(name): name for name in CATALOGUE}
+    for name in custom:
+        taken = catalogue.get(name_key(name))
+        if taken is None:
+            continue
+        written = "" if taken == name else f" (written '{name}')"
+        out.add("PL002", "schema",
+                f"custom_accelerators: '{taken}'{written} is a catalogue accelerator ({CATALOGUE[taken].label}); "
+                "a plan cannot redefine its figures", doc.locate(("custom_accelerators", name), "key"),
+                path=("custom_accelerators", name),
+                fix=f"use '{taken}' from the catalogue as it is, or give the chip a name of its own "
+                    f"(`{taken}-custom`)")
+
+
 def _check_accelerators(out: FindingList, doc: Document, data: dict) -> None:
     """Accelerator names must be in the catalogue or declared under custom_accelerators."""
     from planlint.accelerators import CATALOGUE
 
     custom = data.get("custom_accelerators")
     custom = custom if isinstance(custom, dict) else {}
+    _check_custom_names(out, doc, custom)
     for section in ("compute", "serving"):
         block = data.get(section)
         if not isinstance(block, dict) or not isinstance(block.get("accelerator"), str):

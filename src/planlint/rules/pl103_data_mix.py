@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from planlint import units
 from planlint.findings import Severity
+from planlint.names import name_key
 from planlint.rule import Option, Rule
 
 
@@ -33,12 +34,16 @@ class DataMix(Rule):
             yield ctx.finding(("data", "mix"), f"the mix shares add up to {units.pct(total, 4)}, not 100%: they "
                               f"draw {units.count(claimed)} tokens for a {units.count(tokens)}-token run",
                               fix, shares_total=total)
+        # sources that read alike are one source: 'Web', 'web ' and 'we\u200bb' are 'web'
         first_seen: dict[str, int] = {}
         for index, entry in enumerate(mix):
-            if entry.source in first_seen:
+            key = name_key(entry.source)
+            if key in first_seen:
+                first = mix[first_seen[key]].source
+                written = "" if first == entry.source else f", written '{first}'"
                 yield ctx.finding(("data", "mix", index, "source"),
                                   f"source '{entry.source}' appears twice in the mix (first as entry "
-                                  f"{first_seen[entry.source] + 1})",
+                                  f"{first_seen[key] + 1}{written})",
                                   "merge the two entries into one with the summed share", target="value")
             else:
-                first_seen[entry.source] = index
+                first_seen[key] = index
