@@ -75,8 +75,8 @@ def test_booleans_are_not_numbers(lint):
 def test_nan_and_infinity(lint):
     found = lint(MINIMAL.replace("params: 1B", "params: .nan").replace("flops: 1.2e20", "flops: .inf"))
     assert [m for *_, m in found] == [
-        "model.params: NaN is not a count: write a number such as 1.3B or 1.3e9",
-        "compute.flops: inf is infinite: write a finite count such as 1.3B or 1.3e9",
+        "model.params: .nan is not a number: write a count such as 1.3B or 1.3e9",
+        "compute.flops: .inf is infinite: write a finite count such as 1.3B or 1.3e9",
     ]
 
 

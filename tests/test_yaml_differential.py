@@ -244,3 +244,31 @@ def test_the_generator_reaches_clean_documents_with_merges():
             clean += 1
     assert clean >= 6
     assert datetime.date(2024, 1, 1) == yaml.safe_load("k: 2024-01-01\n")["k"]  # why dates are reported
+
+
+@scaled(0.5)
+@given(documents())
+def test_generated_documents_inside_a_plan_pass_the_hostile_oracle(text):
+    """The same documents as a plan's notes and as a plan's model: located findings, every
+    format renders, nothing raises."""
+    import hostile
+
+    plan = "planlint: 1\nname: t\nmodel: {params: 1B}\ndata: {train_tokens: 20B}\n"
+    body = "".join("  " + line + "\n" for line in text.splitlines())
+    for raw in (plan + "x-notes:\n" + body, plan.replace("model: {params: 1B}\n", "model:\n  params: 1B\n" + body)):
+        hostile.check(raw.encode("utf-8"), known=hostile.KNOWN)
+
+
+def test_many_merge_conflicts_and_duplicate_anchors_stay_bounded_and_fast():
+    import time
+
+    from planlint.load import Limits
+
+    sources = "".join(f"s{i}: &s{i} {{" + ", ".join(f"k{j}: {i}" for j in range(50)) + "}\n" for i in range(40))
+    merges = "m:\n  <<: [" + ", ".join(f"*s{i}" for i in range(40)) + "]\n"
+    anchors = "".join(f"d{i}: &again {i}\n" for i in range(5000))
+    start = time.perf_counter()
+    doc = load_bytes((sources + merges + anchors).encode(), "d.yaml", Limits(max_findings=100))
+    assert time.perf_counter() - start < 2.0
+    assert len(doc.findings) == 100 and doc.findings.dropped == 50 + 4999 - 100
+    assert doc.data["m"] == {f"k{j}": 0 for j in range(50)}  # the first merged mapping, as the merge spec says

@@ -17,6 +17,7 @@ hide a finding (``tests/test_startup.py`` holds the two to the same verdicts).
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import lru_cache
 from typing import Any, Callable, Iterator
@@ -70,6 +71,9 @@ def _quantity_problem(kind: str, instance: Any, schema: dict) -> str | None:
         return f"{_shown(instance, value)} must be more than {_bound(schema['exclusiveMinimum'])}"
     if "minimum" in schema and value < schema["minimum"]:
         reason = "" if schema["minimum"] <= 1 else ": no real run is smaller (check the unit suffix: 1.3B is 1.3e9)"
+        flipped = _sign_typo(value, schema)
+        if flipped is not None:
+            reason = f": no real run is smaller; did you mean {flipped} (the exponent's sign)?"
         return f"{_shown(instance, value)} must be at least {_bound(schema['minimum'])}{reason}"
     if "maximum" in schema and value > schema["maximum"]:
         from planlint import units
@@ -79,6 +83,18 @@ def _quantity_problem(kind: str, instance: Any, schema: dict) -> str | None:
             "means here: check the unit suffix (1.3B is 1.3e9)"
         )
     return None
+
+
+def _sign_typo(value: float, schema: dict) -> str | None:
+    """``1.3e9`` when ``value`` is 1.3e-9 and 1.3e9 is within the field's bounds, else None."""
+    if not 0 < value < 1 or schema["minimum"] <= 1:
+        return None
+    mantissa, exponent = f"{value:.6e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    flipped = float(f"{mantissa}e{-int(exponent)}")
+    if flipped < schema["minimum"] or flipped > schema.get("maximum", math.inf):
+        return None
+    return f"{mantissa}e{-int(exponent)}"
 
 
 def _bound(limit: float) -> str:
@@ -92,7 +108,11 @@ def _bound(limit: float) -> str:
 def _shown(instance: Any, value: float) -> str:
     from planlint import units
 
-    return repr(instance) if isinstance(instance, str) else units.count(value)
+    if isinstance(instance, str):
+        return repr(instance)
+    if isinstance(instance, int) and not isinstance(instance, bool) and abs(instance) < 1e15:
+        return f"{instance:,}"  # 999,999 rather than 1000K next to a bound of 1M
+    return units.count(value, 6)
 
 
 # -- the compiled check ------------------------------------------------------------------
