@@ -4,7 +4,10 @@ Safety first: the YAML is read as an event stream (libyaml when available) and t
 plain data here, so no tag ever builds an object (``!!python/...`` is reported, not run).
 Building from events, rather than with ``yaml.safe_load``, also lets us
 
-* report every duplicate key (PL003) instead of silently keeping the last one;
+* report every duplicate key (PL003) instead of silently keeping the last one, and every
+  construct YAML readers read two ways (PL003: a repeated merge key, merged mappings that
+  disagree, a duplicate anchor, YAML 1.1 scalars such as `on` and `1:30`); otherwise the data
+  is what ``yaml.safe_load`` builds (tests/test_yaml_differential.py), dates kept as text;
 * bound nesting depth and alias expansion while parsing (PL004), so a billion-laughs file
   or ten thousand nested brackets finish in milliseconds;
 * keep the key and value span of every node for file:line:column findings.

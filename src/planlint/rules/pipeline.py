@@ -37,7 +37,8 @@ class DuplicateKey(Rule):
     code = "PL003"
     name = "duplicate-key"
     severity = Severity.ERROR
-    summary = "A mapping repeats a key; YAML readers silently keep only one value."
+    summary = ("A mapping repeats a key, or the file holds YAML that readers read two ways (merge keys that disagree, "
+               "a duplicate anchor, `on` or `1:30`).")
     stage = "pipeline"
 
 
