@@ -94,7 +94,9 @@ HAND_MADE = {
     "yes key": ("yes: a\n", [("PL003", 1, 1)]),
     "on key": ("on: a\n", [("PL003", 1, 1)]),
     "true key": ("true: a\n", [("PL002", 1, 1)]),
-    "date key": ("2024-01-01: a\n", [("PL002", 1, 1)]),
+    "date key": ("2024-01-01: a\n", [("PL003", 1, 1)]),
+    "1_000 key": ("1_000: a\n", [("PL003", 1, 1)]),
+    "hex key": ("0x1F: a\n", [("PL002", 1, 1)]),
     "= key": ("=: a\n", []),
     # duplicate keys
     "duplicate key": ("a: 1\na: 2\n", [("PL003", 2, 1)]),
@@ -127,11 +129,15 @@ def test_hand_made_documents_read_as_pyyaml_reads_them_or_are_reported(name):
 def test_merge_conflict_message_names_the_key_and_the_first_line():
     doc = load_bytes((DEFAULTS + "c:\n  <<: [*a, *b]\n").encode(), "d.yaml")
     assert [f.message for f in doc.findings] == [
-        "merge keys (<<) in c bring in 'x' twice with different values (first at line 4); YAML readers differ "
+        "merge keys (<<) in c bring in 'x' from *a and from *b with different values; YAML readers differ "
         "on which one wins, planlint reads the first",
-        "merge keys (<<) in c bring in 'train_tokens' twice with different values (first at line 4); YAML "
+        "merge keys (<<) in c bring in 'train_tokens' from *a and from *b with different values; YAML "
         "readers differ on which one wins, planlint reads the first",
     ]
+    inline = load_bytes(b"c:\n  <<: [{x: 1}, {x: 2}]\n", "d.yaml")
+    assert [f.message for f in inline.findings] == [
+        "merge keys (<<) in c bring in 'x' from the mapping at 2:8 and from the mapping at 2:16 with different "
+        "values; YAML readers differ on which one wins, planlint reads the first"]
     assert doc.data["c"] == {"x": 1, "train_tokens": 1}
 
 

@@ -331,10 +331,12 @@ _CORE_BOOLS = {"true", "True", "TRUE", "false", "False", "FALSE"}  # the boolean
 
 def _yaml12_text(text: str, tag: str) -> bool:
     """Whether a YAML 1.2 (core schema) reader reads ``text``, which PyYAML types as ``tag``,
-    as text: `on`, `yes`, sexagesimal `1:30`, binary `0b1`."""
+    as text: `on`, `yes`, a date, sexagesimal `1:30`, binary `0b1`, `1_000`."""
     if tag == _YAML + "bool":
         return text not in _CORE_BOOLS
-    return ":" in text or text.lstrip("+-").startswith("0b")
+    if tag == _YAML + "timestamp":
+        return True
+    return ":" in text or "_" in text or text.lstrip("+-").startswith("0b")
 
 
 def _tag_of(value: Any) -> str:
@@ -380,6 +382,8 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.anchor_lines: dict[str, int] = {}  # anchor -> line of its first definition
+        self.alias_names: dict[int, str] = {}  # id of an aliased mapping -> its anchor
+        self.mapping_starts: dict[int, tuple[int, int]] = {}  # id of a mapping merged in place -> its start
         self.root: Any = _MISSING
         self.documents = 0
         self.nodes = 0
@@ -579,6 +583,11 @@ class _Builder:
             self._merge(frame)
         if frame.anchor:
             self.anchors[frame.anchor] = (value, frame.size)
+        parent = self.stack[-1] if self.stack else None
+        if isinstance(value, dict) and frame.path and (frame.path[-1] is _MERGE or (
+                isinstance(parent.container, list) and parent.path and parent.path[-1] is _MERGE)):
+            # a mapping written in a merge key's value: where it starts, for the message of a conflict
+            self.mapping_starts[id(value)] = (frame.start.line + 1, frame.start.column + 1)
         span = (frame.start.line + 1, frame.start.column + 1, event.end_mark.line + 1, event.end_mark.column + 1)
         if frame.path and frame.path[-1] == "?":  # the swallowed complex key itself
             return True
@@ -607,6 +616,8 @@ class _Builder:
                                   fix=f"define &{event.anchor} before using *{event.anchor}")
             return self._place(None, span, 1)
         value, size = found
+        if isinstance(value, dict) and event.anchor:  # a merge names the mappings it takes
+            self.alias_names[id(value)] = event.anchor
         if value is _MERGE:  # PyYAML refuses a merge key's scalar used as a value
             self._tag_finding(_MERGE_TAG, span)
             value = "<<"
@@ -667,10 +678,16 @@ class _Builder:
         one-letter keys keep the first, PyYAML 6.0.2 and later the last for longer keys, and
         before that the last of repeated merge keys): planlint keeps the first and reports it."""
         explicit = set(frame.container)
-        merged: dict = {}  # key -> the line of the merge key that brought it
+        merged: dict = {}  # key -> the mapping that brought it, as the message names it
         for value, key_span in frame.merges:
             sources = value if isinstance(value, list) else [value]
             for source in sources:
+                name = self.alias_names.get(id(source))
+                if name:
+                    name = f"*{name}"
+                else:
+                    line, column = self.mapping_starts.get(id(source), key_span[:2])
+                    name = f"the mapping at {line}:{column}"
                 if not isinstance(source, dict):
                     self.doc.findings.add("PL002", "schema", "a merge key (<<) must refer to a mapping",
                                           key_span, path=frame.path, fix="merge an anchored mapping: `<<: *defaults`")
@@ -679,15 +696,15 @@ class _Builder:
                     if key in explicit:
                         continue
                     if key not in merged:
-                        merged[key] = key_span[0]
+                        merged[key] = name
                         frame.container[key] = item
                         self.doc.spans.setdefault(frame.path + (key,), NodeSpans(key_span, key_span))
                     elif not _same(frame.container[key], item):
                         where = dotted(frame.path)
                         self.doc.findings.add(
                             "PL003", "duplicate-key",
-                            f"merge keys (<<) in {where} bring in '{key}' twice with different values (first at "
-                            f"line {merged[key]}); YAML readers differ on which one wins, planlint reads the first",
+                            f"merge keys (<<) in {where} bring in '{key}' from {merged[key]} and from {name} with "
+                            f"different values; YAML readers differ on which one wins, planlint reads the first",
                             key_span, path=frame.path + (key,),
                             fix=f"set '{key}' in this mapping itself, so that every reader takes the same value")
                         explicit.add(key)  # one finding per key
