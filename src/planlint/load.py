@@ -348,6 +348,8 @@ def _tag_of(value: Any) -> str:
 def _same(a: Any, b: Any) -> bool:
     """The same value, 1 and True and 1.0 told apart (at the top: enough for a merge)."""
     return a is b or (type(a) is type(b) and a == b)
+
+
 _MAX_INT_BITS = 14_000  # about 4,200 decimal digits: under Python's 4,300-digit str() limit
 # Stateless helpers, shared by every file rather than built per file.
 _RESOLVER = yaml.resolver.Resolver()
@@ -499,7 +501,7 @@ class _Builder:
                 return
             read, other = f"the boolean {str(value).lower()}", f"the text '{text}'"
             fix = f"write {str(value).lower()}, or quote '{text}' if it is text"
-        elif isinstance(value, (int, float)) and value is not None:
+        elif isinstance(value, (int, float)):
             digits = text.lstrip("+-")
             if ":" in digits:
                 read, other = f"{value:g} (base 60)" if isinstance(value, float) else f"{value} (base 60)", \
@@ -682,16 +684,16 @@ class _Builder:
         for value, key_span in frame.merges:
             sources = value if isinstance(value, list) else [value]
             for source in sources:
+                if not isinstance(source, dict):
+                    self.doc.findings.add("PL002", "schema", "a merge key (<<) must refer to a mapping",
+                                          key_span, path=frame.path, fix="merge an anchored mapping: `<<: *defaults`")
+                    continue
                 name = self.alias_names.get(id(source))
                 if name:
                     name = f"*{name}"
                 else:
                     line, column = self.mapping_starts.get(id(source), key_span[:2])
                     name = f"the mapping at {line}:{column}"
-                if not isinstance(source, dict):
-                    self.doc.findings.add("PL002", "schema", "a merge key (<<) must refer to a mapping",
-                                          key_span, path=frame.path, fix="merge an anchored mapping: `<<: *defaults`")
-                    continue
                 for key, item in source.items():
                     if key in explicit:
                         continue
