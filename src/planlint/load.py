@@ -676,9 +676,9 @@ class _Builder:
         """YAML merge keys: explicit keys win, then earlier merged mappings.
 
         When two merged mappings give one key different values and the mapping does not set
-        it itself, readers disagree on which wins (the merge specification and PyYAML for
-        one-letter keys keep the first, PyYAML 6.0.2 and later the last for longer keys, and
-        before that the last of repeated merge keys): planlint keeps the first and reports it."""
+        it itself, readers disagree on which wins (the merge specification, and PyYAML 6.0.4
+        for one-letter keys, keep the first; PyYAML 6.0.4 keeps the last for longer keys, and
+        earlier versions the last of repeated merge keys): planlint keeps the first and reports it."""
         explicit = set(frame.container)
         merged: dict = {}  # key -> the mapping that brought it, as the message names it
         for value, key_span in frame.merges:
