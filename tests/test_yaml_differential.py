@@ -278,3 +278,14 @@ def test_many_merge_conflicts_and_duplicate_anchors_stay_bounded_and_fast():
     assert time.perf_counter() - start < 2.0
     assert len(doc.findings) == 100 and doc.findings.dropped == 50 + 4999 - 100
     assert doc.data["m"] == {f"k{j}": 0 for j in range(50)}  # the first merged mapping, as the merge spec says
+
+
+def test_a_launch_config_is_read_as_its_launchers_pyyaml_reads_it():
+    """YAML 1.1 values are the launcher's own reading of its config, not a disagreement; a
+    duplicate anchor still is one (PyYAML refuses the file)."""
+    from planlint.adapters import read_yaml
+
+    located, problems = read_yaml("train.yaml", "use_flash_attn: on\nwarmup: 1:30\nmode: 017\n")
+    assert problems == [] and located.data == {"use_flash_attn": True, "warmup": 90, "mode": 15}
+    _, problems = read_yaml("train.yaml", "a: &x 1\nb: &x 2\n")
+    assert [(p.line, p.column) for p in problems] == [(2, 4)]

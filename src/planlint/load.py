@@ -93,6 +93,9 @@ class Document:
     spans: dict[PathT, NodeSpans] = field(default_factory=dict)
     findings: FindingList = None  # type: ignore[assignment]  # made in __post_init__
     max_findings: int = Limits.max_findings
+    # A plan is read by any YAML reader, so values YAML 1.1 and 1.2 read differently are
+    # reported; a launch config is read by its launcher's PyYAML, as planlint reads it.
+    any_reader: bool = True
     _lines: list[str] | None = None
 
     def __post_init__(self):
@@ -430,7 +433,7 @@ class _Builder:
             self._anchor(event, typed)
             return self._key(frame, key, span)
         value = self._construct(event, span)
-        if frame is not None and event.tag is None and event.implicit[0] and not frame.swallow:
+        if frame is not None and event.tag is None and event.implicit[0] and not frame.swallow and self.doc.any_reader:
             self._check_plain(event.value, value, span, frame)
         self._anchor(event, value)
         return self._place(value, span, 1)
@@ -775,9 +778,11 @@ class _Builder:
         return text
 
 
-def load_bytes(raw: bytes, name: str, limits: Limits = Limits(), size: int | None = None) -> Document:
-    """``size`` is the file's real size when ``raw`` was read only up to the limit."""
-    doc = Document(name=name, max_findings=limits.max_findings)
+def load_bytes(raw: bytes, name: str, limits: Limits = Limits(), size: int | None = None,
+               any_reader: bool = True) -> Document:
+    """``size`` is the file's real size when ``raw`` was read only up to the limit;
+    ``any_reader`` as for ``Document``."""
+    doc = Document(name=name, max_findings=limits.max_findings, any_reader=any_reader)
     if len(raw) > limits.max_file_bytes:
         doc.findings.add("PL004", "input-limit",
                          f"the file is {size or len(raw):,} bytes, over the {limits.max_file_bytes:,}-byte limit for one plan",
