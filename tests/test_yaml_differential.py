@@ -289,3 +289,12 @@ def test_a_launch_config_is_read_as_its_launchers_pyyaml_reads_it():
     assert problems == [] and located.data == {"use_flash_attn": True, "warmup": 90, "mode": 15}
     _, problems = read_yaml("train.yaml", "a: &x 1\nb: &x 2\n")
     assert [(p.line, p.column) for p in problems] == [(2, 4)]
+
+
+@pytest.mark.parametrize("value", ["0b" + "1" * 2000, ":".join(["59"] * 30), "0" + "7" * 100, "-0" + "1" * 300])
+def test_a_long_value_read_two_ways_is_reported_without_hundreds_of_digits(value):
+    import re
+
+    [finding] = load_bytes(f"k: {value}\n".encode(), "d.yaml").findings
+    assert finding.code == "PL003" and len(finding.message) < 250
+    assert re.search(r"\d{41,}", finding.message + finding.fix) is None

@@ -348,6 +348,19 @@ def _tag_of(value: Any) -> str:
     return _YAML + ("int" if isinstance(value, int) else "float" if isinstance(value, float) else "str")
 
 
+def _number(value: int | float) -> str:
+    """A number for a message: as Python writes it while short, else in scientific notation
+    or by its size (a sexagesimal or binary text can stand for hundreds of digits)."""
+    from planlint import units
+    from planlint.quantities import decimal_digits
+
+    if isinstance(value, float):
+        return units.sci(value) if not 1e-4 <= abs(value) < 1e15 and value else f"{value:g}"
+    if abs(value) < 10 ** 15:
+        return str(value)
+    return units.sci(float(value)) if value.bit_length() < 1000 else f"a {decimal_digits(value):,}-digit number"
+
+
 def _same(a: Any, b: Any) -> bool:
     """The same value, 1 and True and 1.0 told apart (at the top: enough for a merge)."""
     return a is b or (type(a) is type(b) and a == b)
@@ -495,32 +508,32 @@ class _Builder:
         self.doc.findings.add(code, rule, message, span, path=path + (text,),
                               fix=f"quote the key ('{text}') so that every reader sees the same text")
 
-    def _check_plain(self, text: str, value: Any, span: _Pos, frame: _Frame) -> None:
+    def _check_plain(self, written: str, value: Any, span: _Pos, frame: _Frame) -> None:
         """A plain value that YAML 1.1 (PyYAML, and planlint) and YAML 1.2 readers read
         differently: `on`, sexagesimal `1:30`, octal `017`, binary `0b101`. Values under x-
         keys are the plan's notes, not its facts: not reported."""
+        text = written if len(written) <= 40 else written[:40] + "..."
         if isinstance(value, bool):
             if text in _CORE_BOOLS:
                 return
             read, other = f"the boolean {str(value).lower()}", f"the text '{text}'"
             fix = f"write {str(value).lower()}, or quote '{text}' if it is text"
         elif isinstance(value, (int, float)):
-            digits = text.lstrip("+-")
+            digits = written.lstrip("+-")
             if ":" in digits:
-                read, other = f"{value:g} (base 60)" if isinstance(value, float) else f"{value} (base 60)", \
-                    f"the text '{text}'"
+                read, other = f"{_number(value)} (base 60)", f"the text '{text}'"
             elif digits.startswith("0b"):
-                read, other = f"{value} (binary)", f"the text '{text}'"
+                read, other = f"{_number(value)} (binary)", f"the text '{text}'"
             elif isinstance(value, int) and len(digits) > 1 and digits[0] == "0" and digits[1] not in "xX":
-                decimal = int(digits.replace("_", ""), 10) * (-1 if text[0] == "-" else 1)
+                decimal = int(digits.replace("_", ""), 10) * (-1 if written[0] == "-" else 1)
                 if decimal == value:  # 00, 01: the same number either way
                     return
-                read, other = f"{value} (octal)", f"{decimal}"
+                read, other = f"{_number(value)} (octal)", _number(decimal)
             else:
                 return
-            fix = f"write {value} in decimal, or quote '{text}' if it is text"
-        elif text[:1].isdigit() and "-" in text and len(text) < 64 and \
-                _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _YAML + "timestamp":
+            fix = f"write {_number(value)} in decimal, or quote '{text}' if it is text"
+        elif written[:1].isdigit() and "-" in written and len(written) < 64 and \
+                _RESOLVER.resolve(yaml.ScalarNode, written, (True, False)) == _YAML + "timestamp":
             fix = f"quote '{text}', so that every reader sees text"
             return self._report_plain(f"{text} is read as a date by YAML 1.1 readers such as PyYAML and as text by "
                                       "YAML 1.2 readers and planlint", span, frame, fix)
