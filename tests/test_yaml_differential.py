@@ -298,3 +298,5 @@ def test_a_long_value_read_two_ways_is_reported_without_hundreds_of_digits(value
     [finding] = load_bytes(f"k: {value}\n".encode(), "d.yaml").findings
     assert finding.code == "PL003" and len(finding.message) < 250
     assert re.search(r"\d{41,}", finding.message + finding.fix) is None
+    [finding] = load_bytes(f"{value}: k\n".encode(), "d.yaml").findings  # the same text as a key
+    assert len(finding.message) < 250 and re.search(r"\d{41,}", finding.message + finding.fix) is None

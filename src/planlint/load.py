@@ -496,16 +496,17 @@ class _Builder:
             self._non_text_key(value, tag, span, frame.path)
         return value, typed
 
-    def _non_text_key(self, text: str, tag: str, span: _Pos, path: PathT) -> None:
+    def _non_text_key(self, written: str, tag: str, span: _Pos, path: PathT) -> None:
         kind = _KINDS[tag[len(_YAML):]]
-        if _yaml12_text(text, tag):
+        text = written if len(written) <= 40 else written[:40] + "..."
+        if _yaml12_text(written, tag):
             code, rule = "PL003", "duplicate-key"
             message = (f"the key {text!r} is read as {kind} by YAML 1.1 readers such as PyYAML and as text by "
                        "YAML 1.2 readers")
         else:
             code, rule = "PL002", "schema"
             message = f"the key {text!r} is read as {kind} by YAML readers such as PyYAML, not as text"
-        self.doc.findings.add(code, rule, message, span, path=path + (text,),
+        self.doc.findings.add(code, rule, message, span, path=path + (written,),
                               fix=f"quote the key ('{text}') so that every reader sees the same text")
 
     def _check_plain(self, written: str, value: Any, span: _Pos, frame: _Frame) -> None:
