@@ -479,7 +479,7 @@ class _Builder:
             if not event.implicit[0] or value in _TEXT_KEYS:  # quoted, or a plain key seen before
                 return value, value
             tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)
-            if tag == _YAML + "str" and len(_TEXT_KEYS) < 4096:
+            if tag == _YAML + "str" and len(_TEXT_KEYS) < 512 and len(value) < 32:  # the format's names, mostly
                 _TEXT_KEYS.add(value)
             if tag == _YAML + "value":  # PyYAML reads a plain `=` key as text
                 return value, value

@@ -552,6 +552,14 @@ def _fix_for(path: PathT, wanted: str) -> str:
     return f"write {wanted}" + (f" ({field}: {about[0].lower() + about[1:]})" if about else "")
 
 
+@lru_cache(maxsize=4)
+def _catalogue_keys(names: tuple[str, ...]) -> dict[str, str]:
+    """The catalogue's names by the form they share with names that read alike."""
+    from planlint.names import name_key
+
+    return {name_key(name): name for name in names}
+
+
 def _check_custom_names(out: FindingList, doc: Document, custom: dict) -> None:
     """A plan cannot redefine a catalogue accelerator (plugins cannot either): its figures
     are the facts the plan is judged by. A name that differs from a catalogue name only by
@@ -559,7 +567,9 @@ def _check_custom_names(out: FindingList, doc: Document, custom: dict) -> None:
     from planlint.accelerators import CATALOGUE
     from planlint.names import name_key
 
-    catalogue = {name_key(name): name for name in CATALOGUE}
+    if not custom:
+        return
+    catalogue = _catalogue_keys(tuple(CATALOGUE))
     for name in custom:
         taken = catalogue.get(name_key(name))
         if taken is None:
