@@ -1,5 +1,5 @@
 """The default text output, shaped like ruff's: a located header, the source line with a
-caret under the key or value, the fix, and a closing summary."""
+caret under the key or value, the details (``= note:``), the fix, and a closing summary."""
 
 from __future__ import annotations
 
@@ -87,11 +87,16 @@ def render_text(results, stream, *, color: bool = False, source: bool = True, fa
             if source:
                 for line in _snippet(finding, result.doc, style):
                     stream.write(line + "\n")
+                for line in finding.details:
+                    stream.write(f"{' ' * len(str(finding.line))} = note: {visible(line)}\n")
                 if finding.fix:
                     stream.write(f"{' ' * len(str(finding.line))} = fix: {visible(finding.fix)}\n")
                 stream.write("\n")
-            elif finding.fix:
-                stream.write(f"  fix: {visible(finding.fix)}\n")
+            else:
+                for line in finding.details:
+                    stream.write(f"  note: {visible(line)}\n")
+                if finding.fix:
+                    stream.write(f"  fix: {visible(finding.fix)}\n")
     total = sum(counts.values())
     if not summary:
         return
