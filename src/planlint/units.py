@@ -113,18 +113,24 @@ def duration(hours: float) -> str:
     return f"{number(hours / 24)} days"
 
 
-def quoted(text: str, width: int = 32) -> str:
-    """Plan text quoted in a headline, cut to ``width`` characters as printed (hidden
-    characters count as the escapes that show them) with '…' where it was cut: 'web-crawl'."""
+def clip(text: str, width: int = 32) -> str:
+    """Plan text in a headline, cut to ``width`` characters as printed (hidden characters count
+    as the escapes that show them), with '…' where it was cut; a detail line or the facts carry
+    it whole."""
     from planlint.report.escape import visible
 
     text = str(text)
     if len(visible(text, line_start=False)) <= width:
-        return f"'{text}'"
+        return text
     out, used = "", 0
     for ch in text:
         shown = len(visible(ch, line_start=False))
         if used + shown > width - 1:
             break
         out, used = out + ch, used + shown
-    return f"'{out}…'"
+    return out + "…"
+
+
+def quoted(text: str, width: int = 32) -> str:
+    """``clip`` in single quotes: 'web-crawl'."""
+    return f"'{clip(text, width)}'"

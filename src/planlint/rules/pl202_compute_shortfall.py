@@ -35,7 +35,7 @@ class ComputeShortfall(Rule):
             lacking = ", ".join(f"model.{f}" for f in numbers.convention_missing)
             yield ctx.finding(
                 ("compute", "flops_convention"),
-                f"compute.flops_convention is {convention.key}, but the plan lacks the shape it counts: 6ND is used",
+                f"compute.flops_convention is {convention.key}, but the shape it counts is missing: 6ND used",
                 f"declare {lacking}, or set `flops_convention: 6nd`", Severity.WARNING,
                 details=[f"{convention.key} counts FLOPs from the shape; the plan does not declare {lacking}, so the "
                          "budget is compared under 6ND instead"],
