@@ -387,8 +387,7 @@ def test_traps_are_reported_where_they_are():
         ("warning", 4, 29, "no --max-position-embeddings: Megatron-LM requires it (arguments.py, validate_args)"),
         ("warning", 2, 29, "Megatron-LM refuses --global-batch-size together with --step-batch-size-schedule "
                            "(arguments.py: 'Cannot specify both')"),
-        ("warning", 7, 22, "--lr is $LR, which depends on the environment variable LR, which the script does not "
-                           "assign"),
+        ("warning", 7, 22, "--lr depends on the environment variable LR, which the script does not assign"),
         ("info", 7, 26, "--data-path lists 3 datasets without weights: Megatron-core weights them by their size, "
                         "which the config cannot say"),
     ]

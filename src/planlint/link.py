@@ -353,9 +353,10 @@ def attach(doc, registry, max_bytes: int) -> tuple[Link | None, list[Finding]]:
     for name, derived in waiting(launch, inputs):
         needs = ", ".join(n for n in derived.needs if inputs.get(n) is None)
         findings.append(Finding("PL502", "launch-config-reading", Severity.INFO,
-                                f"{_origin(derived)} gives {name} only with {needs}, not in the plan",
+                                f"{name} needs {needs}, which the plan does not state",
                                 f"declare {needs} in the plan", ("launch", "config"), where, doc.name,
-                                details=(f"{name} = {derived.how}",) if derived.how else ()))
+                                details=(f"{_origin(derived)} gives {name} only with {needs}",
+                                         *((f"{name} = {derived.how}",) if derived.how else ()))))
     return link, findings
 
 
@@ -367,6 +368,7 @@ def problem_findings(launch, file: str, where: Span | None, path: PathT) -> list
         span = where if where is not None else Span(problem.line, problem.column, problem.line, problem.column + 1)
         # at the plan's launch.config: where in the config, first in the details
         at = (f"at {launch.path}:{problem.line}:{problem.column}",) if where is not None else ()
+        at += tuple(getattr(problem, "details", ()))
         if problem.severity == "error":
             out.append(Finding("PL008", "launch-config", Severity.ERROR, problem.message, problem.fix,
                                path, span, file, details=at))

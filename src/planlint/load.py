@@ -466,9 +466,9 @@ class _Builder:
             return True
         if found is None:
             self.doc.findings.add("PL001", "yaml-syntax",
-                                  f"alias *{event.anchor} refers to no anchor defined before it "
-                                  "(an alias cannot refer to a node that contains it)", span,
-                                  fix=f"define &{event.anchor} before using *{event.anchor}")
+                                  f"alias *{units.clip(event.anchor)} refers to no anchor defined before it", span,
+                                  fix=f"define &{event.anchor} before using *{event.anchor}",
+                                  details=("an alias cannot refer to a node that contains it",))
             return self._place(None, span, 1)
         value, size = found
         return self._place(value, span, size)

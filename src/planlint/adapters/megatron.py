@@ -528,9 +528,10 @@ class _Reader:
             return self.at(value, value.variable), self.at(occurrence.flag, flag)
         return (self.at(value, flag),)
 
-    def problem(self, message: str, word: Optional[Word], fix: str, severity: str = "warning") -> None:
+    def problem(self, message: str, word: Optional[Word], fix: str, severity: str = "warning",
+                details: tuple[str, ...] = ()) -> None:
         line, column = self.script.position(word.origin) if word is not None else (1, 1)
-        problem = Problem(message, line, column, fix, severity)
+        problem = Problem(message, line, column, fix, severity, details)
         if problem not in self.config.problems:
             self.config.problems.append(problem)
 
@@ -550,8 +551,9 @@ class _Reader:
                 self.problem(f"{flag} has no value", self.args.last(flag).flag, f"give {flag} its value")
             return None
         if word.unknown:
-            self.problem(f"{flag} is {word.text[:60]}, which depends on {word.unknown}", word,
-                         f"write the value of {flag} in the script, or state it in the plan")
+            self.problem(f"{flag} depends on {word.unknown}", word,
+                         f"write the value of {flag} in the script, or state it in the plan",
+                         details=(f"{flag} is {word.text}",))
             return None
         return word.text
 
