@@ -31,12 +31,13 @@ def test_findings_exit_1_with_located_text(cli, tmp_path):
     result = cli("check", "--color", "never", path)
     assert result.exit_code == 1
     assert result.output == (
-        f"{path}:7:3: PL101 [error] 2.0 tokens/param (2B tokens for 1B params) against the ~20:1 Chinchilla "
-        "baseline; same loss: 218M params on 5.34B tokens (6.99e18 FLOPs, Besiroglu et al. 2024 refit), 42% less "
-        "than its 1.2e19 (6ND) (chinchilla-ratio)\n"
+        f"{path}:7:3: PL101 [error] 2.0 tokens/param (2B tokens for 1B params), under the ~20:1 Chinchilla "
+        "baseline (chinchilla-ratio)\n"
         "  |\n"
         "7 |   train_tokens: 2B\n"
         "  |   ^^^^^^^^^^^^\n"
+        "  = note: same loss: 218M params on 5.34B tokens (6.99e18 FLOPs, Besiroglu et al. 2024 refit), 42% less "
+        "than its 1.2e19 (6ND)\n"
         "  = fix: train on >= 20B tokens (20:1 for 1B params), or shrink to 100M params (20:1 for 2B tokens)\n"
         "\n"
         "Found 1 finding (1 error) in 1 of 1 plan.\n"
