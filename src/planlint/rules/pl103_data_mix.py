@@ -39,6 +39,8 @@ class DataMix(Rule):
                 yield ctx.finding(("data", "mix", index, "source"),
                                   f"source {units.quoted(entry.source)} appears twice in the mix (first as entry "
                                   f"{first_seen[entry.source] + 1})",
-                                  "merge the two entries into one with the summed share", target="value")
+                                  "merge the two entries into one with the summed share", target="value",
+                                  details=[f"the source's whole name: '{entry.source}'"]
+                                  if units.clip(entry.source) != entry.source else [])
             else:
                 first_seen[entry.source] = index
