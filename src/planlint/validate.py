@@ -74,6 +74,10 @@ def _quantity_problem(kind: str, instance: Any, schema: dict) -> str | None:
     if "maximum" in schema and value > schema["maximum"]:
         from planlint import units
 
+        if kind in ("fraction", "share") and schema["maximum"] == 1 and 2 <= value <= 100 and not isinstance(instance, str):
+            # 45 for 45%: the number a person means when they write a percentage without its sign
+            return f"{_shown(instance, value)} is above 1; did you mean {value:g}%?"
+
         return (
             f"{_shown(instance, value)} is above {units.count(schema['maximum'])}, more than any plan "
             "means: check the unit suffix"
@@ -472,8 +476,12 @@ def _report(out: FindingList, doc: Document, error, path: PathT, reported: set) 
             out.add("PL002", "schema", message, doc.locate(path + (key,), "key"), fix=fix, path=path + (key,))
         return
     if kind == "required":
+        known = error.schema.get("properties", {})
+        # a misspelt key is one finding, not two: its "did you mean" names the key that is missing
+        misspelt = {_nearest(key, known) for key in error.instance
+                    if isinstance(key, str) and key not in known and not key.startswith("x-")}
         for key in error.validator_value:
-            if key in error.instance or (path, key) in reported:
+            if key in error.instance or key in misspelt or (path, key) in reported:
                 continue
             reported.add((path, key))
             about = error.schema.get("properties", {}).get(key, {}).get("description", "")
@@ -534,6 +542,7 @@ def _fix_for(path: PathT, wanted: str) -> str:
 
 def _check_accelerators(out: FindingList, doc: Document, data: dict) -> None:
     """Accelerator names must be in the catalogue or declared under custom_accelerators."""
+    from planlint import units
     from planlint.accelerators import CATALOGUE
 
     custom = data.get("custom_accelerators")
@@ -547,13 +556,12 @@ def _check_accelerators(out: FindingList, doc: Document, data: dict) -> None:
             continue
         known = list(CATALOGUE) + list(custom)
         guesses = [k for k in known if k.startswith(name.lower())][:3] or [_nearest(name.lower(), known)]
-        message = f"{section}.accelerator: unknown accelerator '{name}'"
+        message = f"{section}.accelerator: unknown accelerator {units.quoted(name, 24)}"
         if guesses[0]:
             message += f"; did you mean {' or '.join(repr(g) for g in guesses)}?"
-        message += f" Known: {', '.join(known)}"
         out.add(
             "PL002", "schema", message, doc.locate((section, "accelerator"), "value"),
-            path=(section, "accelerator"),
+            path=(section, "accelerator"), details=(f"known: {', '.join(known)} (`planlint accelerators` lists them)",),
             fix=(
                 "use a catalogue name, or declare the chip under custom_accelerators with its dense "
                 f"peak_tflops, memory_gb and memory_bandwidth_gbps (`{name}: {{peak_tflops: 400, "
