@@ -375,7 +375,7 @@ def lint_bytes(raw: bytes, name: str, registry: Registry, rule_options=None, lim
             doc = Document(name=name)
         checked.plan = checked.numbers = None  # the rules did not finish: the plan is not checked
         checked.findings.append(_stopped(doc, name, timeout, checked.stage, stopped))
-    findings = _configure(doc, [*doc.findings, *checked.findings], registry, config, enabled)
+    findings = _configure(doc, [*doc.findings, *checked.findings], registry, config, enabled, adapter is None)
     findings.sort(key=Finding.sort_key)
     ran = tuple(code for code in registry.rules if enabled(code))
     ran = _RAN.setdefault(ran, ran)  # one tuple for every plan with the same rules, not one each
@@ -412,12 +412,15 @@ def _stopped(doc: Document, name: str, timeout: float | None, stage: str, stoppe
         fix=fix, span=doc.locate((), "value"), file=name, facts=facts)
 
 
-def _configure(doc: Document, findings: list[Finding], registry: Registry, config: Config, enabled) -> list[Finding]:
-    """Suppression comments, then rule selection and severity overrides, over a file's findings."""
-    if "planlint" in doc.text:  # cheap test before parsing comments
-        from planlint.suppress import apply
+def _configure(doc: Document, findings: list[Finding], registry: Registry, config: Config, enabled,
+               plan: bool = True) -> list[Finding]:
+    """Suppression comments, then rule selection and severity overrides, over a file's findings.
+    ``plan``: the file is YAML, whose real comments alone count (not a launch config)."""
+    from planlint.suppress import apply, might_suppress
 
-        findings = apply(findings, doc.lines, registry, config.require_reason, enabled, doc.name)
+    if might_suppress(doc.text):  # cheap test before reading comments
+        findings = apply(findings, doc.lines, registry, config.require_reason, enabled, doc.name,
+                         doc.text if plan else None)
     kept = []
     for finding in findings:
         if not enabled(finding.code):
