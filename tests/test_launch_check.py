@@ -202,6 +202,18 @@ def test_a_launch_script_checked_on_its_own(cli, here):
     assert [(f["code"], f["file"], f["line"]) for f in found] == [("PL101", "scripts/train.sh", 10)]
 
 
+def test_a_launch_script_reads_its_own_comments_for_suppressions(cli, here):
+    # not YAML: read line by line, a '#' at a line's start or after a space starts a comment
+    script = MEGATRON.replace("GPUS_PER_NODE=8\n", "GPUS_PER_NODE=8  # planlint: disable-file=PL101 -- a short run\n")
+    (here / "scripts" / "train.sh").write_text(script, encoding="utf-8")
+    assert check(cli, "scripts/train.sh") == (0, [])
+    (here / "scripts" / "train.sh").write_text(script.replace("PL101", "PL102"), encoding="utf-8")
+    code, found = check(cli, "scripts/train.sh")
+    assert [(f["code"], f["line"], f["column"], f["message"]) for f in found] == [
+        ("PL005", 2, 18, "the suppression of PL102 silences nothing: PL102 reports nothing in this file"),
+        ("PL101", 10, found[1]["column"], found[1]["message"])]
+
+
 def test_a_config_that_needs_the_accelerators_says_so_and_takes_them(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     repo(tmp_path, {"titan.toml": '[model]\nname = "llama3"\nflavor = "8B"\n[training]\nlocal_batch_size = 2\n'
