@@ -59,7 +59,7 @@ class UnusedSuppression(Rule):
     code = "PL005"
     name = "unused-suppression"
     severity = Severity.WARNING
-    summary = "A `# planlint: disable=...` comment silences nothing, or names no rule."
+    summary = "A suppression comment (`# planlint: disable=...`, `# noqa: ...`) silences nothing, or names no rule."
     points_at = "the suppression comment; no comment can suppress it (switch it off in the configuration)"
     stage = "pipeline"
 
