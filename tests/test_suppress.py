@@ -153,6 +153,25 @@ def test_bare_planlint_disable_is_too_broad():
         ("PL101", 8, 3, "error", message(UNDERTRAINED, "PL101"))]
 
 
+def test_a_bare_enable_ends_nothing():
+    text = insert(insert(UNDERTRAINED, 8, "# planlint: enable"), 6, "# planlint: disable=PL101 -- a study")
+    assert lint(text) == [("PL005", 9, 1, "warning", "`# planlint: enable` names no rule, so it ends no block")]
+
+
+def test_a_plan_without_a_suppression_is_not_scanned_again(monkeypatch):
+    from planlint import suppress
+
+    def scanned(*args):
+        raise AssertionError("scanned")
+
+    monkeypatch.setattr(suppress, "yaml_comments", scanned)
+    # every plan says `planlint: 1`; comments and strings that say the word are no directive either
+    text = UNDERTRAINED.replace("name: tiny", "name: planlint noqa  # about planlint")
+    assert [f[0] for f in lint(text)] == ["PL101"]
+    with pytest.raises(AssertionError, match="^scanned$"):
+        lint(on_line(UNDERTRAINED, 7, "  #noqa"))
+
+
 def test_disable_next_line():
     text = insert(UNDERTRAINED, 7, "  # planlint: disable-next-line=PL101 -- ablation run")
     assert lint(text) == []

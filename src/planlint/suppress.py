@@ -51,8 +51,9 @@ _DIRECTIVE = re.compile(r"(?:^|(?<=\s))#\s*(?:(?P<planlint>planlint\s*:)|(?P<noq
 _PLANLINT = re.compile(r"\s*(?P<kind>disable-next-line|disable-file|disable|enable)(?![\w-])"
                        r"(?:\s*=\s*(?P<codes>[^#]*?))?\s*(?:--\s*(?P<reason>.*?))?\s*$")
 _NOQA = re.compile(r"(?:\s*:\s*(?P<codes>[^#]*?))?\s*(?:--\s*(?P<reason>.*?))?\s*$")
-# The cheap test before scanning a file for comments.
-_HINT = re.compile(r"planlint|noqa", re.IGNORECASE)
+# The cheap test before scanning a file for comments (every plan says `planlint: 1`, so the
+# word alone is no hint).
+_HINT = re.compile(r"#\s*(?:planlint\s*:|noqa)", re.IGNORECASE)
 # A block scalar's header: its indicator, then an optional comment on the same line.
 _BLOCK_HEADER = re.compile(r"[|>][-+0-9]*")
 _NEVER = set(ALWAYS_ON) | {"PL005", "PL006"}
@@ -317,6 +318,7 @@ def _resolve(sup: Suppression, registry, filename: str, problems: list[Finding])
         written = sup.head + ("" if sup.codes is None else ":" if sup.noqa else "=")
         example = "# noqa: PL101" if sup.noqa else f"{sup.head}=PL101"
         problems.append(_finding("PL005", "unused-suppression", sup, filename,
+                                 f"`{written}` names no rule, so it ends no block" if sup.kind == "enable" else
                                  f"`{written}` names no rule: too broad, planlint silences only the rules a "
                                  "suppression names, so it silences nothing",
                                  f"name the codes, e.g. `{example}`, or delete it"))
