@@ -54,11 +54,11 @@ _NOQA = re.compile(r"(?:\s*:\s*(?P<codes>[^#]*?))?\s*(?:--\s*(?P<reason>.*?))?\s
 # The cheap test before scanning a file for comments (every plan says `planlint: 1`, so the
 # word alone is no hint).
 _HINT = re.compile(r"#\s*(?:planlint\s*:|noqa)", re.IGNORECASE)
-# A block scalar's header: its indicator, then an optional comment on the same line.
+# A block scalar's indicators (`|`, `>-`, `|2+`); the rest of the header's line may be a comment.
 _BLOCK_HEADER = re.compile(r"[|>][-+0-9]*")
 _NEVER = set(ALWAYS_ON) | {"PL005", "PL006"}
 # How deep brackets may nest before the pure-Python scanner (quadratic in the depth) stops
-# reading; libyaml refuses the same depth.
+# reading, as libyaml stops near that depth too; past it no comment is read.
 _MAX_FLOW_DEPTH = 1000
 
 # Kinds: "line" (disable= or noqa at the end of a line), "next-line", "block" (disable= on a
