@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 from conftest import MINIMAL
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis_profiles import PROFILE
 from planlint.config import Config
 from planlint.engine import lint_bytes
 from planlint.findings import NOT_CHECKED
@@ -346,6 +349,30 @@ def test_the_pure_python_scanner_reads_the_same_comments(monkeypatch):
     fast = suppress.yaml_comments(text, lines)
     monkeypatch.delattr(yaml.cyaml, "CParser")
     assert suppress.yaml_comments(text, lines) == fast == [(1, 13), (3, 2), (5, 9), (6, 11), (8, 13)]
+
+
+_TEXT = st.lists(st.sampled_from(list("# :-'\"|>{}[],\t\\x\n\r\u00e9\u65e5\U0001f600") +
+                                 ["planlint: disable-file=PL101", "noqa: PL101", "\r\n"]),
+                 max_size=24).map("".join)
+
+
+@settings(PROFILE)
+@given(value=_TEXT, style=st.sampled_from([None, '"', "'", "|", ">"]), flow=st.booleans())
+def test_no_string_yaml_writes_holds_a_comment(value, style, flow):
+    """Whatever a string holds and however it is quoted, it is never read as a comment."""
+    import yaml
+
+    from planlint import suppress
+    from planlint.load import _LINE_BREAK
+
+    text = yaml.safe_dump({"x-note": value, "x-list": [value, {"k": value}]}, default_style=style,
+                          default_flow_style=flow, allow_unicode=True)
+    lines = _LINE_BREAK.split(text)
+    assert suppress.yaml_comments(text, lines) == []
+    # a real comment after it is found, at its line
+    commented = "# noqa: PL101\n" + text + "# planlint: disable-file=PL101\n"
+    lines = _LINE_BREAK.split(commented)
+    assert suppress.yaml_comments(commented, lines) == [(1, 1), (len(lines) - 1, 1)]
 
 
 # --- baselines --------------------------------------------------------------------------------
