@@ -33,8 +33,8 @@ Only real YAML comments count: the plan's text is scanned with PyYAML's scanner 
 when available) and a ``#`` is a comment only outside every token it yields, so text in a
 quoted string, a block scalar or a flow collection's scalars is never a suppression. In a
 file that does not parse, the text past the syntax error is not read for comments. A launch
-config that is not a plan (a shell script, TOML) is read line by line: a ``#`` at the start
-of a line or after a space starts a comment, as in shell and TOML.
+config checked on its own that is not YAML (a shell script, TOML) is read line by line: a
+``#`` at the start of a line or after a space starts a comment, as in shell and TOML.
 """
 
 from __future__ import annotations
