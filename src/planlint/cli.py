@@ -790,11 +790,14 @@ def explain(rule):
 
 
 def _rule_facts(rule) -> str:
-    """A plugin rule's options (type, range, default, meaning), default severity and sources, as
-    `planlint explain` shows them after its docstring."""
+    """A plugin rule's default severity, the key it points at, options (type, range, default,
+    meaning) and sources, as `planlint explain` shows them after its docstring."""
     import json
 
     lines = [f"\n\nDefault severity: {rule.severity}."]
+    points_at = getattr(rule, "points_at", "")
+    if isinstance(points_at, str) and points_at:  # the key whose line a suppression comment goes on
+        lines.append(f"\n\nPoints at: {points_at}.")
     if rule.options:
         lines.append(f"\n\nOptions (`options: {{{rule.code}: {{NAME: VALUE}}}}` in .planlint.yaml, or "
                      f"[tool.planlint.options.{rule.code}] in pyproject.toml):")

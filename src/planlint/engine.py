@@ -375,7 +375,9 @@ def lint_bytes(raw: bytes, name: str, registry: Registry, rule_options=None, lim
             doc = Document(name=name)
         checked.plan = checked.numbers = None  # the rules did not finish: the plan is not checked
         checked.findings.append(_stopped(doc, name, timeout, checked.stage, stopped))
-    findings = _configure(doc, [*doc.findings, *checked.findings], registry, config, enabled)
+    # a plan, or a launch config in YAML, has real YAML comments; a script or TOML is read line by line
+    as_yaml = adapter is None or name.lower().endswith((".yaml", ".yml"))
+    findings = _configure(doc, [*doc.findings, *checked.findings], registry, config, enabled, as_yaml)
     findings.sort(key=Finding.sort_key)
     ran = tuple(code for code in registry.rules if enabled(code))
     ran = _RAN.setdefault(ran, ran)  # one tuple for every plan with the same rules, not one each
@@ -412,12 +414,15 @@ def _stopped(doc: Document, name: str, timeout: float | None, stage: str, stoppe
         fix=fix, span=doc.locate((), "value"), file=name, facts=facts)
 
 
-def _configure(doc: Document, findings: list[Finding], registry: Registry, config: Config, enabled) -> list[Finding]:
-    """Suppression comments, then rule selection and severity overrides, over a file's findings."""
-    if "planlint" in doc.text:  # cheap test before parsing comments
-        from planlint.suppress import apply
+def _configure(doc: Document, findings: list[Finding], registry: Registry, config: Config, enabled,
+               as_yaml: bool = True) -> list[Finding]:
+    """Suppression comments, then rule selection and severity overrides, over a file's findings.
+    ``as_yaml``: the file is YAML, whose real comments alone count (not a launch script or TOML)."""
+    from planlint.suppress import apply, might_suppress
 
-        findings = apply(findings, doc.lines, registry, config.require_reason, enabled, doc.name)
+    if might_suppress(doc.text):  # cheap test before reading comments
+        findings = apply(findings, doc.lines, registry, config.require_reason, enabled, doc.name,
+                         doc.text if as_yaml else None)
     kept = []
     for finding in findings:
         if not enabled(finding.code):
