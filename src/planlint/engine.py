@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from planlint.config import Config
 from planlint.contain import Captured, Timeout, failure, must_propagate, note, shown
 from planlint.contain import deadline as _deadline
-from planlint.discover import Target, looks_like_plan
+from planlint.discover import Target, is_plan, is_plan_file, read_found
 from planlint.findings import Finding, Severity, Span
 from planlint.limits import Limits, hint
 from planlint.load import Document, load_bytes
@@ -445,18 +445,22 @@ def lint_target(target: Target, registry: Registry, rule_options=None, limits: L
     try:
         if target.path == "-":
             raw, size = sys.stdin.buffer.read(limits.max_file_bytes + 1), None
-        else:
+        elif target.explicit:
             with open(target.path, "rb") as handle:
                 raw = handle.read(limits.max_file_bytes + 1)
                 size = os.fstat(handle.fileno()).st_size
+        else:
+            found = read_found(target.path, limits.max_file_bytes + 1)
+            if found is None:  # no longer a regular file: never opened blocking
+                return None
+            raw, size = found
     except OSError as exc:
         return FileResult(name=name, error=f"{name}: {exc.strerror or exc}")
-    if target.path != "-" and not target.explicit and not looks_like_plan(raw):
+    if target.path != "-" and not target.explicit and not is_plan_file(target.path, raw):
         return None
     adapter = None
     framework = getattr(resolver, "framework", None)
-    if target.explicit and (framework is not None or not name.endswith((".yaml", ".yml")) or
-                            not looks_like_plan(raw)):
+    if target.explicit and (framework is not None or not is_plan(raw)):
         from planlint.link import recognise  # a launch config named on the command line
 
         adapter = recognise(raw, name, registry, framework)
