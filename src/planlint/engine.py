@@ -330,10 +330,11 @@ def _summarize_dropped(doc: Document, schema_findings, into: list[Finding]) -> N
     if not dropped:
         return
     first = doc.findings.first_dropped or (later and schema_findings.first_dropped) or Span(1, 1, 1, 1)
+    least = "at least " if schema_findings is not None and schema_findings.more else ""  # not all were read
     into.append(Finding(
         code="PL004", rule="input-limit", severity=Severity.ERROR,
-        message=f"{dropped:,} more findings not shown: the file has more than {doc.findings.limit:,}, and a "
-                "plan with a few mistakes has a handful",
+        message=f"{least}{dropped:,} more findings not shown: the file has more than {doc.findings.limit:,}, and "
+                "a plan with a few mistakes has a handful",
         fix=f"fix the findings shown and check again ({hint('max_findings')})", span=first, file=doc.name))
 
 
