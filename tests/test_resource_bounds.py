@@ -5,6 +5,8 @@ RecursionError, and an over-size file is cut off when it is read, not after."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import time
 
 import pytest
@@ -208,3 +210,36 @@ def test_invisible_characters_in_unknown_keys_are_spelled_out_in_the_message():
     raw = "planlint: 1\nname: t\nmodel: {params: 1B, lay\u200bers: 2}\ndata: {train_tokens: 20B}\n".encode()
     found = fast(raw)
     assert found == [("PL002", 3, 21, "unknown key 'lay\\u200bers' in model; did you mean 'layers'?")]
+
+
+def test_an_over_size_standard_input_is_not_given_the_size_it_was_cut_at(cli, tmp_path):
+    big = b"planlint: 1\n" + b"#" * 5_000_000 + b"\n"
+    piped = cli("check", "--format", "concise", "-", input=big)
+    assert piped.stdout.splitlines()[0] == ("-:1:1: PL004 [error] the file is more than 1,048,576 bytes, over the "
+                                            "1,048,576-byte limit for one plan (input-limit)")
+    (tmp_path / "big.yaml").write_bytes(big)
+    with open(tmp_path / "big.yaml", "rb") as redirected:  # `planlint check - < big.yaml`: its size is known
+        done = subprocess.run([sys.executable, "-m", "planlint", "check", "--format", "concise", "-"],
+                              stdin=redirected, capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines()[0] == ("-:1:1: PL004 [error] the file is 5,000,013 bytes, over the "
+                                           "1,048,576-byte limit for one plan (input-limit)")
+
+
+def test_a_one_line_plan_of_a_megabyte_does_not_print_the_line_with_every_finding(cli, tmp_path):
+    """1,000 findings on one 900 KB line were 900 MB of text: each shows a window of the line."""
+    from planlint.report.text import SHOWN_LINE
+
+    keys = b", ".join(b"key%06d: 1" % i for i in range(65_000))
+    path = tmp_path / "one-line.yaml"
+    path.write_bytes(b"{planlint: 1, name: t, model: {params: 1B}, data: {train_tokens: 20B}, " + keys + b"}\n")
+    result = cli("check", str(path))
+    assert result.exit_code == 1
+    assert len(result.stdout) < 1_000_000
+    shown = [line for line in result.stdout.splitlines() if line.startswith("1 | ")]
+    assert len(shown) == 1_001 and max(map(len, shown)) == len("1 | ") + 3 + SHOWN_LINE + 3
+    assert result.stdout.splitlines()[:4] == [
+        f"{path}:1:72: PL002 [error] unknown key 'key000000' (schema)",
+        "  |",
+        "1 | ...params: 1B}, data: {train_tokens: 20B}, key000000: 1, key000001: 1, key000002: 1, key000003: 1, "
+        "key000004: 1, key000005: 1, key000006: 1, key000007: 1, key00000...",
+        "  |                                            ^^^^^^^^^"]

@@ -445,7 +445,7 @@ def lint_target(target: Target, registry: Registry, rule_options=None, limits: L
     limits = limits or Limits()
     try:
         if target.path == "-":
-            raw, size = sys.stdin.buffer.read(limits.max_file_bytes + 1), None
+            raw, size = sys.stdin.buffer.read(limits.max_file_bytes + 1), _stdin_size()
         elif target.explicit:
             with open(target.path, "rb") as handle:
                 raw = handle.read(limits.max_file_bytes + 1)
@@ -467,6 +467,20 @@ def lint_target(target: Target, registry: Registry, rule_options=None, limits: L
         adapter = recognise(raw, name, registry, framework)
     return lint_bytes(raw, name, registry, rule_options, limits, size, config, timeout, adapter,
                       getattr(resolver, "launch_inputs", None))
+
+
+def _stdin_size() -> int:
+    """The size of standard input when it is a file redirected in; ``UNKNOWN_SIZE`` for a pipe
+    or a terminal, which is read no further than the size bound."""
+    import stat
+
+    from planlint.load import UNKNOWN_SIZE
+
+    try:
+        info = os.fstat(sys.stdin.fileno())
+    except (AttributeError, OSError, ValueError):  # no file descriptor (a test's stand-in)
+        return UNKNOWN_SIZE
+    return info.st_size if stat.S_ISREG(info.st_mode) else UNKNOWN_SIZE
 
 
 def worst(results: list[FileResult]) -> Severity | None:

@@ -595,12 +595,17 @@ class _Builder:
         return text
 
 
+UNKNOWN_SIZE = -1  # ``size`` of an input read only up to the limit whose real size is not known (a pipe)
+
+
 def load_bytes(raw: bytes, name: str, limits: Limits = Limits(), size: int | None = None) -> Document:
-    """``size`` is the file's real size when ``raw`` was read only up to the limit."""
+    """``size`` is the file's real size when ``raw`` was read only up to the limit (``UNKNOWN_SIZE``
+    for a pipe, which is read no further)."""
     doc = Document(name=name, max_findings=limits.max_findings)
     if len(raw) > limits.max_file_bytes:
+        said = f"more than {limits.max_file_bytes:,} bytes" if size == UNKNOWN_SIZE else f"{size or len(raw):,} bytes"
         doc.findings.add("PL004", "input-limit",
-                         f"the file is {size or len(raw):,} bytes, over the {limits.max_file_bytes:,}-byte limit for one plan",
+                         f"the file is {said}, over the {limits.max_file_bytes:,}-byte limit for one plan",
                          Span(1, 1, 1, 1), fix=f"check that this is a plan ({hint('max_file_bytes')})")
         return doc
     text = decode(raw, doc)
