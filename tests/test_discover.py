@@ -212,15 +212,30 @@ def test_a_file_that_became_a_fifo_after_the_search_is_not_opened_blocking(tmp_p
     assert lint_target(Target(str(path), explicit=False), hostile.registry()) is None
 
 
+def _best_of_three(raw: bytes) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        assert not is_plan(raw)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def test_deciding_costs_microseconds_for_other_files_and_milliseconds_at_worst():
-    """Pre-commit passes every staged YAML, TOML, JSON and shell file: the verdict must stay cheap."""
-    others = [b"services:\n  trainer:\n    image: x\n" * 200, _gitlab_job().encode() * 50,
-              b"repos:\n- repo: local\n  hooks:\n  - id: planlint\n" * 50,
-              b"k: [1, 2, 3]\n" * 80_000 + b"# see planlint:\n"]  # 1 MB that only mentions it, at the end
-    for raw in others:
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            assert not is_plan(raw)
-            best = min(best, time.perf_counter() - start)
-        assert best < 0.02, (len(raw), best)
+    """Pre-commit passes every staged YAML, TOML, JSON and shell file: the verdict must stay cheap.
+    Typical files take 0.01-0.1 ms and the worst case below 10 ms; the bounds leave a busy
+    machine ample room."""
+    for raw in (b"services:\n  trainer:\n    image: x\n" * 200, _gitlab_job().encode() * 50,
+                b"repos:\n- repo: local\n  hooks:\n  - id: planlint\n" * 50):
+        assert _best_of_three(raw) < 0.005, raw[:40]
+    # 1 MB that only mentions planlint, at its end: the events read are bounded
+    assert _best_of_three(b"k: [1, 2, 3]\n" * 80_000 + b"# see planlint:\n") < 0.05
+
+
+@pytest.mark.parametrize("key, plan", [("planlint: 1", True), ("&v planlint: 1", True), ("!!str planlint: 1", True),
+                                       ('"planlint": 1', True), ("planlint:\n  image: python", False)])
+def test_past_the_events_read_the_text_decides(key, plan):
+    from planlint.discover import MAX_EVENTS
+
+    filler = "".join(f"k{i}: [1, 2, 3]\n" for i in range(MAX_EVENTS // 4))  # 5 events a line
+    assert is_plan((filler + key + "\n").encode()) is plan

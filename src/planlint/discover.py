@@ -30,14 +30,14 @@ SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox
 NOT_A_PLAN = "not a plan: its top level has no `planlint:` key with a format version (planlint: 1)"
 
 # The events read before the verdict is left to the text: a plan's version key comes first or
-# nearly, and 5,000 events (about 10 KB of dense YAML, a few ms) keep a large file that only
-# mentions planlint cheap.
-MAX_EVENTS = 5_000
+# nearly, and 1,000 events (a plan of 150 lines; a few milliseconds) keep a large file that
+# only mentions planlint cheap.
+MAX_EVENTS = 1_000
 _KEYLIKE = re.compile(r"(?m)planlint[\"']?[ \t]*(?::|$)")  # the word as a key could be spelled
 _VERSION = re.compile(r"[0-9][0-9._]*")
-# A broken file's last chance: a line that starts (after indentation or a brace) with the key,
-# quoted or not, and a version on the same line.
-_TEXT_KEY = re.compile(r"(?m)^[ \t{]*(?:planlint|\"planlint\"|'planlint')[ \t]*:[ \t]*[\"']?[0-9]")
+# A broken file's last chance: a line that starts (after indentation, a brace, an anchor or a
+# tag) with the key, quoted or not, and a version on the same line.
+_TEXT_KEY = re.compile(r"(?m)^[ \t{]*(?:[&!][^ \t\n]*[ \t]+)*(?:planlint|\"planlint\"|'planlint')[ \t]*:[ \t]*[\"']?[0-9]")
 _WIDE = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
