@@ -378,7 +378,7 @@ def _config_options(function):
 def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, select, extend_select, ignore,
           baseline_file, write_baseline, timeout, fit, framework, accelerators, statistics, quiet, color,
           skip_non_plans, show_files, verbose, stdin_filename, pre_commit, jobs):
-    """Lint plans: files, folders (every YAML plan below them) or '-' for standard input."""
+    """Lint plans: files, folders (every YAML or JSON plan below them) or '-' for standard input."""
     from planlint.config import ConfigError
     from planlint.discover import NOT_A_PLAN, Target, discover
     from planlint.engine import FileResult
