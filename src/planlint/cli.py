@@ -380,7 +380,7 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
           skip_non_plans, show_files, verbose, stdin_filename, pre_commit, jobs):
     """Lint plans: files, folders (every YAML or JSON plan below them) or '-' for standard input."""
     from planlint.config import ConfigError
-    from planlint.discover import NOT_A_PLAN, Target, discover
+    from planlint.discover import NO_PLANS, NOT_A_PLAN, Target, discover
     from planlint.engine import FileResult
     from planlint.findings import NOT_CHECKED
     from planlint.parallel import lint_many
@@ -472,8 +472,7 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
     if errors:
         sys.exit(2)
     if not checked and not skip_non_plans:
-        _fail("no plans found: a plan is a .yaml, .yml or .json file whose top level has a `planlint:` key "
-              "with a format version (planlint: 1)")
+        _fail(NO_PLANS)
         sys.exit(2)
     failed = any(result.failed() for result in checked)
     if failed and exit_zero:
@@ -664,8 +663,9 @@ def _finish(entries, broken, errors) -> None:
         _fail(error)
     if errors or (not entries and not broken):
         if not entries and not broken and not errors:
-            _fail("no plans found: a plan is a .yaml, .yml or .json file whose top level has a `planlint:` key "
-              "with a format version (planlint: 1)")
+            from planlint.discover import NO_PLANS
+
+            _fail(NO_PLANS)
         sys.exit(2)
 
 

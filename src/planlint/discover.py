@@ -28,6 +28,8 @@ PLAN_SUFFIXES = (*YAML_SUFFIXES, ".json")  # the files a folder is searched for;
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox",
              ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 NOT_A_PLAN = "not a plan: its top level has no `planlint:` key with a format version (planlint: 1)"
+NO_PLANS = ("no plans found: a plan is a .yaml, .yml or .json file whose top level has a `planlint:` key with a "
+            "format version (planlint: 1)")
 
 # The events read before the verdict is left to the text: a plan's version key comes first or
 # nearly, and 1,000 events (a plan of 150 lines; a few milliseconds) keep a large file that
