@@ -57,6 +57,8 @@ PLANS = {
     "not UTF-8": b"planlint: 1\nname: caf\xe9\n",
     "binary after the key": b"planlint: 1\n\x00\xff\xfe",
     "key after others": b"name: x\nmodel: {params: 1B}\nplanlint: 1\n",
+    "version by alias": b"x-version: &v 1\nplanlint: *v\n",
+    "version by alias from inside": b"x-meta: {format: &v 1}\nplanlint: *v\n",
 }
 NOT_PLANS = {
     "the README's GitLab job": _gitlab_job().encode(),
@@ -71,6 +73,7 @@ NOT_PLANS = {
     "a word": b"planlint: enabled\n",
     "a pre-commit config": b"repos:\n- repo: local\n  hooks:\n  - id: planlint\n    entry: planlint check\n",
     "an empty file": b"",
+    "an alias of a mapping": b"x-job: &j {script: [a]}\nplanlint: *j\n",
 }
 
 

@@ -127,9 +127,15 @@ def _top_level_version(text: str) -> bool | None:
             raise _Undecided
         return next(events)
 
+    scalars = {}  # anchor -> value of the anchored scalars met: `planlint: *version` is a version too
+
     def skip(event) -> None:
         depth = 1 if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)) else 0
-        while depth:
+        while True:
+            if isinstance(event, yaml.ScalarEvent) and event.anchor:
+                scalars[event.anchor] = event.value
+            if not depth:
+                return
             event = following()
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
@@ -152,11 +158,15 @@ def _top_level_version(text: str) -> bool | None:
             skip(key)
             value = following()
             if named:
-                if not isinstance(value, yaml.ScalarEvent):
-                    return False  # a mapping (a CI job named planlint), a list, an alias
+                if isinstance(value, yaml.AliasEvent) and value.anchor in scalars:
+                    version = scalars[value.anchor]
+                elif isinstance(value, yaml.ScalarEvent):
+                    version = value.value
+                else:
+                    return False  # a mapping (a CI job named planlint), a list
                 # a scalar that is no version may be the version run on into a broken next line
                 # (`planlint: 1` then an over-indented `x: [`): the text decides
-                return True if _VERSION.fullmatch(value.value.strip()) else None
+                return True if _VERSION.fullmatch(version.strip()) else None
             skip(value)
     except (_Undecided, yaml.YAMLError, StopIteration, RecursionError):
         return None
