@@ -436,11 +436,11 @@ def _selectors(value, where: str, registry) -> tuple[str, ...]:
         elif any(code.startswith(selector.upper()) for code in registry.rules) and selector[:1].isalpha():
             out.append(selector.upper())
         else:
-            raise ConfigError(f"{where}: no rule or prefix {selector!r}{_why_unknown(selector, registry)}")
+            raise ConfigError(f"{where}: no rule or prefix {selector!r}{why_unknown(selector, registry)}")
     return tuple(out)
 
 
-def _why_unknown(selector: str, registry) -> str:
+def why_unknown(selector: str, registry) -> str:
     """Why no loaded rule answers to ``selector``, for its message: a prefix no loaded rule has
     (ACME101 when the plugin with the ACME rules is not installed), else the nearest code or name."""
     import re
@@ -468,7 +468,7 @@ def _refuse_always_on(selectors, where: str) -> None:
 def _known_code(code, where: str, registry) -> str:
     rule = registry.find(str(code))
     if rule is None:
-        raise ConfigError(f"{where}: no rule {code!r}{_why_unknown(str(code), registry)}")
+        raise ConfigError(f"{where}: no rule {code!r}{why_unknown(str(code), registry)}")
     return rule.code
 
 
