@@ -410,13 +410,13 @@ def _stopped(doc: Document, name: str, timeout: float | None, stage: str, stoppe
     else:
         where = f"while {stage}"
         fix = f"raise --timeout if the plan is legitimately huge ({hint('timeout')})"
+    details = ["findings reported before the stop are kept"]
     if tracebacks_shown():
-        where += f" (traceback: {frames(stopped)})"
+        details.append(f"traceback: {frames(stopped)}")
     return Finding(
         code="PL004", rule="input-limit", severity=Severity.ERROR,
-        message=f"checking the plan took longer than {timeout:g} s and was stopped {where}; findings reported "
-                "before the stop are kept",
-        fix=fix, span=doc.locate((), "value"), file=name, facts=facts)
+        message=f"checking the plan took longer than {timeout:g} s and was stopped {where}",
+        fix=fix, span=doc.locate((), "value"), file=name, facts=facts, details=tuple(details))
 
 
 def _configure(doc: Document, findings: list[Finding], registry: Registry, config: Config, enabled,
