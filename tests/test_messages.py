@@ -149,3 +149,15 @@ def test_an_unknown_accelerator_lists_the_known_ones_in_a_detail():
     (found,) = findings(MINIMAL + "  accelerator: a100\n")
     assert found.message == "compute.accelerator: unknown accelerator 'a100'; did you mean 'a100-40gb' or 'a100-80gb'?"
     assert found.details == (f"known: {', '.join(CATALOGUE)} (`planlint accelerators` lists them)",)
+
+
+def test_a_value_outside_a_long_list_names_the_list_in_a_detail():
+    from planlint.testing import findings
+
+    (found,) = findings(MINIMAL + "training: {schedule: cosin}\n")
+    assert found.message == "training.schedule: 'cosin' is not one of its 7 values; did you mean 'cosine'?"
+    assert found.details == ("training.schedule is one of cosine, linear, wsd, constant, multi-step, inverse-sqrt, "
+                             "other",)
+    (short,) = findings(MINIMAL.replace("goal: base", "goal: bas"))
+    assert short.message == "goal: 'bas' is not one of base, assistant, research; did you mean 'base'?"
+    assert short.details == ()

@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, Iterator
 
-from planlint.findings import FindingList, PathT, Span, dotted
+from planlint.findings import HEADLINE_LIMIT, FindingList, PathT, Span, dotted
 from planlint.load import Document
 from planlint.quantities import PARSERS, QuantityError
 from planlint.resources import schema_path
@@ -413,6 +413,10 @@ def _type_of(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, str):  # plan text, quoted in a headline: cut to fit
+        from planlint import units
+
+        return repr(units.clip(value, 30))
     return repr(value)
 
 
@@ -535,10 +539,14 @@ def _report(out: FindingList, doc: Document, error, path: PathT, reported: set) 
         options = [str(o) for o in error.validator_value]
         guess = _nearest(str(error.instance), options)
         message = f"{where}: {_type_of(error.instance)} is not one of {', '.join(options)}"
+        details = ()
+        if len(message) + 30 > HEADLINE_LIMIT:  # with its did-you-mean: the list is a detail
+            message = f"{where}: {_type_of(error.instance)} is not one of its {len(options)} values"
+            details = (f"{where} is one of {', '.join(options)}",)
         if guess:
             message += f"; did you mean '{guess}'?"
         out.add("PL002", "schema", message, doc.locate(path, "value"), path=path,
-                fix=_fix_for(path, "one of " + ", ".join(options)))
+                fix=_fix_for(path, "one of " + ", ".join(options)), details=details)
         return
     if kind == "const" and path == ("planlint",):
         out.add("PL002", "schema",
