@@ -95,7 +95,7 @@ def test_the_config_fills_what_the_plan_does_not_say(cli, here):
 @pytest.mark.parametrize(("change", "code", "line", "message", "details"), [
     ("train_tokens: 2T", "train_tokens: 1.2T", 9,
      "data.train_tokens is 1.2T here but 2T in scripts/train.sh:10 --train-iters, 40% apart",
-     ["2T in scripts/train.sh:10 --train-iters (476,837 steps x global batch 512 x 8,192 tokens)"]),
+     ["scripts/train.sh:10 --train-iters: 476,837 steps x global batch 512 x 8,192 tokens"]),
     ("params: 8B", "params: 7B", 7,
      "model.params is 7B here but the launched shape counts 8.03B, 13% apart",
      ["the shape scripts/train.sh launches counts 8.03B (shape from scripts/train.sh:6 --num-layers)"]),

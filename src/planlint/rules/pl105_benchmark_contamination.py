@@ -96,6 +96,6 @@ class BenchmarkContamination(Rule):
             path, f"evaluated on public benchmarks ({listed}) but {said}",
             "remove the benchmarks' test sets from the data (n-gram or exact-match decontamination) and declare "
             "data.decontaminated: true", benchmarks=list(benchmarks),
-            details=[f"evaluated on {names} (from {first[0]}.{first[1]})",
+            details=[f"public benchmarks named in {first[0]}.{first[1]}: {names}",
                      "contamination overestimates a model on the benchmarks it has seen (Sainz et al. 2023; "
                      "Zhou et al. 2023)"])

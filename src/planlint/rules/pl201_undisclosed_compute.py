@@ -32,7 +32,7 @@ class UndisclosedCompute(Rule):
             path, message = (), f"no compute section: no budget for the plan's {units.sci(needed)} FLOPs"
         else:
             path, message = ("compute",), f"compute declares neither flops nor gpu_hours for {units.sci(needed)} FLOPs"
-        details = [f"{units.sci(needed)} FLOPs: {_counted(numbers)}",
+        details = [f"{units.sci(needed)} FLOPs = {_counted(numbers)}",
                    "without a budget a reviewer cannot see whether they are paid for"]
         fix = f"add `compute: {{flops: {suggested}}}`" if compute is None else f"add `flops: {suggested}` under compute"
         if numbers.accelerator is not None and compute.mfu is not None:

@@ -44,7 +44,7 @@ class ComputeShortfall(Rule):
                 missing=list(
                     numbers.convention_missing))
         needed = numbers["needed_flops"]
-        counted = f"{units.sci(needed)} FLOPs: {_counted(numbers)}"
+        counted = f"{units.sci(needed)} FLOPs = {_counted(numbers)}"
         slack = 1.0 + ctx.options["tolerance"]
         if compute.flops is not None and needed > compute.flops * slack:
             short = needed - compute.flops

@@ -73,7 +73,8 @@ class LaunchDrift(Rule):
             f"set {key}: {_written(path, theirs)} (what {link.config} launches), or change the config to "
             f"{shown_ours}",
             target="value", plan_value=ours, config_value=theirs, config=link.config, framework=link.framework,
-            details=[f"{shown_theirs} in {origin}" + (f" ({how})" if how else "")], **_where(source))
+            details=[f"{origin}: {how}" if how else "" if origin in headline else f"{shown_theirs} in {origin}"],
+            **_where(source))
 
     def _counted(self, plan, ctx, link):
         """The plan's params against the parameters of the shape the config launches: a config
