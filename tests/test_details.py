@@ -95,3 +95,39 @@ def test_junit_lists_the_details_under_the_finding():
     assert failure.get("message") == "2:1: the headline"
     assert failure.text == ("plan.yaml:2:1: PL101 [warning] the headline\n  first note: 1.2B params\n"
                             "  second \\x1b[31mnote\n::error::x\n  fix: do this")
+
+
+# -- a plugin rule's details -------------------------------------------------------------------
+
+
+def _linted(details):
+    from conftest import MINIMAL
+    from planlint.engine import lint_bytes
+    from planlint.plugins import Registry, registry
+    from planlint.rule import Rule
+
+    class Noted(Rule):
+        code = "XX950"
+        name = "noted"
+        summary = "A rule whose finding has details."
+
+        def check(self, plan, ctx):
+            found = ctx.finding(("name",), "the headline", "the fix")
+            found.details = details
+            yield found
+
+    base = registry()
+    loaded = Registry(rules={**base.rules, "XX950": Noted}, owner={**base.owner, "XX950": "acme"})
+    return [f for f in lint_bytes(MINIMAL.encode(), "plan.yaml", loaded).findings if f.code in ("XX950", "PL000")]
+
+
+def test_a_plugin_finding_keeps_its_details_as_a_tuple_without_empty_lines():
+    (found,) = _linted(["one", "", "two"])
+    assert (found.code, found.details) == ("XX950", ("one", "two"))
+
+
+def test_a_plugin_finding_whose_details_are_not_strings_is_malformed():
+    (found,) = _linted(["one", 2])
+    assert found.code == "PL000"
+    assert found.message == ("rule XX950 (noted, plugin 'acme') yielded 1 malformed finding, not shown (the first: "
+                             "details a list, not a tuple of str)")
