@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from planlint import units
 from planlint.adapters import Adapter, Derived, LaunchConfig, Problem, Source
 from planlint.adapters.shell import Command, Script, Word, read_arguments, read_script
 
@@ -811,11 +812,11 @@ def _vocab(r: _Reader) -> None:
     if vocab is None:
         if not r.args.has("--vocab-size"):
             named = f"--tokenizer-type {tokenizer}" if tokenizer else "a tokenizer file"
-            r.problem(f"the vocabulary comes from {named}, which planlint does not open; Megatron-LM pads it to a "
-                      f"multiple of {divisible * tensor_parallel} ({divisible} x tensor parallelism "
-                      f"{tensor_parallel})", r.args.last("--tokenizer-type").flag if tokenizer else r.args.script_word,
+            r.problem(f"the vocabulary comes from {units.clip(named, 60)}, which planlint does not open",
+                      r.args.last("--tokenizer-type").flag if tokenizer else r.args.script_word,
                       f"state model.vocab_size in the plan, padded to a multiple of {divisible * tensor_parallel}",
-                      "info")
+                      "info", details=(f"Megatron-LM pads it to a multiple of {divisible * tensor_parallel} ({divisible} "
+                                       f"x tensor parallelism {tensor_parallel})",))
         return
     if r.args.has("--no-pad-vocab-size"):
         r.put("model.vocab_size", vocab, r.sources("--vocab-size"), "--no-pad-vocab-size: not padded")

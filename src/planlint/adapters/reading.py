@@ -80,9 +80,10 @@ class ConfigReader:
     def spell(self, dotted: str) -> str:
         return self._spell(dotted)
 
-    def problem(self, message: str, dotted: str, fix: str, severity: str = "warning") -> None:
+    def problem(self, message: str, dotted: str, fix: str, severity: str = "warning",
+                details: tuple[str, ...] = ()) -> None:
         where = self.source(dotted)
-        self.config.problems.append(Problem(message, where.line, where.column, fix, severity))
+        self.config.problems.append(Problem(message, where.line, where.column, fix, severity, details))
 
     # -- values -----------------------------------------------------------------------------------
 
