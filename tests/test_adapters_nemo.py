@@ -161,8 +161,8 @@ model:
     seq_length: 2048
 """)
     assert problems(config) == [
-        ("warning", 5, 3, "model.num_layers = '${oc.env:LAYERS,12}' depends on the environment variable LAYERS (its "
-                          "default in the config: 12), which this file cannot say"),
+        ("warning", 5, 3, "model.num_layers depends on the environment variable LAYERS (its default in the config: "
+                          "12), which this file cannot say"),
         ("warning", 11, 5, "model.data.seq_length 2,048 differs from model.encoder_seq_length 1,024: NeMo trains on "
                            "sequences of model.data.seq_length"),
         ("info", 2, 1, "the vocabulary comes from the tokenizer, which planlint does not open"),
