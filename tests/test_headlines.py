@@ -82,3 +82,18 @@ def test_plan_text_in_a_headline_is_cut_to_fit():
     hidden = '"' + "\\e" * 40 + '"'  # ESC, printed as the four characters \x1b
     (dup,) = [f for f in lint_text(plan.replace(name, hidden)).findings if f.code == "PL103"]
     assert visible(dup.message).startswith("source '" + "\\x1b" * 7 + "…'")
+
+
+@pytest.mark.parametrize(("message", "split"), [
+    ("short: stays whole", ("short: stays whole", ())),
+    ("'abc' is not a flag and follows --pipeline-model-parallel-size, which takes one value: Megatron-LM stops with "
+     "'unrecognized arguments'",
+     ("'abc' is not a flag and follows --pipeline-model-parallel-size, which takes one value",
+      ("Megatron-LM stops with 'unrecognized arguments'",))),
+    ("x (a: b; c) " * 9 + "and no break outside brackets past the limit; rest",
+     ("x (a: b; c) " * 9 + "and no break outside brackets past the limit; rest", ())),
+])
+def test_a_launch_config_problem_is_cut_at_a_clause_break_to_fit(message, split):
+    from planlint.link import headline_split
+
+    assert headline_split(message) == split

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from planlint import units
-from planlint.findings import Finding, PathT, Severity, Span, dotted
+from planlint.findings import HEADLINE_LIMIT, Finding, PathT, Severity, Span, dotted
 
 # Where each launch-config field (planlint.adapters.FIELDS) goes in a plan: most keep their
 # name; training.precision is compute.precision; steps are not a plan field (they are in the
@@ -368,15 +368,37 @@ def problem_findings(launch, file: str, where: Span | None, path: PathT) -> list
         span = where if where is not None else Span(problem.line, problem.column, problem.line, problem.column + 1)
         # at the plan's launch.config: where in the config, first in the details
         at = (f"at {launch.path}:{problem.line}:{problem.column}",) if where is not None else ()
-        at += tuple(getattr(problem, "details", ()))
+        message, rest = headline_split(problem.message)
+        at += rest + tuple(getattr(problem, "details", ()))
         if problem.severity == "error":
-            out.append(Finding("PL008", "launch-config", Severity.ERROR, problem.message, problem.fix,
+            out.append(Finding("PL008", "launch-config", Severity.ERROR, message, problem.fix,
                                path, span, file, details=at))
         else:
             level = Severity.INFO if problem.severity == "info" else Severity.WARNING
-            out.append(Finding("PL502", "launch-config-reading", level, problem.message, problem.fix, path,
+            out.append(Finding("PL502", "launch-config-reading", level, message, problem.fix, path,
                                span, file, details=at))
     return out
+
+
+def headline_split(message: str) -> tuple[str, tuple[str, ...]]:
+    """An adapter's message as a headline and details: one past ``HEADLINE_LIMIT`` is cut at its
+    last clause break ('; ' or ': ', outside brackets and quotes) that leaves a headline within
+    the limit, the rest becoming a detail; a message with no such break stays whole."""
+    if len(message) <= HEADLINE_LIMIT:
+        return message, ()
+    depth, quoted, best = 0, False, None
+    for index, char in enumerate(message[:HEADLINE_LIMIT + 1]):
+        if char == "'" and (index == 0 or not message[index - 1].isalnum()) or char == "'" and quoted:
+            quoted = not quoted
+        elif char in "([{" and not quoted:
+            depth += 1
+        elif char in ")]}" and not quoted:
+            depth = max(depth - 1, 0)
+        elif char in ";:" and not depth and not quoted and message[index + 1:index + 2] == " " and index > 0:
+            best = index
+    if best is None:
+        return message, ()
+    return message[:best], (message[best + 2:],)
 
 
 def note_origins(findings: list[Finding], link: Link) -> None:
