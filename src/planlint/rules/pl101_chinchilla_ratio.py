@@ -84,8 +84,8 @@ class TokensPerParam(Rule):
         times = ratio / baseline
         per = "tokens per active param" if moe else "tokens/param"
         message = f"{units.ratio(ratio)} {per}, {units.ratio(times)}x the ~{baseline:g}:1 compute-optimal baseline"
-        details = [f"{units.count(tokens)} tokens for {units.count(active)} {'active ' if moe else ''}params",
-                   *_moe_details(plan, numbers)]
+        details = (_moe_details(plan, numbers) if moe else
+                   [f"{units.count(tokens)} tokens for {units.count(params)} params"])
         if plan.sizing == "compute-optimal":
             message = (f"{units.ratio(ratio)} {per} is {units.ratio(times)}x the ~{baseline:g}:1 baseline, "
                        "yet sizing: compute-optimal")
@@ -111,14 +111,15 @@ def _ratios(plan, numbers) -> str:
     if not plan.model.is_moe:
         return f"{units.ratio(tokens / params)} tokens/param ({units.count(tokens)} tokens for {units.count(params)} params)"
     active = numbers.active
-    return f"{units.ratio(tokens / active)} tokens per active param ({units.count(tokens)} for {units.count(active)} active)"
+    return (f"{units.ratio(tokens / active)} tokens per active param ({units.count(tokens)} for "
+            f"{units.count(active)} active)")
 
 
 def _moe_details(plan, numbers) -> list[str]:
     if not plan.model.is_moe:
         return []
     tokens, params = plan.data.train_tokens, plan.model.params
-    return [f"{units.count(numbers.active)} active of {units.count(params)} params: "
+    return [f"{units.count(tokens)} tokens for {units.count(numbers.active)} active of {units.count(params)} params: "
             f"{units.ratio(tokens / params)} tokens per total param"]
 
 

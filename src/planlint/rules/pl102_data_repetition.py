@@ -35,7 +35,8 @@ class DataRepetition(Rule):
             yield from self._judge(ctx, ("data", "unique_tokens"), "the data", data.train_tokens,
                                    data.unique_tokens, None, numbers["effective_unique_tokens"])
         for source in numbers.mix:
-            yield from self._judge(ctx, ("data", "mix", source.index, "unique_tokens"), f"source {units.quoted(source.source)}",
+            yield from self._judge(ctx, ("data", "mix", source.index, "unique_tokens"),
+                                   f"source {units.quoted(source.source)}",
                                    source.tokens, source.unique_tokens, source.share, source.effective_tokens)
 
     def _judge(self, ctx, path, what, tokens, unique, share, effective):

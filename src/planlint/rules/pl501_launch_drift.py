@@ -65,9 +65,10 @@ class LaunchDrift(Rule):
         difference = ""
         if _number(ours) and _number(theirs) and theirs and tuple(path) in RELATIVE | {VOCABULARY}:
             difference = f", {units.pct(abs(ours - theirs) / abs(theirs))} apart"
-        headline = f"{key} is {units.clip(shown_ours, 24)} here but {units.clip(shown_theirs, 24)} in {origin}{difference}"
+        values = f"{key} is {units.clip(shown_ours, 24)} here but {units.clip(shown_theirs, 24)}"
+        headline = f"{values} in {origin}{difference}"
         if len(visible(headline)) > HEADLINE_LIMIT:
-            headline = f"{key} is {units.clip(shown_ours, 24)} here but {units.clip(shown_theirs, 24)} in the launch config{difference}"
+            headline = f"{values} in the launch config{difference}"
         yield ctx.finding(
             path, headline,
             f"set {key}: {_written(path, theirs)} (what {link.config} launches), or change the config to "
