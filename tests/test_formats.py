@@ -106,7 +106,7 @@ def hostile_results():
 # --- render() -------------------------------------------------------------------------------
 
 def test_formats_and_unknown_format():
-    assert FORMATS == ("text", "concise", "json", "sarif", "github", "junit", "gitlab")
+    assert FORMATS == ("full", "concise", "json", "sarif", "github", "junit", "gitlab")
     with pytest.raises(ValueError, match="unknown format 'yaml'"):
         render("yaml", [], io.StringIO())
 

@@ -326,7 +326,7 @@ def test_an_unknown_format_lists_the_plugin_ones(acme, cli):
     result = cli("check", "--format", "nope", "examples/chinchilla-70b.yaml")
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (
-        "Error: Invalid value for '--format': 'nope' is not one of text, concise, json, sarif, github, junit, gitlab, "
+        "Error: Invalid value for '--output-format': 'nope' is not one of full, concise, json, sarif, github, junit, gitlab, "
         "acme-count")
 
 
