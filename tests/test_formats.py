@@ -111,6 +111,41 @@ def test_formats_and_unknown_format():
         render("yaml", [], io.StringIO())
 
 
+def test_min_severity_never_hides_a_file_that_was_not_checked():
+    from planlint.engine import FileResult
+    from planlint.findings import NOT_CHECKED
+    from planlint.report import at_least, shown_only
+
+    def finding(code, severity):
+        return Finding(code=code, rule="r", severity=severity, message="m", span=Span(1, 1, 1, 2))
+
+    kept = [finding(code, Severity.INFO) for code in NOT_CHECKED]  # a configuration may lower them
+    result = FileResult(name="a.yaml", findings=[finding("PL101", Severity.INFO), *kept,
+                                                  finding("PL102", Severity.WARNING), finding("PL103", Severity.INFO)])
+    [shown], hidden = shown_only([result], at_least("error"))
+    assert [f.code for f in shown.findings] == list(NOT_CHECKED)
+    assert hidden == {"warning": 1, "info": 2}
+    assert [f.code for f in result.findings][:1] == ["PL101"]  # the run's own results are left whole
+    assert shown_only([result], at_least("info")) == ([result], {})
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "github", "junit", "gitlab"])
+def test_statistics_is_refused_by_the_formats_that_cannot_hold_it(results, fmt):
+    from planlint.report import Unsupported
+
+    stream = io.StringIO()
+    with pytest.raises(Unsupported, match=f"^--statistics has no {fmt} form"):
+        render(fmt, results, stream, statistics=True)
+    assert stream.getvalue() == ""
+
+
+def test_text_is_another_name_for_full(results):
+    full, text = io.StringIO(), io.StringIO()
+    render("full", results, full)
+    render("text", results, text)
+    assert full.getvalue() == text.getvalue() and "^" in full.getvalue()
+
+
 def test_report_package_imports_no_formatter():
     code = ("import sys, planlint.report; "
             "print(sorted(m for m in sys.modules if m.startswith('planlint') or m.startswith('xml')))")

@@ -322,6 +322,65 @@ def test_a_plugin_format_renders_check(acme, cli, tmp_path):
     assert (result.exit_code, result.output) == (0, f"{plan}: 0 findings\n")
 
 
+FORMATTERS = '''
+from planlint.hooks import hookimpl
+from planlint.report import Formatter
+
+
+class Counts(Formatter):
+    """Every context field a format is given, and --statistics."""
+
+    name = "acme-counts"
+    statistics = True
+
+    def render(self, context):
+        shown = ",".join(sorted(str(s) for s in context.shown))
+        for result in context.results:
+            context.stream.write(f"{result.name}: {[f.code for f in result.findings]} shown={shown} "
+                                 f"hidden={context.hidden} summary={context.summary} "
+                                 f"statistics={context.statistics} color={context.color} "
+                                 f"fail_on={context.fail_on} rules={'PL101' in context.registry.rules}\\n")
+
+
+class Lines(Formatter):
+    name = "acme-lines"
+
+    def render(self, context):
+        context.stream.write(f"{len(context.results)} results\\n")
+
+
+@hookimpl
+def planlint_formats():
+    return {"acme-counts": Counts, "acme-lines": Lines()}
+'''
+
+
+def test_a_plugin_format_is_a_formatter_given_the_whole_context(make, monkeypatch, cli, tmp_path):
+    monkeypatch.setattr(plugins, "_REGISTRY", make(acme=FORMATTERS))
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(MINIMAL.replace("train_tokens: 20B", "train_tokens: 500B").replace("1.2e20", "3e21"),
+                    encoding="utf-8")  # one PL101 info finding
+    result = cli("check", "--output-format", "acme-counts", "--min-severity", "warning", "--fail-on", "info", "-q",
+                 "--statistics", "--color", "always", str(plan))
+    assert (result.exit_code, result.stdout) == (
+        1, f"{plan}: [] shown=error,warning hidden={{'info': 1}} summary=False statistics=True color=True "
+           "fail_on=info rules=True\n")
+    assert cli("check", "--format", "acme-lines", str(plan)).stdout == "1 results\n"
+    refused = cli("check", "--format", "acme-lines", "--statistics", str(plan))
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (
+        2, "", "planlint: error: --statistics has no acme-lines form: use --output-format full, concise or json "
+               "with --statistics, or leave --statistics out\n")
+
+
+def test_a_format_written_as_a_function_still_works_and_cannot_write_statistics(acme, cli, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(MINIMAL, encoding="utf-8")
+    assert cli("check", "--format", "acme-count", "--select", "PL", str(plan)).output == f"{plan}: 0 findings\n"
+    refused = cli("check", "--format", "acme-count", "--statistics", str(plan))
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert refused.stderr.startswith("planlint: error: --statistics has no acme-count form")
+
+
 def test_an_unknown_format_lists_the_plugin_ones(acme, cli):
     result = cli("check", "--format", "nope", "examples/chinchilla-70b.yaml")
     assert result.exit_code == 2
