@@ -52,6 +52,8 @@ def test_statistics_counts_findings_per_rule(cli, tmp_path):
         "    1  PL201    undisclosed-compute        1 warning\n"
         "Found 3 findings (2 errors, 1 warning) in 2 of 2 plans.\n"
     )
+    in_actions = cli("check", "--statistics", a, b, env={"GITHUB_ACTIONS": "true"})  # github is only a default
+    assert (in_actions.exit_code, in_actions.output) == (1, result.output)
     assert cli("check", "--statistics", "-q", a, b).output.splitlines()[-1].startswith("    1  PL201")
     rows = json.loads(cli("check", "--statistics", "--format", "json", a, b).output)
     assert rows == [

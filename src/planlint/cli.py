@@ -404,7 +404,8 @@ def check(paths, fmt, output_file, fail_on, exit_zero, min_severity, config_file
     resolver.framework = _framework(registry, framework)
     resolver.launch_inputs = {"compute.accelerators": accelerators} if accelerators else None
     if fmt is None:
-        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
+        # annotations hold findings, not counts: --statistics alone is the table, in CI too
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and not statistics else "full"
     if statistics:
         from planlint.report import refusal
 
