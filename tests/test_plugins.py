@@ -172,8 +172,7 @@ def test_a_hook_that_raises_or_returns_garbage_is_a_warning_and_the_rest_load(ma
         "plugin 'garbage': <class 'object'> is not a planlint.checklist.ChecklistItem subclass; checklist item skipped",
         "plugin 'garbage': 'text' is not a planlint.checklist.ChecklistItem subclass; checklist item skipped",
         "plugin 'garbage': planlint_accelerators() returned dict, not a list of Accelerator; its accelerators skipped",
-        "plugin 'garbage': planlint_formats() returned list, not a dict of name -> render function; its formats "
-        "skipped",
+        "plugin 'garbage': planlint_formats() returned list, not a dict of name -> Formatter; its formats skipped",
     ]
     assert list(registry.checklist)[-2:] == ["has-name", "raises"]
     assert "ACME902" in registry.rules
@@ -245,6 +244,8 @@ def test_two_plugins_with_one_code_stop_the_run(make):
     ("planlint_accelerators", 'Accelerator("h100-sxm", "mine", 1, 1, 1, "mine")',
      "accelerator h100-sxm of plugin 'acme' has the name of a built-in accelerator"),
     ("planlint_formats", '{"sarif": print}', "format sarif of plugin 'acme' has the name of a built-in format"),
+    ("planlint_formats", '{"full": print}', "format full of plugin 'acme' has the name of a built-in format"),
+    ("planlint_formats", '{"text": print}', "format text of plugin 'acme' has the name of a built-in format"),
     ("planlint_checklist_items", "[type('Item', (ChecklistItem,), {'id': 'compute-budget', 'title': 't'})]",
      "checklist item compute-budget is claimed by both plugin 'checklist' and plugin 'acme'"),
 ])
@@ -432,3 +433,23 @@ def test_no_plugins_on_the_command_line(make, cli, monkeypatch):
     assert result.output.splitlines()[0] == "builtin (planlint 0.1.0): planlint.rules"
     assert result.output.splitlines()[-1] == "third-party plugins not loaded (--no-plugins or PLANLINT_NO_PLUGINS)"
     assert "acme" not in result.output
+
+
+def test_a_format_that_is_neither_a_formatter_nor_a_function_is_skipped_with_a_warning(make):
+    registry = make(odd='''
+        from planlint.hooks import hookimpl
+
+        class NotAFormatter:
+            def render(self, context):
+                pass
+
+        @hookimpl
+        def planlint_formats():
+            return {"odd-class": NotAFormatter, "odd-text": "csv"}
+    ''')
+    assert [w for w in registry.warnings if "odd-" in w] == [
+        "plugin 'odd': format odd-class is <class 'plugin_odd.NotAFormatter'>, not a planlint.report.Formatter "
+        "(nor a function render(results, stream)); format skipped",
+        "plugin 'odd': format odd-text is 'csv', not a planlint.report.Formatter (nor a function render(results, "
+        "stream)); format skipped"]
+    assert "odd-class" not in registry.formats and "odd-text" not in registry.formats

@@ -372,7 +372,8 @@ def _config_options(function):
                    "concise: a table; json: an array).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, nothing when clean.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).")
+              help="Colour the text output (auto: on a terminal; a non-empty FORCE_COLOR turns it on, a "
+                   "non-empty NO_COLOR off, FORCE_COLOR winning when both are set).")
 @click.option("--skip-non-plans", is_flag=True,
               help="Skip named files that have no top-level `planlint:` key (for pre-commit hooks).")
 @click.option("--stdin-filename", default="-", metavar="NAME",

@@ -668,7 +668,7 @@ _KINDS = (
           _check_item, "checklist", "checklist_owner"),
     _Kind("planlint_accelerators", "accelerator", "a list of Accelerator", lambda a: a.name, _check_accelerator,
           "accelerators", "accelerator_owner", _builtin_accelerators),
-    _Kind("planlint_formats", "format", "a dict of name -> render function", lambda pair: pair[0], _check_format,
+    _Kind("planlint_formats", "format", "a dict of name -> Formatter", lambda pair: pair[0], _check_format,
           "formats", "format_owner", _builtin_formats),
 )
 # The adapters are collected on first use (Registry.load_adapters): most runs read no launch config.

@@ -80,9 +80,8 @@ class Context:
 
     def writing_to(self, stream) -> Context:
         """The same context with another stream (a plugin format renders into a buffer)."""
-        copy = Context(self.results, stream, color=self.color, fail_on=self.fail_on, registry=self._registry,
+        return Context(self.results, stream, color=self.color, fail_on=self.fail_on, registry=self._registry,
                        shown=self.shown, hidden=self.hidden, summary=self.summary, statistics=self.statistics)
-        return copy
 
 
 class Formatter:
