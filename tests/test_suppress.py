@@ -431,3 +431,12 @@ def test_broken_baseline_is_exit_2(cli, tmp_path):
     other = write(tmp_path / "c.json", '{"findings": []}')
     assert cli("check", "--baseline", other, plan).exit_code == 2
     assert cli("check", "--baseline", str(tmp_path / "none.json"), plan).exit_code == 2
+
+
+def test_a_plan_that_was_not_checked_has_no_unused_suppressions():
+    # the rules did not run on a plan that breaks the format, so no suppression can be judged unused
+    text = on_line(UNDERTRAINED, 7, "  # noqa: PL101").replace("name:", "nmae:", 1)
+    assert [f[:2] for f in lint(text) if f[0] == "PL005"] == []
+    assert "PL002" in [f[0] for f in lint(text)]
+    # the same comment on a plan that was checked, with nothing to silence, is reported
+    assert [f[:3] for f in lint(on_line(MINIMAL, 7, "  # noqa: PL101"))] == [("PL005", 7, 22)]

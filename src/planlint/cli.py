@@ -163,6 +163,18 @@ class _Planlint(click.Group):
         except click.Abort:
             _say("Aborted!")
             sys.exit(1)
+        except Exception as exc:  # a bug in planlint itself: one line and exit 2, never a green run
+            import os.path
+            import traceback
+
+            from planlint.contain import tracebacks_shown
+
+            if tracebacks_shown():
+                raise
+            last = traceback.extract_tb(exc.__traceback__)[-1]
+            _fail(f"internal error: {type(exc).__name__}: {exc} (at {os.path.basename(last.filename)}:{last.lineno} "
+                  f"in {last.name}); please report it with the input (PLANLINT_TRACEBACK=1 shows the traceback)")
+            sys.exit(2)
         sys.exit(code if isinstance(code, int) else 0)
 
 
