@@ -15,6 +15,7 @@ class DataMix(Rule):
     name = "data-mix"
     severity = Severity.ERROR
     summary = "Data-mix shares do not add up to 100%, or a source appears twice."
+    points_at = "`data.mix` for shares that do not add up; a repeated source's `source:` value"
     options = {"tolerance": Option(0.005, "How far the shares may sum from 100% (0.005 is half a point).")}
 
     def check(self, plan, ctx):

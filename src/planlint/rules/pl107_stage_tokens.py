@@ -16,6 +16,8 @@ class StageTokens(Rule):
     name = "stage-tokens"
     severity = Severity.ERROR
     summary = "The stages' tokens do not add up to data.train_tokens, or a stage's mix does not add up to 100%."
+    points_at = ("`data.stages` for a token total that differs from `data.train_tokens`; a stage's `mix` for its "
+                 "shares")
     options = {"tolerance": Option(0.005, "How far the sums may be from train_tokens or 100% (0.005 is half a "
                                           "percent).")}
 

@@ -17,6 +17,7 @@ class DeadlineOverrun(Rule):
     name = "deadline-overrun"
     severity = Severity.WARNING
     summary = "Training takes longer than compute.deadline_days on the declared accelerators."
+    points_at = "`compute.deadline_days`"
     sources = ("wall-clock = C / (accelerators x peak x MFU), the scaling reference §6.5",)
 
     def check(self, plan, ctx):

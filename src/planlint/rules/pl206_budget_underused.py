@@ -15,6 +15,7 @@ class BudgetUnderused(Rule):
     name = "budget-underused"
     severity = Severity.INFO
     summary = "The plan needs under half the compute it declares: a larger or longer run fits."
+    points_at = "`compute.flops`, or `compute.gpu_hours` when the plan gives no flops"
     options = {"below": Option(0.5, "Share of the declared compute under which the plan is noted.")}
     sources = ("Besiroglu et al. 2024, arXiv:2404.10102 (the compute-optimal split for the full budget)",)
 
