@@ -251,8 +251,9 @@ def test_no_plans_found_is_said_once_without_a_clean_summary(cli, tmp_path):
     (tmp_path / "notes.yaml").write_text("a: 1\n", encoding="utf-8")
     result = cli("check", str(tmp_path))
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == ("planlint: error: no plans found: a plan is a .yaml or .yml file whose top level has "
-                             "a `planlint:` key\n")
+    from planlint.discover import NO_PLANS
+
+    assert result.stderr == f"planlint: error: {NO_PLANS}\n"  # and no "Checked 0 plans: no findings." beside it
 
 
 @pytest.mark.parametrize("args, env, colored", [
