@@ -530,3 +530,18 @@ def test_json_formats_parse_with_hostile_text(hostile_results, fmt):
         uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in data["runs"][0]["results"]]
         assert uris[0] == "plans/evil%3A%3Aerror%3A%3A%250A%2Cname.yaml"
         assert all("\n" not in u and " " not in u for u in uris)
+
+
+def test_sarif_of_a_run_with_findings_hidden_by_min_severity_validates(cli, tmp_path):
+    """`check --output-format sarif --min-severity error` writes valid SARIF holding the errors only;
+    `--statistics` beside it is refused, never a text table in the .sarif file."""
+    plans = [ROOT / "examples" / "gpt3-175b.yaml", ROOT / "examples" / "gemma-7b.yaml"]
+    out = tmp_path / "report.sarif"
+    result = cli("check", "--output-format", "sarif", "--min-severity", "error", "-o", str(out), *map(str, plans))
+    assert result.exit_code == 1
+    log = json.loads(out.read_text(encoding="utf-8"))
+    sarif_validate(log)
+    assert {r["level"] for r in log["runs"][0]["results"]} == {"error"}
+    assert result.stderr.startswith("planlint: ") and "hidden by --min-severity" in result.stderr
+    refused = cli("check", "--output-format", "sarif", "--statistics", "-o", str(tmp_path / "s.sarif"), *map(str, plans))
+    assert (refused.exit_code, (tmp_path / "s.sarif").exists()) == (2, False)
