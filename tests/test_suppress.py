@@ -439,3 +439,12 @@ def test_a_suppression_of_a_plugin_rule_that_is_not_installed_says_so():
     assert unknown.message == "the suppression names 'ACME101', which is no rule"
     assert unknown.details == ("no installed plugin provides ACME rules; install the plugin that does in this "
                                "environment (`planlint plugins` lists the plugins loaded)",)
+
+
+def test_a_plan_that_was_not_checked_has_no_unused_suppressions():
+    # the rules did not run on a plan that breaks the format, so no suppression can be judged unused
+    text = on_line(UNDERTRAINED, 7, "  # noqa: PL101").replace("name:", "nmae:", 1)
+    assert [f[:2] for f in lint(text) if f[0] == "PL005"] == []
+    assert "PL002" in [f[0] for f in lint(text)]
+    # the same comment on a plan that was checked, with nothing to silence, is reported
+    assert [f[:3] for f in lint(on_line(MINIMAL, 7, "  # noqa: PL101"))] == [("PL005", 7, 22)]

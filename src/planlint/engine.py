@@ -26,7 +26,7 @@ from planlint.config import Config
 from planlint.contain import Captured, Timeout, failure, must_propagate, note, shown
 from planlint.contain import deadline as _deadline
 from planlint.discover import Target, is_plan, is_plan_file, read_found
-from planlint.findings import Finding, Severity, Span
+from planlint.findings import NOT_CHECKED, Finding, Severity, Span
 from planlint.limits import Limits, hint
 from planlint.load import Document, load_bytes
 from planlint.plugins import Registry
@@ -426,8 +426,10 @@ def _configure(doc: Document, findings: list[Finding], registry: Registry, confi
     from planlint.suppress import apply, might_suppress
 
     if might_suppress(doc.text):  # cheap test before reading comments
-        findings = apply(findings, doc.lines, registry, config.require_reason, enabled, doc.name,
-                         doc.text if as_yaml else None)
+        # where the rules did not all run (the plan was not checked), no suppression is unused
+        checked = not any(f.code in NOT_CHECKED for f in findings)
+        findings = apply(findings, doc.lines, registry, config.require_reason,
+                         lambda code: checked and enabled(code), doc.name, doc.text if as_yaml else None)
     kept = []
     for finding in findings:
         if not enabled(finding.code):
