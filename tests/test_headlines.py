@@ -97,3 +97,13 @@ def test_a_launch_config_problem_is_cut_at_a_clause_break_to_fit(message, split)
     from planlint.link import headline_split
 
     assert headline_split(message) == split
+
+
+def test_a_launch_config_problem_without_a_break_gives_its_closing_parenthesis_to_a_detail():
+    from planlint.link import headline_split
+
+    message = ("selective activation checkpointing of every 4 layers has no plan equivalent (it recomputes whole "
+               "layers, not the selective set)")
+    assert headline_split(message) == (
+        "selective activation checkpointing of every 4 layers has no plan equivalent",
+        ("it recomputes whole layers, not the selective set",))

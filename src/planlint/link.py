@@ -383,7 +383,8 @@ def problem_findings(launch, file: str, where: Span | None, path: PathT) -> list
 def headline_split(message: str) -> tuple[str, tuple[str, ...]]:
     """An adapter's message as a headline and details: one past ``HEADLINE_LIMIT`` is cut at its
     last clause break ('; ' or ': ', outside brackets and quotes) that leaves a headline within
-    the limit, the rest becoming a detail; a message with no such break stays whole."""
+    the limit, the rest becoming a detail; without one, a closing parenthesis becomes the detail
+    when that is enough; else the message stays whole."""
     if len(message) <= HEADLINE_LIMIT:
         return message, ()
     depth, quoted, best = 0, False, None
@@ -396,9 +397,12 @@ def headline_split(message: str) -> tuple[str, tuple[str, ...]]:
             depth = max(depth - 1, 0)
         elif char in ";:" and not depth and not quoted and message[index + 1:index + 2] == " " and index > 0:
             best = index
-    if best is None:
-        return message, ()
-    return message[:best], (message[best + 2:],)
+    if best is not None:
+        return message[:best], (message[best + 2:],)
+    opening = message.rfind(" (")
+    if message.endswith(")") and 0 < opening <= HEADLINE_LIMIT and message.count("(", opening) == 1:
+        return message[:opening], (message[opening + 2:-1],)
+    return message, ()
 
 
 def note_origins(findings: list[Finding], link: Link) -> None:
