@@ -145,17 +145,13 @@ def test_params_below_a_million_and_an_exponent_sign_typo_say_what_was_meant():
         [finding] = [f for f in lint_text(_with("model", "params", value)).findings if f.code == "PL002"]
         return finding.message
 
-    assert message("999999") == ("model.params: 999,999 must be at least 1M: no real run is smaller (check the "
-                                 "unit suffix: 1.3B is 1.3e9)")
-    assert message("1.3e-9") == "model.params: 1.3e-9 must be at least 1M: no real run is smaller; did you mean " \
-                                "1.3e9 (the exponent's sign)?"
-    assert message("1.0e-300") == ("model.params: 1e-300 must be at least 1M: no real run is smaller (check the "
-                                   "unit suffix: 1.3B is 1.3e9)")
+    assert message("999999") == "model.params: 999,999 must be at least 1M: no real run is smaller (check the unit suffix)"
+    assert message("1.3e-9") == "model.params: 1.3e-9 must be at least 1M: no real run is smaller; did you mean 1.3e9?"
+    assert message("1.0e-300") == "model.params: 1e-300 must be at least 1M: no real run is smaller (check the unit suffix)"
     assert message(".inf") == "model.params: .inf is infinite: write a finite count such as 1.3B or 1.3e9"
     assert message(".nan") == "model.params: .nan is not a number: write a count such as 1.3B or 1.3e9"
     [flops] = [f for f in lint_text(_with("compute", "flops", "1e-300")).findings if f.code == "PL002"]
-    assert flops.message == ("compute.flops: '1e-300' must be at least 1e12: no real run is smaller (check the "
-                             "unit suffix: 1.3B is 1.3e9)")
+    assert flops.message == "compute.flops: '1e-300' must be at least 1e12: no real run is smaller (check the unit suffix)"
 
 
 def test_number_formatting_never_prints_inf_nan_or_long_digits():

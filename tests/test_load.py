@@ -20,10 +20,8 @@ def test_every_duplicate_key_is_reported_at_the_second_key(lint):
     plan = MINIMAL.replace("  params: 1B\n", "  params: 1B\n  params: 1B\n") + "name: again\n"
     found = lint(plan)
     assert found == [
-        ("PL003", 6, 3, "duplicate key 'params' in model (first at line 5); PyYAML silently keeps the last "
-                        "value and strict YAML readers reject the file"),
-        ("PL003", 11, 1, "duplicate key 'name' in the plan (first at line 2); PyYAML silently keeps the last "
-                         "value and strict YAML readers reject the file"),
+        ("PL003", 6, 3, "duplicate key 'params' in model (first at line 5)"),
+        ("PL003", 11, 1, "duplicate key 'name' in the plan (first at line 2)"),
     ]
 
 
@@ -162,8 +160,7 @@ def test_merged_defaults_that_disagree_on_a_fact_are_reported_where_they_merge(l
     plan = ("x-small: &small {params: 1B}\nx-big: &big {params: 70B}\n"
             + MINIMAL.replace("model:\n  params: 1B\n", "model:\n  <<: [*small, *big]\n"))
     assert lint(plan) == [
-        ("PL003", 7, 3, "merge keys (<<) in model bring in 'params' from *small and from *big with different "
-                        "values; YAML readers differ on which one wins, planlint reads the first")]
+        ("PL003", 7, 3, "'params' in model is merged twice, with different values")]
 
 
 def test_a_duplicate_anchor_is_reported_at_the_second(lint):

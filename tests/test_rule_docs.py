@@ -31,6 +31,18 @@ def test_page_title_and_summary(code):
 
 
 @pytest.mark.parametrize("code", BUILTIN)
+def test_page_says_which_key_the_rule_points_at(code):
+    # from the rule's metadata, one place: `python scripts/update_rule_docs.py` writes the line
+    rule = RULES[code]
+    assert rule.points_at and rule.points_at == rule.points_at.strip()
+    assert PAGES[code].split("\n")[3:6] == ["", f"**Points at:** {rule.points_at}", ""]
+
+
+def test_explain_says_which_key_a_rule_points_at(cli):
+    assert "\n**Points at:** `data.train_tokens`\n" in cli("explain", "PL101").output
+
+
+@pytest.mark.parametrize("code", BUILTIN)
 def test_page_options_match_the_rule(code):
     rule = RULES[code]
     assert doc_options(PAGES[code]) == {name: repr(option.default) for name, option in rule.options.items()}

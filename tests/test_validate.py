@@ -21,17 +21,12 @@ compute:
 goal: assitant
 """
     assert lint(plan) == [
-        ("PL002", 3, 1, "model is missing the required key 'params' (Total parameters, embeddings included "
-                        "(the Chinchilla convention))"),
-        ("PL002", 4, 3, "unknown key 'parms' in model; did you mean 'params'?"),
+        ("PL002", 4, 3, "unknown key 'parms' in model; did you mean 'params'?"),  # one finding, not two
         ("PL002", 5, 11, "model.layers: 24.5 is not a whole number"),
         ("PL002", 7, 17, "data.train_tokens: '7Bn' is not a count: write 7B, 7e9 or 7000000000"),
         ("PL002", 8, 18, "data.unique_tokens: -3 is negative: a count is zero or more"),
-        ("PL002", 10, 8, "compute.mfu: 1.5 is above 1, more than any plan means here: check the unit suffix "
-                         "(1.3B is 1.3e9)"),
-        ("PL002", 11, 16, "compute.accelerator: unknown accelerator 'a100'; did you mean 'a100-40gb' or 'a100-80gb'? Known: "
-                          "a100-40gb, a100-80gb, h100-sxm, h100-pcie, h200, h800, b200, l4, l40s, a10, a10g, t4, "
-                          "v100, mi250x, mi300x, tpu-v3, tpu-v4, tpu-v5e, tpu-v5p"),
+        ("PL002", 10, 8, "compute.mfu: 1.5 is above 1, more than any plan means: check the unit suffix"),
+        ("PL002", 11, 16, "compute.accelerator: unknown accelerator 'a100'; did you mean 'a100-40gb' or 'a100-80gb'?"),
         ("PL002", 12, 7, "goal: 'assitant' is not one of base, assistant, research; did you mean 'assistant'?"),
     ]
 
@@ -66,8 +61,7 @@ def test_format_version(lint):
 
 def test_booleans_are_not_numbers(lint):
     found = lint(MINIMAL.replace("params: 1B", "params: yes"))
-    assert found == [("PL003", 5, 11, "yes is read as the boolean true by YAML 1.1 readers such as PyYAML, as "
-                                      "planlint reads it, and as the text 'yes' by YAML 1.2 readers"),
+    assert found == [("PL003", 5, 11, "yes is the boolean true in YAML 1.1 (PyYAML), text in YAML 1.2"),
                      ("PL002", 5, 11, "model.params: True is a boolean, not a count: write a number such as "
                                       "1.3B or 1.3e9")]
 
@@ -82,14 +76,13 @@ def test_nan_and_infinity(lint):
 
 def test_absurd_quantities(lint):
     found = lint(MINIMAL.replace("params: 1B", "params: 1e20"))
-    assert found == [("PL002", 5, 11, "model.params: '1e20' is above 100T, more than any plan means here: "
-                                      "check the unit suffix (1.3B is 1.3e9)")]
+    assert found == [("PL002", 5, 11, "model.params: '1e20' is above 100T, more than any plan means: "
+                                      "check the unit suffix")]
 
 
 def test_zero_params(lint):
     assert lint(MINIMAL.replace("params: 1B", "params: 0")) == [
-        ("PL002", 5, 11, "model.params: 0 must be at least 1M: no real run is smaller (check the unit suffix: 1.3B is "
-                         "1.3e9)")
+        ("PL002", 5, 11, "model.params: 0 must be at least 1M: no real run is smaller (check the unit suffix)")
     ]
 
 
@@ -124,17 +117,19 @@ def test_custom_accelerator(lint):
     assert lint(plan) == []
 
 
-@pytest.mark.parametrize("name, written", [
-    ("h100-sxm", ""), ("H100-SXM", " (written 'H100-SXM')"), (" h100-sxm ", " (written ' h100-sxm ')"),
-    ("h100\u200b-sxm", " (written 'h100\u200b-sxm')"), ("\uff48100-sxm", " (written '\uff48100-sxm')"),
-])
-def test_a_custom_accelerator_cannot_redefine_a_catalogue_one(lint, name, written):
-    """A plan that declares its own, faster h100-sxm would judge itself by its own figures."""
-    plan = MINIMAL.replace("  flops: 1.2e20\n", "  flops: 1.2e20\n  accelerator: h100-sxm\n  accelerators: 8\n") + (
-        f'custom_accelerators:\n  "{name}": {{peak_tflops: 100000, memory_gb: 80, memory_bandwidth_gbps: 3000}}\n')
-    assert lint(plan) == [
-        ("PL002", 13, 3, f"custom_accelerators: 'h100-sxm'{written} is a catalogue accelerator (NVIDIA H100 SXM5); "
-                         "a plan cannot redefine its figures")]
+@pytest.mark.parametrize("name", ["H100-SXM", " h100-sxm ", "h100\u200b-sxm", "\uff48100-sxm"])
+def test_a_custom_accelerator_cannot_redefine_a_catalogue_one(lint, name):
+    """A plan that declares its own, faster h100-sxm would judge itself by its own figures;
+    names that read alike are the same name."""
+    def plan(declared):
+        return MINIMAL.replace("  flops: 1.2e20\n", "  flops: 1.2e20\n  accelerator: h100-sxm\n  accelerators: 8\n") + (
+            f'custom_accelerators:\n  "{declared}": {{peak_tflops: 100000, memory_gb: 80, memory_bandwidth_gbps: 3000}}\n')
+
+    assert lint(plan("h100-sxm")) == [
+        ("PL002", 13, 3, "custom_accelerators: 'h100-sxm' is a catalogue accelerator; a plan cannot redefine it")]
+    assert lint(plan(name)) == [
+        ("PL002", 13, 3, f"custom_accelerators: '{name}' reads as the catalogue's 'h100-sxm'; a plan cannot "
+                         "redefine it")]
 
 
 def test_the_catalogue_wins_over_a_plan_in_lookup():

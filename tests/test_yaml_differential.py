@@ -126,46 +126,61 @@ def test_hand_made_documents_read_as_pyyaml_reads_them_or_are_reported(name):
     assert [(f.code, f.line, f.column) for f in reported] == expected
 
 
-def test_merge_conflict_message_names_the_key_and_the_first_line():
+def test_merge_conflict_message_names_the_key_and_the_mappings():
     doc = load_bytes((DEFAULTS + "c:\n  <<: [*a, *b]\n").encode(), "d.yaml")
-    assert [f.message for f in doc.findings] == [
-        "merge keys (<<) in c bring in 'x' from *a and from *b with different values; YAML readers differ "
-        "on which one wins, planlint reads the first",
-        "merge keys (<<) in c bring in 'train_tokens' from *a and from *b with different values; YAML "
-        "readers differ on which one wins, planlint reads the first",
+    assert [(f.message, f.details) for f in doc.findings] == [
+        ("'x' in c is merged twice, with different values",
+         ("merge keys (<<) bring it from *a and from *b", "YAML readers differ on which one wins; planlint reads "
+                                                          "the first")),
+        ("'train_tokens' in c is merged twice, with different values",
+         ("merge keys (<<) bring it from *a and from *b", "YAML readers differ on which one wins; planlint reads "
+                                                          "the first")),
     ]
+    assert doc.findings[0].fix == "set 'x' in this mapping itself, so that every reader takes the same value"
     inline = load_bytes(b"c:\n  <<: [{x: 1}, {x: 2}]\n", "d.yaml")
-    assert [f.message for f in inline.findings] == [
-        "merge keys (<<) in c bring in 'x' from the mapping at 2:8 and from the mapping at 2:16 with different "
-        "values; YAML readers differ on which one wins, planlint reads the first"]
+    assert [f.details[0] for f in inline.findings] == [
+        "merge keys (<<) bring it from the mapping at 2:8 and from the mapping at 2:16"]
     assert doc.data["c"] == {"x": 1, "train_tokens": 1}
 
 
 def test_repeated_merge_key_is_a_duplicate_key():
     doc = load_bytes(b"a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: *a\n  <<: *b\n", "d.yaml")
     assert [(f.code, f.message, f.fix) for f in doc.findings] == [
-        ("PL003", "duplicate key '<<' in c (first at line 4); PyYAML silently keeps the last value and strict "
-                  "YAML readers reject the file",
+        ("PL003", "duplicate key '<<' in c (first at line 4)",
          "merge the mappings with one key, in the order they take precedence: `<<: [*first, *second]`")]
     assert doc.data["c"] == {"x": 1, "y": 2}
 
 
 def test_messages_of_keys_and_scalars_read_two_ways():
-    doc = load_bytes(b"on: 1\n1: 2\nk: 1:30\nn: 017\nd: 2024-01-01\nb: &a 1\nc: &a 2\n", "d.yaml")
-    assert [(f.code, f.message) for f in doc.findings] == [
-        ("PL003", "the key 'on' is read as a boolean by YAML 1.1 readers such as PyYAML and as text by YAML 1.2 "
-                  "readers"),
-        ("PL002", "the key '1' is read as an integer by YAML readers such as PyYAML, not as text"),
-        ("PL003", "1:30 is read as 90 (base 60) by YAML 1.1 readers such as PyYAML, as planlint reads it, and as "
-                  "the text '1:30' by YAML 1.2 readers"),
-        ("PL003", "017 is read as 15 (octal) by YAML 1.1 readers such as PyYAML, as planlint reads it, and as 17 "
-                  "by YAML 1.2 readers"),
-        ("PL003", "2024-01-01 is read as a date by YAML 1.1 readers such as PyYAML and as text by YAML 1.2 "
-                  "readers and planlint"),
-        ("PL003", "anchor &a is defined twice (first at line 6); PyYAML refuses the file, other YAML readers "
-                  "take the later definition"),
+    doc = load_bytes(b"on: 1\n1: 2\nk: 1:30\nn: 017\nd: 2024-01-01\nb: &a 1\nc: &a 2\nv: yes\n", "d.yaml")
+    assert [(f.code, f.message, f.details) for f in doc.findings] == [
+        ("PL003", "the key 'on' is a boolean in YAML 1.1 (PyYAML), text in YAML 1.2",
+         ("planlint reads the key as text, as a plan's keys are",)),
+        ("PL002", "the key '1' is read as an integer by YAML readers such as PyYAML, not as text",
+         ("planlint reads the key as text, as a plan's keys are",)),
+        ("PL003", "1:30 is 90 (base 60) in YAML 1.1 (PyYAML), text in YAML 1.2", ("planlint reads it as PyYAML does",)),
+        ("PL003", "017 is 15 (octal) in YAML 1.1 (PyYAML), 17 in YAML 1.2", ("planlint reads it as PyYAML does",)),
+        ("PL003", "2024-01-01 is a date in YAML 1.1 (PyYAML), text in YAML 1.2",
+         ("planlint keeps it as text, as JSON has no dates",)),
+        ("PL003", "anchor &a is defined twice (first at line 6)",
+         ("PyYAML refuses the file; other YAML readers take the later definition, as planlint does",)),
+        ("PL003", "yes is the boolean true in YAML 1.1 (PyYAML), text in YAML 1.2", ("planlint reads it as PyYAML does",)),
     ]
     assert doc.findings[0].fix == "quote the key ('on') so that every reader sees the same text"
+    assert doc.findings[-1].fix == "write true, or quote 'yes' if it is text"
+
+
+def test_every_headline_fits_a_line():
+    from planlint.findings import HEADLINE_LIMIT
+
+    long = "k" * 300
+    texts = [text for text, _ in HAND_MADE.values()] + [
+        f"a: &a {{{long}: 1}}\nb: &b {{{long}: 2}}\n{long}:\n  {long}:\n    <<: [*a, *b]\n",
+        f"{long}1: &{long} 1\nb: &{long} 2\n", "k: 0b" + "1" * 2000 + "\n", "0b" + "1" * 2000 + ": k\n",
+        "on" + "_" * 200 + ": 1\n"]
+    for text in texts:
+        for finding in load_bytes(text.encode(), "d.yaml").findings:
+            assert len(finding.message) <= HEADLINE_LIMIT, finding.message
 
 
 # -- generated documents -----------------------------------------------------------------

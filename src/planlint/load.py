@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from planlint import units
 from planlint.findings import FindingList, PathT, Span, dotted
 from planlint.limits import Limits, hint
 
@@ -105,7 +106,7 @@ class Document:
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = _LINE_BREAK.split(self.text)
+            self._lines = _EDITOR_BREAK.split(self.text)
         return self._lines
 
     def locate(self, path: PathT, target: str = "key") -> Span:
@@ -145,8 +146,9 @@ _OTHER_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     """1-based line and column, in characters, of byte ``offset`` of ``raw`` (BOM not counted)."""
-    prefix = raw[:offset].decode("utf-8-sig", "replace")
-    return _position(prefix, len(prefix))
+    prefix = raw[:offset].decode("utf-8-sig", "replace")  # nothing was parsed: the editor's lines at once
+    breaks = list(_EDITOR_BREAK.finditer(prefix))
+    return len(breaks) + 1, len(prefix) - (breaks[-1].end() if breaks else 0) + 1
 
 
 def decode(raw: bytes, doc: Document) -> str | None:
@@ -177,7 +179,55 @@ def decode(raw: bytes, doc: Document) -> str | None:
 
 
 def parse(text: str, doc: Document, limits: Limits = Limits()) -> None:
-    """Fill ``doc.data``, ``doc.spans`` and the load findings from YAML ``text``."""
+    """Fill ``doc.data``, ``doc.spans`` and the load findings from YAML ``text``, at the lines
+    and columns an editor shows (see ``_EDITOR_BREAK``)."""
+    findings_before = len(doc.findings)
+    _parse(text, doc, limits)
+    if _YAML_ONLY_BREAK.search(text) is not None:
+        _to_editor_positions(text, doc, findings_before)
+
+
+# Editors break lines at LF, CRLF and CR only; YAML 1.1 (libyaml, PyYAML) also at NEL, U+2028
+# and U+2029, which an editor shows inside a line. Positions and ``Document.lines`` follow the editor.
+_EDITOR_BREAK = re.compile("\r\n|\r|\n")
+_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def _to_editor_positions(text: str, doc: Document, findings_before: int) -> None:
+    """Move every position the parser gave (counted in YAML lines) to the editor's line and column."""
+    editor_starts = [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
+    table = []  # YAML line (0-based) -> (editor line, 1-based; columns to add)
+    line = 0
+    for start in [0] + [m.end() for m in _LINE_BREAK.finditer(text)]:
+        while line + 1 < len(editor_starts) and editor_starts[line + 1] <= start:
+            line += 1
+        table.append((line + 1, start - editor_starts[line]))
+
+    def moved(pos):
+        if pos is None:
+            return None
+        first, column, last, end_column = pos.line, pos.column, pos.end_line, pos.end_column
+        if 1 <= first <= len(table):
+            first, column = table[first - 1][0], column + table[first - 1][1]
+        if 1 <= last <= len(table):
+            last, end_column = table[last - 1][0], end_column + table[last - 1][1]
+        return Span(first, column, last, end_column)
+
+    for path, spans in doc.spans.items():
+        doc.spans[path] = NodeSpans(moved(spans.key), moved(spans.value))
+    for finding in doc.findings[findings_before:]:
+        finding.span = moved(finding.span)
+    doc.findings.first_dropped = moved(doc.findings.first_dropped)
+
+
+def _editor_line(text: str, line: int) -> int:
+    """The 1-based line an editor shows YAML's 0-based ``line`` of ``text`` at."""
+    if _YAML_ONLY_BREAK.search(text) is None:
+        return line + 1
+    return len(_EDITOR_BREAK.findall(text, 0, _offset(text, line, 0))) + 1
+
+
+def _parse(text: str, doc: Document, limits: Limits) -> None:
     doc.text = text
     fast = _CParser is not None and "\ufeff" not in text
     findings_before = len(doc.findings)
@@ -205,11 +255,13 @@ def parse(text: str, doc: Document, limits: Limits = Limits()) -> None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "malformed YAML"
+        details = ()
         if exc.context and exc.problem and exc.context_mark is not None:
-            message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+            details = (f"{exc.context} at line {_editor_line(text, exc.context_mark.line)}",)
         span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(1, 1, 1, 1)
         doc.findings.add("PL001", "yaml-syntax", f"syntax error: {message}", span,
-                         fix="fix the YAML at this position; `planlint` checks the plan once it parses")
+                         fix="fix the YAML at this position; `planlint` checks the plan once it parses",
+                         details=details)
         return
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
         position = getattr(exc, "position", 0) or 0
@@ -464,9 +516,10 @@ class _Builder:
         if first is not None:
             self.doc.findings.add(
                 "PL003", "duplicate-key",
-                f"anchor &{anchor} is defined twice (first at line {first}); PyYAML refuses the file, other "
-                "YAML readers take the later definition", _span(event.start_mark, event.end_mark),
-                fix=f"rename one of the anchors: every &{anchor} must be unique in the file")
+                f"anchor &{units.clip(anchor)} is defined twice (first at line {first})",
+                _span(event.start_mark, event.end_mark),
+                fix=f"rename one of the anchors: every &{anchor} must be unique in the file",
+                details=("PyYAML refuses the file; other YAML readers take the later definition, as planlint does",))
         else:
             self.anchor_lines[anchor] = event.start_mark.line + 1
 
@@ -498,33 +551,33 @@ class _Builder:
 
     def _non_text_key(self, written: str, tag: str, span: _Pos, path: PathT) -> None:
         kind = _KINDS[tag[len(_YAML):]]
-        text = written if len(written) <= 40 else written[:40] + "..."
+        shown = units.quoted(written)
         if _yaml12_text(written, tag):
             code, rule = "PL003", "duplicate-key"
-            message = (f"the key {text!r} is read as {kind} by YAML 1.1 readers such as PyYAML and as text by "
-                       "YAML 1.2 readers")
+            message = f"the key {shown} is {kind} in YAML 1.1 (PyYAML), text in YAML 1.2"
         else:
             code, rule = "PL002", "schema"
-            message = f"the key {text!r} is read as {kind} by YAML readers such as PyYAML, not as text"
+            message = f"the key {shown} is read as {kind} by YAML readers such as PyYAML, not as text"
         self.doc.findings.add(code, rule, message, span, path=path + (written,),
-                              fix=f"quote the key ('{text}') so that every reader sees the same text")
+                              fix=f"quote the key ({shown}) so that every reader sees the same text",
+                              details=("planlint reads the key as text, as a plan's keys are",))
 
     def _check_plain(self, written: str, value: Any, span: _Pos, frame: _Frame) -> None:
         """A plain value that YAML 1.1 (PyYAML, and planlint) and YAML 1.2 readers read
         differently: `on`, sexagesimal `1:30`, octal `017`, binary `0b101`. Values under x-
         keys are the plan's notes, not its facts: not reported."""
-        text = written if len(written) <= 40 else written[:40] + "..."
+        text = units.clip(written, 20)
         if isinstance(value, bool):
             if text in _CORE_BOOLS:
                 return
-            read, other = f"the boolean {str(value).lower()}", f"the text '{text}'"
+            read, other = f"the boolean {str(value).lower()}", "text"
             fix = f"write {str(value).lower()}, or quote '{text}' if it is text"
         elif isinstance(value, (int, float)):
             digits = written.lstrip("+-")
             if ":" in digits:
-                read, other = f"{_number(value)} (base 60)", f"the text '{text}'"
+                read, other = f"{_number(value)} (base 60)", "text"
             elif digits.startswith("0b"):
-                read, other = f"{_number(value)} (binary)", f"the text '{text}'"
+                read, other = f"{_number(value)} (binary)", "text"
             elif isinstance(value, int) and len(digits) > 1 and digits[0] == "0" and digits[1] not in "xX":
                 decimal = int(digits.replace("_", ""), 10) * (-1 if written[0] == "-" else 1)
                 if decimal == value:  # 00, 01: the same number either way
@@ -536,18 +589,18 @@ class _Builder:
         elif written[:1].isdigit() and "-" in written and len(written) < 64 and \
                 _RESOLVER.resolve(yaml.ScalarNode, written, (True, False)) == _YAML + "timestamp":
             fix = f"quote '{text}', so that every reader sees text"
-            return self._report_plain(f"{text} is read as a date by YAML 1.1 readers such as PyYAML and as text by "
-                                      "YAML 1.2 readers and planlint", span, frame, fix)
+            return self._report_plain(f"{text} is a date in YAML 1.1 (PyYAML), text in YAML 1.2", span, frame, fix,
+                                      "planlint keeps it as text, as JSON has no dates")
         else:
             return
-        self._report_plain(f"{text} is read as {read} by YAML 1.1 readers such as PyYAML, as planlint reads it, "
-                           f"and as {other} by YAML 1.2 readers", span, frame, fix)
+        self._report_plain(f"{text} is {read} in YAML 1.1 (PyYAML), {other} in YAML 1.2", span, frame, fix,
+                           "planlint reads it as PyYAML does")
 
-    def _report_plain(self, message: str, span: _Pos, frame: _Frame, fix: str) -> None:
+    def _report_plain(self, message: str, span: _Pos, frame: _Frame, fix: str, detail: str) -> None:
         path = self._child_path(frame)
         if any(isinstance(part, str) and part.startswith("x-") for part in path):
             return
-        self.doc.findings.add("PL003", "duplicate-key", message, span, path=path, fix=fix)
+        self.doc.findings.add("PL003", "duplicate-key", message, span, path=path, fix=fix, details=(detail,))
 
     def _key(self, frame: _Frame, key, span: _Pos) -> bool:
         """``key`` is the key's text, or ``_MERGE`` for a merge key (its value is merged at the
@@ -559,9 +612,9 @@ class _Builder:
             shown = "<<" if key is _MERGE else key
             self.doc.findings.add(
                 "PL003", "duplicate-key",
-                f"duplicate key '{shown}' in {where} (first at line {first[0]}); PyYAML silently keeps "
-                "the last value and strict YAML readers reject the file",
+                f"duplicate key {units.quoted(shown)} in {where} (first at line {first[0]})",
                 span, path=frame.path + (() if key is _MERGE else (key,)),
+                details=("PyYAML silently keeps the last value and strict YAML readers reject the file",),
                 fix=(f"keep one '{key}' and delete the other" if key is not _MERGE else
                      "merge the mappings with one key, in the order they take precedence: `<<: [*first, *second]`"),
             )
@@ -630,9 +683,9 @@ class _Builder:
             return True
         if found is None:
             self.doc.findings.add("PL001", "yaml-syntax",
-                                  f"alias *{event.anchor} refers to no anchor defined before it "
-                                  "(an alias cannot refer to a node that contains it)", span,
-                                  fix=f"define &{event.anchor} before using *{event.anchor}")
+                                  f"alias *{units.clip(event.anchor)} refers to no anchor defined before it", span,
+                                  fix=f"define &{event.anchor} before using *{event.anchor}",
+                                  details=("an alias cannot refer to a node that contains it",))
             return self._place(None, span, 1)
         value, size = found
         if isinstance(value, dict) and event.anchor:  # a merge names the mappings it takes
@@ -661,9 +714,9 @@ class _Builder:
         self.nodes += size if new is None else new
         if self.nodes > self.limits.max_nodes:
             self.doc.findings.add("PL004", "input-limit",
-                                  f"the file expands to more than {self.limits.max_nodes:,} values "
-                                  "(aliases repeat their anchor's content); a plan has a few dozen",
-                                  span, fix=f"remove the repeated aliases ({hint('max_nodes')})")
+                                  f"the file expands to more than {self.limits.max_nodes:,} values; a plan has a few dozen",
+                                  span, fix=f"remove the repeated aliases ({hint('max_nodes')})",
+                                  details=("aliases repeat their anchor's content",))
             self.over_limit = True
             return False
         frame = self.stack[-1] if self.stack else None
@@ -722,10 +775,11 @@ class _Builder:
                         where = dotted(frame.path)
                         self.doc.findings.add(
                             "PL003", "duplicate-key",
-                            f"merge keys (<<) in {where} bring in '{key}' from {merged[key]} and from {name} with "
-                            f"different values; YAML readers differ on which one wins, planlint reads the first",
+                            f"{units.quoted(key, 24)} in {units.clip(where, 24)} is merged twice, with different values",
                             key_span, path=frame.path + (key,),
-                            fix=f"set '{key}' in this mapping itself, so that every reader takes the same value")
+                            fix=f"set '{key}' in this mapping itself, so that every reader takes the same value",
+                            details=(f"merge keys (<<) bring it from {merged[key]} and from {name}",
+                                     "YAML readers differ on which one wins; planlint reads the first"))
                         explicit.add(key)  # one finding per key
 
     def _check_container_tag(self, event) -> None:
@@ -736,8 +790,9 @@ class _Builder:
     def _tag_finding(self, tag: str, span: _Pos) -> None:
         shown = "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
         self.doc.findings.add("PL002", "schema",
-                              f"the tag {shown} is not allowed: a plan holds plain values, and planlint never "
-                              "builds objects from tags", span, fix=f"remove {shown} and write the value itself")
+                              f"the tag {units.clip(shown)} is not allowed: a plan holds plain values", span,
+                              fix=f"remove {shown} and write the value itself",
+                              details=("planlint never builds objects from tags",))
 
     def _construct(self, event, span: _Pos):
         value = event.value
@@ -792,14 +847,18 @@ class _Builder:
         return text
 
 
+UNKNOWN_SIZE = -1  # ``size`` of an input read only up to the limit whose real size is not known (a pipe)
+
+
 def load_bytes(raw: bytes, name: str, limits: Limits = Limits(), size: int | None = None,
                any_reader: bool = True) -> Document:
-    """``size`` is the file's real size when ``raw`` was read only up to the limit;
-    ``any_reader`` as for ``Document``."""
+    """``size`` is the file's real size when ``raw`` was read only up to the limit (``UNKNOWN_SIZE``
+    for a pipe, which is read no further); ``any_reader`` as for ``Document``."""
     doc = Document(name=name, max_findings=limits.max_findings, any_reader=any_reader)
     if len(raw) > limits.max_file_bytes:
+        said = f"more than {limits.max_file_bytes:,} bytes" if size == UNKNOWN_SIZE else f"{size or len(raw):,} bytes"
         doc.findings.add("PL004", "input-limit",
-                         f"the file is {size or len(raw):,} bytes, over the {limits.max_file_bytes:,}-byte limit for one plan",
+                         f"the file is {said}, over the {limits.max_file_bytes:,}-byte limit for one plan",
                          Span(1, 1, 1, 1), fix=f"check that this is a plan ({hint('max_file_bytes')})")
         return doc
     text = decode(raw, doc)

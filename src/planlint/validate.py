@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, Iterator
 
-from planlint.findings import FindingList, PathT, Span, dotted
+from planlint.findings import HEADLINE_LIMIT, FindingList, PathT, Span, dotted
 from planlint.load import Document
 from planlint.quantities import PARSERS, QuantityError
 from planlint.resources import schema_path
@@ -70,17 +70,21 @@ def _quantity_problem(kind: str, instance: Any, schema: dict) -> str | None:
     if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
         return f"{_shown(instance, value)} must be more than {_bound(schema['exclusiveMinimum'])}"
     if "minimum" in schema and value < schema["minimum"]:
-        reason = "" if schema["minimum"] <= 1 else ": no real run is smaller (check the unit suffix: 1.3B is 1.3e9)"
+        reason = "" if schema["minimum"] <= 1 else ": no real run is smaller (check the unit suffix)"
         flipped = _sign_typo(value, schema)
         if flipped is not None:
-            reason = f": no real run is smaller; did you mean {flipped} (the exponent's sign)?"
+            reason = f": no real run is smaller; did you mean {flipped}?"
         return f"{_shown(instance, value)} must be at least {_bound(schema['minimum'])}{reason}"
     if "maximum" in schema and value > schema["maximum"]:
         from planlint import units
 
+        if kind in ("fraction", "share") and schema["maximum"] == 1 and 2 <= value <= 100 and not isinstance(instance, str):
+            # 45 for 45%: the number a person means when they write a percentage without its sign
+            return f"{_shown(instance, value)} is above 1; did you mean {value:g}%?"
+
         return (
             f"{_shown(instance, value)} is above {units.count(schema['maximum'])}, more than any plan "
-            "means here: check the unit suffix (1.3B is 1.3e9)"
+            "means: check the unit suffix"
         )
     return None
 
@@ -109,7 +113,7 @@ def _shown(instance: Any, value: float) -> str:
     from planlint import units
 
     if isinstance(instance, str):
-        return repr(instance)
+        return repr(units.clip(instance, 20))
     if isinstance(instance, int) and not isinstance(instance, bool) and abs(instance) < 1e15:
         return f"{instance:,}"  # 999,999 rather than 1000K next to a bound of 1M
     return units.count(value, 6)
@@ -361,12 +365,28 @@ def _quick_check() -> Check:
     return _Compiler(plan_schema()).node(plan_schema())
 
 
-def schema_errors(data: Any) -> list:
-    """The schema errors ``validate`` reports from: none when the compiled check passes the
-    plan (jsonschema is then not even imported), else all of jsonschema's."""
+def schema_errors(data: Any, bound: int | None = None) -> tuple[list, bool]:
+    """The schema errors ``validate`` reports from, and whether more were left unread: none
+    when the compiled check passes the plan (jsonschema is then not even imported), else
+    jsonschema's, read lazily and no further than ``bound`` errors. Past the bound the plan's
+    missing top-level keys are still among them: they matter more than the thousandth typo."""
     if _quick_check()(data):
-        return []
-    return list(_validator().iter_errors(data))
+        return [], False
+    validator = _validator()
+    errors = []
+    for error in validator.iter_errors(data):
+        if bound is not None and len(errors) >= bound:
+            break
+        errors.append(error)
+    else:
+        return errors, False
+    if isinstance(data, dict) and not any(e.validator == "required" and not e.absolute_path for e in errors):
+        schema = plan_schema()
+        top = {"required": schema["required"],  # with the descriptions the messages quote
+               "properties": {key: {"description": node.get("description", "")}
+                              for key, node in schema["properties"].items()}}
+        errors.extend(type(validator)(top).iter_errors(data))
+    return errors, True
 
 
 def loss_fit_problems(spec: Any) -> str | None:
@@ -413,6 +433,10 @@ def _type_of(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, str):  # plan text, quoted in a headline: cut to fit
+        from planlint import units
+
+        return repr(units.clip(value, 30))
     return repr(value)
 
 
@@ -431,11 +455,25 @@ def _schema_at(path: PathT) -> dict:
     return node
 
 
+HINTED_KEYS = 100  # keys reported (missing ones first) up to which an unknown one gets a did-you-mean
+_LONGEST_GUESSED = 200  # a longer word is like no key of the schema (difflib's time grows with it)
+
+
 def _nearest(word: str, choices) -> str | None:
     import difflib
 
+    if len(word) > _LONGEST_GUESSED:
+        return None
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def _spelled_key(key: str) -> str:
+    """A key from the plan as a message quotes it: invisible and control characters spelled out
+    (``param\\u200bs``), so that it cannot pass for the key it is mistaken for."""
+    from planlint.report.escape import hidden_spelled
+
+    return hidden_spelled(key)
 
 
 def validate(doc: Document) -> tuple[bool, FindingList]:
@@ -451,7 +489,8 @@ def validate(doc: Document) -> tuple[bool, FindingList]:
         out.add("PL002", "schema", f"a plan is a YAML mapping at the top level, found {_type_of(data)}",
                 doc.locate((), "value"), fix="write the plan as `key: value` lines starting with `planlint: 1`")
         return False, out
-    errors = schema_errors(data)
+    # a value can break several keywords (a quantity's pattern and its parse), one finding each
+    errors, unread = schema_errors(data, 4 * out.limit + 8)
     reported: set = set()  # (path, key): jsonschema repeats `required` once per missing key
     # Missing keys first: past the findings bound they matter more than the thousandth typo.
     for error in sorted(errors, key=lambda error: error.validator != "required"):
@@ -459,6 +498,9 @@ def validate(doc: Document) -> tuple[bool, FindingList]:
             continue  # the quantity parser is authoritative; the schema's patterns are for editors
         _report(out, doc, error, tuple(error.absolute_path), reported)
     _check_accelerators(out, doc, data)
+    out.more = unread  # errors past those read: ``dropped`` is then a lower bound
+    if unread and not out.dropped:
+        out.skip(doc.locate((), "value"))
     if not out and not out.dropped:
         return True, out
     # A value the loader already reported (a tag that does not fit it, an int too large to
@@ -481,9 +523,10 @@ def _report(out: FindingList, doc: Document, error, path: PathT, reported: set) 
             if out.full:  # the did-you-mean costs more than the rest: skip it past the bound
                 out.skip(None if out.dropped else doc.locate(path + (key,), "key"))
                 continue
-            guess = _nearest(key, known)
+            hinted = len(reported) <= HINTED_KEYS
+            guess = _nearest(key, known) if hinted else None
             inside = f" in {where}" if path else ""
-            message = f"unknown key '{key}'{inside}"
+            message = f"unknown key '{_spelled_key(key)}'{inside}"
             if guess:
                 message += f"; did you mean '{guess}'?"
                 fix = f"rename it to '{guess}', or prefix it with x- to keep it as a note"
@@ -492,8 +535,13 @@ def _report(out: FindingList, doc: Document, error, path: PathT, reported: set) 
             out.add("PL002", "schema", message, doc.locate(path + (key,), "key"), fix=fix, path=path + (key,))
         return
     if kind == "required":
+        known = error.schema.get("properties", {})
+        # a misspelt key is one finding, not two: its "did you mean" names the key that is missing
+        # (looked for only among as many unknown keys as get a hint, so that a huge mapping stays cheap)
+        unknown = [key for key in error.instance if isinstance(key, str) and key not in known and not key.startswith("x-")]
+        misspelt = {_nearest(key, known) for key in unknown} if len(unknown) <= HINTED_KEYS else set()
         for key in error.validator_value:
-            if key in error.instance or (path, key) in reported:
+            if key in error.instance or key in misspelt or (path, key) in reported:
                 continue
             reported.add((path, key))
             about = error.schema.get("properties", {}).get(key, {}).get("description", "")
@@ -511,10 +559,14 @@ def _report(out: FindingList, doc: Document, error, path: PathT, reported: set) 
         options = [str(o) for o in error.validator_value]
         guess = _nearest(str(error.instance), options)
         message = f"{where}: {_type_of(error.instance)} is not one of {', '.join(options)}"
+        details = ()
+        if len(message) + 30 > HEADLINE_LIMIT:  # with its did-you-mean: the list is a detail
+            message = f"{where}: {_type_of(error.instance)} is not one of its {len(options)} values"
+            details = (f"{where} is one of {', '.join(options)}",)
         if guess:
             message += f"; did you mean '{guess}'?"
         out.add("PL002", "schema", message, doc.locate(path, "value"), path=path,
-                fix=_fix_for(path, "one of " + ", ".join(options)))
+                fix=_fix_for(path, "one of " + ", ".join(options)), details=details)
         return
     if kind == "const" and path == ("planlint",):
         out.add("PL002", "schema",
@@ -574,17 +626,23 @@ def _check_custom_names(out: FindingList, doc: Document, custom: dict) -> None:
         taken = catalogue.get(name_key(name))
         if taken is None:
             continue
-        written = "" if taken == name else f" (written '{name}')"
-        out.add("PL002", "schema",
-                f"custom_accelerators: '{taken}'{written} is a catalogue accelerator ({CATALOGUE[taken].label}); "
-                "a plan cannot redefine its figures", doc.locate(("custom_accelerators", name), "key"),
+        from planlint import units
+
+        if taken == name:
+            headline = f"custom_accelerators: '{taken}' is a catalogue accelerator; a plan cannot redefine it"
+        else:
+            headline = (f"custom_accelerators: {units.quoted(name, 20)} reads as the catalogue's "
+                        f"{units.quoted(taken, 16)}; a plan cannot redefine it")
+        out.add("PL002", "schema", headline, doc.locate(("custom_accelerators", name), "key"),
                 path=("custom_accelerators", name),
                 fix=f"use '{taken}' from the catalogue as it is, or give the chip a name of its own "
-                    f"(`{taken}-custom`)")
+                    f"(`{taken}-custom`)",
+                details=(f"the catalogue's '{taken}': {CATALOGUE[taken].label}",))
 
 
 def _check_accelerators(out: FindingList, doc: Document, data: dict) -> None:
     """Accelerator names must be in the catalogue or declared under custom_accelerators."""
+    from planlint import units
     from planlint.accelerators import CATALOGUE
 
     custom = data.get("custom_accelerators")
@@ -599,13 +657,12 @@ def _check_accelerators(out: FindingList, doc: Document, data: dict) -> None:
             continue
         known = list(CATALOGUE) + list(custom)
         guesses = [k for k in known if k.startswith(name.lower())][:3] or [_nearest(name.lower(), known)]
-        message = f"{section}.accelerator: unknown accelerator '{name}'"
+        message = f"{section}.accelerator: unknown accelerator {units.quoted(_spelled_key(name), 24)}"
         if guesses[0]:
             message += f"; did you mean {' or '.join(repr(g) for g in guesses)}?"
-        message += f" Known: {', '.join(known)}"
         out.add(
             "PL002", "schema", message, doc.locate((section, "accelerator"), "value"),
-            path=(section, "accelerator"),
+            path=(section, "accelerator"), details=(f"known: {', '.join(known)} (`planlint accelerators` lists them)",),
             fix=(
                 "use a catalogue name, or declare the chip under custom_accelerators with its dense "
                 f"peak_tflops, memory_gb and memory_bandwidth_gbps (`{name}: {{peak_tflops: 400, "

@@ -1,7 +1,9 @@
 """``--format github``: GitHub Actions workflow commands, one line per finding, which the runner
 turns into annotations on the pull request and the run's summary::
 
-    ::error file=plan.yaml,line=16,col=3,endLine=16,endColumn=14,title=PL101 undertrained-ratio::MESSAGE%0Afix: FIX
+    ::error file=plan.yaml,line=16,col=3,endLine=16,endColumn=14,title=PL101 undertrained-ratio::MESSAGE%0ADETAIL%0Afix: FIX
+
+(one ``%0A``-separated line for each detail of the finding).
 
 Severities map to commands as error -> ``::error``, warning -> ``::warning``, info ->
 ``::notice``. Columns are sent only when the finding starts and ends on one line (the
@@ -19,6 +21,7 @@ as ``\\xNN`` / ``\\uNNNN``, and ``##[`` as ``\\x23#[``.
 
 from __future__ import annotations
 
+from planlint.report import Formatter
 from planlint.report.common import report_path, with_fix
 from planlint.report.escape import visible
 
@@ -63,3 +66,10 @@ def render_github(results, stream) -> None:
             continue
         for finding in result.findings:
             stream.write(annotation(finding, finding.file or result.name) + "\n")
+
+
+class GithubFormat(Formatter):
+    name = "github"
+
+    def render(self, context) -> None:
+        render_github(context.results, context.stream)

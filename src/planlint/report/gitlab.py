@@ -1,7 +1,8 @@
 """``--format gitlab``: a GitLab Code Quality report (a JSON array of Code Climate issues),
 for the ``artifacts:reports:codequality`` of a GitLab CI job.
 
-Each finding is one issue: ``description`` (the message, then "fix: ..."), ``check_name``
+Each finding is one issue: ``description`` (the message, its details, then "fix: ...",
+joined by "; "), ``check_name``
 (the rule code), ``fingerprint`` (SHA-256 of file, code, JSON pointer and an occurrence
 counter, stable when unrelated lines move; see ``planlint.report.common``), ``severity``
 and ``location`` (``path`` with forward slashes, ``lines.begin``/``lines.end``). Severities
@@ -13,6 +14,7 @@ could not be read at all is a PL001 issue at line 1 that is a "blocker".
 from __future__ import annotations
 
 from planlint.findings import NOT_CHECKED
+from planlint.report import Formatter
 from planlint.report.common import fingerprinted, report_path, with_fix
 from planlint.report.escape import write_json
 
@@ -48,3 +50,10 @@ def issues(results) -> list[dict]:
 
 def render_gitlab(results, stream) -> None:
     write_json(issues(results), stream)
+
+
+class GitlabFormat(Formatter):
+    name = "gitlab"
+
+    def render(self, context) -> None:
+        render_gitlab(context.results, context.stream)

@@ -1,8 +1,8 @@
 """``--format json``: one JSON array of findings, as the spec's "Machine-readable output" says.
 
 Each finding has the spec's keys (file, line, column, code, rule, severity, message) plus
-end_line, end_column, fix, pointer (RFC 6901, stable across edits elsewhere in the file)
-and facts (the numbers behind the message). A file that could not be read is an entry of
+end_line, end_column, details (the lines that support the message, a list of strings), fix,
+pointer (RFC 6901, stable across edits elsewhere in the file) and facts (the numbers behind the message). A file that could not be read is an entry of
 the same shape: code PL001, line and column 1, ``facts: {"unreadable": true}``.
 
 Strings are the exact text, with the characters a terminal would act on written as JSON
@@ -12,6 +12,7 @@ escapes; only the undecodable bytes of a file name that is not UTF-8 are spelled
 
 from __future__ import annotations
 
+from planlint.report import Formatter
 from planlint.report.common import reported
 from planlint.report.escape import write_json
 
@@ -27,6 +28,7 @@ def finding_dict(finding) -> dict:
         "rule": finding.rule,
         "severity": str(finding.severity),
         "message": finding.message,
+        "details": list(finding.details),
         "fix": finding.fix,
         "pointer": finding.pointer,
         "facts": finding.facts,  # NaN and infinities become null in write_json
@@ -35,3 +37,18 @@ def finding_dict(finding) -> dict:
 
 def render_json(results, stream) -> None:
     write_json((finding_dict(f) for result in results for f in reported(result)), stream, default=str)
+
+
+class JsonFormat(Formatter):
+    """The findings; with ``--statistics``, the counts per rule (an array of rows) instead."""
+
+    name = "json"
+    statistics = True
+
+    def render(self, context) -> None:
+        if context.statistics:
+            from planlint.report.statistics import render_statistics
+
+            render_statistics(context.results, context.stream, "json")
+            return
+        render_json(context.results, context.stream)

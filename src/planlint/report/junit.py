@@ -7,7 +7,7 @@ the file (plus any other code the file reported), in code order.
 Severities: a rule's findings at or above the threshold make its testcase fail, with one
 ``<failure>`` (``type`` = the worst severity; ``message`` = the first finding, "(+N more)"
 when there are several; the text lists every one as ``FILE:LINE:COLUMN: CODE [severity]
-message`` and its fix). The threshold is ``fail_on`` when given, else the file's own
+message`` and, indented below, its details and fix). The threshold is ``fail_on`` when given, else the file's own
 ``fail_on`` from its configuration, else warning: the findings that make ``planlint check``
 exit 1 are the failures. Findings below the threshold do not fail the testcase: they are
 listed the same way in its ``<system-out>``.
@@ -33,6 +33,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from planlint.findings import STOPPED
+from planlint.report import Formatter
 from planlint.report.common import report_path, rules_run, threshold, with_fix
 from planlint.report.escape import xml_char_refs, xml_text
 
@@ -113,3 +114,10 @@ def render_junit(results, stream, registry, fail_on=None) -> None:
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     stream.write(xml_char_refs(ET.tostring(root, encoding="unicode")))
     stream.write("\n")
+
+
+class JunitFormat(Formatter):
+    name = "junit"
+
+    def render(self, context) -> None:
+        render_junit(context.results, context.stream, context.registry, fail_on=context.fail_on)

@@ -14,6 +14,7 @@ class InternalError(Rule):
     name = "internal-error"
     severity = Severity.ERROR
     summary = "A rule raised an exception while checking the plan; the other rules still ran."
+    points_at = "the first key of the plan; never suppressed (a rule raised, so the plan was not wholly checked)"
     stage = "pipeline"
 
 
@@ -22,6 +23,7 @@ class YamlSyntax(Rule):
     name = "yaml-syntax"
     severity = Severity.ERROR
     summary = "The file is not well-formed YAML, or not UTF-8 text."
+    points_at = "where the YAML breaks, or the first byte that is not UTF-8 text; never suppressed"
     stage = "pipeline"
 
 
@@ -30,6 +32,7 @@ class Schema(Rule):
     name = "schema"
     severity = Severity.ERROR
     summary = "The plan breaks the plan format (schemas/plan.schema.json)."
+    points_at = "the key or value that breaks the format; never suppressed"
     stage = "pipeline"
 
 
@@ -39,6 +42,8 @@ class DuplicateKey(Rule):
     severity = Severity.ERROR
     summary = ("A mapping repeats a key, or the file holds YAML that readers read two ways (merge keys that disagree, "
                "a duplicate anchor, `on` or `1:30`).")
+    points_at = ("the repeated key, at its second and later occurrences, or the construct read two ways; never "
+                 "suppressed")
     stage = "pipeline"
 
 
@@ -47,6 +52,8 @@ class InputLimit(Rule):
     name = "input-limit"
     severity = Severity.ERROR
     summary = "The file exceeds a safety bound: size, nesting depth, alias expansion, findings or time."
+    points_at = ("where the bound is crossed (line 1 for the file's size, the first key for the time bound); never "
+                 "suppressed")
     stage = "pipeline"
 
 
@@ -54,7 +61,8 @@ class UnusedSuppression(Rule):
     code = "PL005"
     name = "unused-suppression"
     severity = Severity.WARNING
-    summary = "A `# planlint: disable=...` comment silences nothing, or names no rule."
+    summary = "A suppression comment (`# planlint: disable=...`, `# noqa: ...`) silences nothing, or names no rule."
+    points_at = "the suppression comment; no comment can suppress it (switch it off in the configuration)"
     stage = "pipeline"
 
 
@@ -63,6 +71,7 @@ class SuppressionReason(Rule):
     name = "suppression-reason"
     severity = Severity.WARNING
     summary = "A suppression comment gives no `-- reason` while the configuration requires one."
+    points_at = "the suppression comment; no comment can suppress it (switch it off in the configuration)"
     stage = "pipeline"
 
 
@@ -72,6 +81,8 @@ class LaunchConfig(Rule):
     severity = Severity.ERROR
     summary = ("The launch config the plan names (launch.config) cannot be read or recognised, so the plan was not "
                "checked against what launches.")
+    points_at = ("`launch.config`'s value (in a launch config checked on its own: the line it cannot read); never "
+                 "suppressed")
     stage = "pipeline"
 
 
@@ -81,4 +92,5 @@ class LaunchConfigReading(Rule):
     severity = Severity.WARNING
     summary = ("A value in the launch config could not be read (an unresolved variable, an unknown flag), or needs "
                "an input the plan does not state.")
+    points_at = "`launch.config`'s value (in a launch config checked on its own: the config's line)"
     stage = "pipeline"

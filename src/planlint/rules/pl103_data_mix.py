@@ -16,6 +16,7 @@ class DataMix(Rule):
     name = "data-mix"
     severity = Severity.ERROR
     summary = "Data-mix shares do not add up to 100%, or a source appears twice."
+    points_at = "`data.mix` for shares that do not add up; a repeated source's `source:` value"
     options = {"tolerance": Option(0.005, "How far the shares may sum from 100% (0.005 is half a point).")}
 
     def check(self, plan, ctx):
@@ -31,19 +32,23 @@ class DataMix(Rule):
             else:
                 fix = f"lower the shares by {points} in total"
             tokens, claimed = plan.data.train_tokens, plan.data.train_tokens * total
-            yield ctx.finding(("data", "mix"), f"the mix shares add up to {units.pct(total, 4)}, not 100%: they "
-                              f"draw {units.count(claimed)} tokens for a {units.count(tokens)}-token run",
-                              fix, shares_total=total)
+            yield ctx.finding(("data", "mix"), f"the mix shares add up to {units.pct(total, 4)}, not 100%", fix,
+                              details=[f"they draw {units.count(claimed)} tokens for a {units.count(tokens)}-token run"],
+                              shares_total=total)
         # sources that read alike are one source: 'Web', 'web ' and 'we\u200bb' are 'web'
         first_seen: dict[str, int] = {}
         for index, entry in enumerate(mix):
             key = name_key(entry.source)
             if key in first_seen:
                 first = mix[first_seen[key]].source
-                written = "" if first == entry.source else f", written '{first}'"
                 yield ctx.finding(("data", "mix", index, "source"),
-                                  f"source '{entry.source}' appears twice in the mix (first as entry "
-                                  f"{first_seen[key] + 1}{written})",
-                                  "merge the two entries into one with the summed share", target="value")
+                                  f"source {units.quoted(entry.source)} appears twice in the mix (first as entry "
+                                  f"{first_seen[key] + 1})",
+                                  "merge the two entries into one with the summed share", target="value",
+                                  details=[f"the source's whole name: '{entry.source}'"
+                                           if units.clip(entry.source) != entry.source else "",
+                                           f"entry {first_seen[key] + 1} writes it '{first}': names that differ only "
+                                           "by case, spaces, invisible characters or Unicode form are one source"
+                                           if first != entry.source else ""])
             else:
                 first_seen[key] = index

@@ -17,6 +17,7 @@ class DeadlineOverrun(Rule):
     name = "deadline-overrun"
     severity = Severity.WARNING
     summary = "Training takes longer than compute.deadline_days on the declared accelerators."
+    points_at = "`compute.deadline_days`"
     sources = ("wall-clock = C / (accelerators x peak x MFU), the scaling reference §6.5",)
 
     def check(self, plan, ctx):
@@ -34,7 +35,7 @@ class DeadlineOverrun(Rule):
         needed_accelerators = math.ceil(compute.accelerators * days / compute.deadline_days)
         yield ctx.finding(
             ("compute", "deadline_days"),
-            f"training takes ~{units.duration(days * 24)} ({basis}), past the deadline of "
+            f"training takes ~{units.duration(days * 24)}, past the deadline of "
             f"{units.duration(compute.deadline_days * 24)}",
             f"use >= {needed_accelerators:,} accelerators, or move the deadline to {math.ceil(days)} days",
-            days=days)
+            details=[basis], days=days)

@@ -15,6 +15,7 @@ class BudgetUnderused(Rule):
     name = "budget-underused"
     severity = Severity.INFO
     summary = "The plan needs under half the compute it declares: a larger or longer run fits."
+    points_at = "`compute.flops`, or `compute.gpu_hours` when the plan gives no flops"
     options = {"below": Option(0.5, "Share of the declared compute under which the plan is noted.")}
     sources = ("Besiroglu et al. 2024, arXiv:2404.10102 (the compute-optimal split for the full budget)",)
 
@@ -26,7 +27,8 @@ class BudgetUnderused(Rule):
         path = ("compute", "flops") if plan.compute.flops is not None else ("compute", "gpu_hours")
         yield ctx.finding(
             path,
-            f"the plan needs {units.sci(numbers['needed_flops'])} FLOPs ({numbers.convention.label}), "
-            f"{units.pct(used)} of the {units.sci(budget)} declared ({numbers.notes['budget_flops']})",
+            f"the plan needs {units.pct(used)} of the {units.sci(budget)} FLOPs it declares",
             f"{numbers.full_budget.suggest()}; or lower the budget to free the rest",
+            details=[f"it needs {units.sci(numbers['needed_flops'])} FLOPs ({numbers.convention.label})",
+                     f"the budget: {numbers.notes['budget_flops']}"],
             used_share=used, budget_flops=budget)

@@ -17,6 +17,7 @@ class Hyperparameters(Rule):
     severity = Severity.WARNING
     summary = ("The global batch size or peak learning rate is far from what DeepSeek LLM's compute fits give "
                "for the plan's compute.")
+    points_at = "`training.global_batch_tokens` or `training.peak_lr`, whichever is off"
     options = {
         "batch_factor": Option(4.0, "How many times off the fitted batch size a plan may be."),
         "lr_factor": Option(3.0, "How many times off the fitted peak learning rate a plan may be."),
@@ -48,10 +49,10 @@ class Hyperparameters(Rule):
             factor = opts[option]
             if 1 / factor <= ratio <= factor:
                 continue
-            how = f"{ratio:.1f}x" if ratio >= 1 else f"1/{1 / ratio:.1f} of"
+            how = f"{units.ratio(ratio)}x" if ratio >= 1 else f"1/{units.ratio(1 / ratio)} of"
             yield ctx.finding(
                 ("training", key),
-                f"the {what} {show(declared)} is {how} the {show(fitted)} that DeepSeek LLM's fit {law} gives at {at} "
-                "(Bi et al. 2024)",
+                f"the {what} {show(declared)} is {how} the fitted optimum, {show(fitted)}",
                 f"use a {what} near {show(fitted)} (within {factor:g}x), or record why this run departs from it",
-                severity, declared=declared, fitted=fitted, ratio=ratio, flops=flops)
+                severity, declared=declared, fitted=fitted, ratio=ratio, flops=flops,
+                details=[f"DeepSeek LLM's fit {law} at {at} (Bi et al. 2024)"])

@@ -22,6 +22,7 @@ class MissingAlignmentBudget(Rule):
     name = "missing-alignment-budget"
     severity = Severity.WARNING
     summary = "A model meant for users (goal: assistant, or no goal) has no alignment stage or budget."
+    points_at = "`goal`, or the first key of the plan when it declares no goal"
     sources = (
         "Ouyang et al. 2022, Training language models to follow instructions with human feedback, arXiv:2203.02155",
         "Touvron et al. 2023, Llama 2: Open Foundation and Fine-Tuned Chat Models, arXiv:2307.09288",
@@ -40,8 +41,8 @@ class MissingAlignmentBudget(Rule):
         else:
             path = ()
             message = "no goal declared, so the plan is read as an assistant, and it reserves no post-training"
-        message += (": a pre-trained model, compute-optimal or not, follows instructions only after "
-                    "supervised fine-tuning and preference tuning (InstructGPT; Llama 2-Chat used SFT then RLHF)")
+        details = ["a pre-trained model, compute-optimal or not, follows instructions only after supervised "
+                   "fine-tuning and preference tuning (InstructGPT; Llama 2-Chat used SFT then RLHF)"]
         fix = "add `alignment: {stages: [{kind: sft}, {kind: preference}], gpu_hours: ...}` with the hours reserved"
         hours = plan.compute.gpu_hours if plan.compute else None
         if hours:
@@ -51,4 +52,4 @@ class MissingAlignmentBudget(Rule):
                     "of this plan's GPU-hours")
         if plan.goal is None:
             fix += ", or declare `goal: base` or `goal: research` if no one will chat with the model"
-        yield ctx.finding(path, message, fix)
+        yield ctx.finding(path, message, fix, details=details)

@@ -15,6 +15,7 @@ class InferenceHeavy(Rule):
     name = "inference-heavy"
     severity = Severity.INFO
     summary = "Given its lifetime serving volume, the model is over twice the inference-aware optimal size."
+    points_at = "`serving.lifetime_tokens`"
     options = {"factor": Option(2.0, "How many times the inference-aware optimum the model may be.")}
     sources = ("Sardana et al. 2023, Beyond Chinchilla-Optimal: Accounting for Inference in Language Model "
                "Scaling Laws, arXiv:2401.00448",)
@@ -34,10 +35,11 @@ class InferenceHeavy(Rule):
         served, saving = serving.lifetime_tokens, numbers["inference_optimal_saving"]
         yield ctx.finding(
             ("serving", "lifetime_tokens"),
-            f"serving {units.count(served)} tokens over its life, a {units.count(params)}-param model is "
-            f"{params / best_params:.1f}x the inference-aware optimum: {units.count(best_params)} params on "
-            f"{units.count(best_tokens)} tokens reach the same predicted loss ({numbers['predicted_loss']:.3f}, "
-            f"{numbers.fit.label}) with {units.pct(saving)} less training plus inference compute (Sardana et al. 2023)",
+            f"a {units.count(params)}-param model is {units.ratio(params / best_params)}x the inference-aware optimum "
+            f"for {units.count(served)} served tokens",
             f"train {units.count(best_params)} params on {units.count(best_tokens)} tokens and declare "
             "`sizing: inference-optimal`",
+            details=[f"{units.count(best_params)} params on {units.count(best_tokens)} tokens reach the same predicted "
+                     f"loss ({numbers['predicted_loss']:.3f}, {numbers.fit.label}) with {units.pct(saving)} less "
+                     "training plus inference compute (Sardana et al. 2023)"],
             inference_optimal_params=best_params, inference_optimal_tokens=best_tokens, compute_saving=saving)
