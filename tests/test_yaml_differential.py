@@ -315,3 +315,21 @@ def test_a_long_value_read_two_ways_is_reported_without_hundreds_of_digits(value
     assert re.search(r"\d{41,}", finding.message + finding.fix) is None
     [finding] = load_bytes(f"{value}: k\n".encode(), "d.yaml").findings  # the same text as a key
     assert len(finding.message) < 250 and re.search(r"\d{41,}", finding.message + finding.fix) is None
+
+
+def test_a_resolver_another_library_adds_does_not_break_the_loader(monkeypatch):
+    """yamllint, once imported, teaches PyYAML's resolver (for every reader in the process)
+    that 0o17 is an integer; the loader then reads as PyYAML does, and raises nothing."""
+    import copy
+    import re
+
+    import planlint.load as load
+
+    monkeypatch.setattr(yaml.resolver.Resolver, "yaml_implicit_resolvers",
+                        copy.deepcopy(yaml.resolver.Resolver.yaml_implicit_resolvers))
+    monkeypatch.setattr(load, "_PLAIN", {})
+    yaml.resolver.Resolver.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?0o?[0-7_]+$"),
+                                                 list("-+0"))
+    text = "k: 0o17\nm: 0o777\n"
+    assert check_against_safe_load(text) == []
+    assert load_bytes(text.encode(), "d.yaml").data == {"k": 15, "m": 511} == yaml.safe_load(text)

@@ -578,8 +578,11 @@ class _Builder:
                 read, other = f"{_number(value)} (base 60)", "text"
             elif digits.startswith("0b"):
                 read, other = f"{_number(value)} (binary)", "text"
-            elif isinstance(value, int) and len(digits) > 1 and digits[0] == "0" and digits[1] not in "xX":
-                decimal = int(digits.replace("_", ""), 10) * (-1 if written[0] == "-" else 1)
+            elif isinstance(value, int) and len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
+                try:
+                    decimal = int(digits.replace("_", ""), 10) * (-1 if written[0] == "-" else 1)
+                except ValueError:  # not octal after all (a resolver another library added)
+                    return
                 if decimal == value:  # 00, 01: the same number either way
                     return
                 read, other = f"{_number(value)} (octal)", _number(decimal)
