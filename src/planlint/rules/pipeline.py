@@ -22,6 +22,9 @@ class YamlSyntax(Rule):
     name = "yaml-syntax"
     severity = Severity.ERROR
     summary = "The file is not well-formed YAML, or not UTF-8 text."
+    sources = (
+        "YAML Ain't Markup Language, version 1.2.2 (yaml.org/spec/1.2.2), and YAML 1.1, which PyYAML implements.",
+    )
     stage = "pipeline"
 
 
@@ -30,6 +33,9 @@ class Schema(Rule):
     name = "schema"
     severity = Severity.ERROR
     summary = "The plan breaks the plan format (schemas/plan.schema.json)."
+    sources = (
+        "The plan format, version 1: `schemas/plan.schema.json` (`planlint schema`).",
+    )
     stage = "pipeline"
 
 
@@ -38,6 +44,10 @@ class DuplicateKey(Rule):
     name = "duplicate-key"
     severity = Severity.ERROR
     summary = "A mapping repeats a key; YAML readers silently keep only one value."
+    sources = (
+        "YAML Ain't Markup Language, version 1.2.2 (yaml.org/spec/1.2.2), §3.2.1.1: the keys of a mapping are "
+        "unique.",
+    )
     stage = "pipeline"
 
 
@@ -46,6 +56,9 @@ class InputLimit(Rule):
     name = "input-limit"
     severity = Severity.ERROR
     summary = "The file exceeds a safety bound: size, nesting depth, alias expansion, findings or time."
+    sources = (
+        "YAML Ain't Markup Language, version 1.2.2 (yaml.org/spec/1.2.2), §3.2.2.2: anchors and aliases.",
+    )
     stage = "pipeline"
 
 
@@ -71,6 +84,9 @@ class LaunchConfig(Rule):
     severity = Severity.ERROR
     summary = ("The launch config the plan names (launch.config) cannot be read or recognised, so the plan was not "
                "checked against what launches.")
+    sources = (
+        "planlint's launch-config adapters (`planlint plugins` lists them).",
+    )
     stage = "pipeline"
 
 
@@ -80,4 +96,7 @@ class LaunchConfigReading(Rule):
     severity = Severity.WARNING
     summary = ("A value in the launch config could not be read (an unresolved variable, an unknown flag), or needs "
                "an input the plan does not state.")
+    sources = (
+        "The frameworks' own argument definitions, which planlint's adapters follow.",
+    )
     stage = "pipeline"

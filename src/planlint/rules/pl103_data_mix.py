@@ -15,6 +15,10 @@ class DataMix(Rule):
     name = "data-mix"
     severity = Severity.ERROR
     summary = "Data-mix shares do not add up to 100%, or a source appears twice."
+    sources = (
+        "Muennighoff et al. 2023, *Scaling Data-Constrained Language Models*, arXiv:2305.16264: epochs are "
+        "counted per source from the tokens drawn and the unique tokens behind them (see PL102).",
+    )
     options = {"tolerance": Option(0.005, "How far the shares may sum from 100% (0.005 is half a point).")}
 
     def check(self, plan, ctx):

@@ -18,7 +18,9 @@ class UndisclosedCompute(Rule):
     name = "undisclosed-compute"
     severity = Severity.WARNING
     summary = "The plan declares no compute budget (neither compute.flops nor compute.gpu_hours)."
-    sources = ("Kaplan et al. 2020, Scaling Laws for Neural Language Models, arXiv:2001.08361, §2.1 (C = 6ND)",)
+    sources = (
+        "Kaplan et al. 2020, *Scaling Laws for Neural Language Models*, arXiv:2001.08361, §2.1 (C = 6ND).",
+    )
 
     def check(self, plan, ctx):
         compute, numbers = plan.compute, ctx.numbers

@@ -24,8 +24,10 @@ class TrainingMemory(Rule):
     name = "training-memory"
     severity = Severity.ERROR
     summary = "Mixed-precision Adam model states do not fit per accelerator without sharding, or at all."
-    sources = ("Rajbhandari et al. 2019, ZeRO: Memory Optimizations Toward Training Trillion Parameter Models, "
-               "arXiv:1910.02054, §3.1 and Fig. 1",)
+    sources = (
+        "Rajbhandari et al. 2019, *ZeRO: Memory Optimizations Toward Training Trillion Parameter Models*, "
+        "arXiv:1910.02054, §3.1 (16Ψ bytes of model states) and Fig. 1 (per-device memory at each stage).",
+    )
 
     def check(self, plan, ctx):
         compute, numbers = plan.compute, ctx.numbers

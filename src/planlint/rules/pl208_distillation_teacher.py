@@ -15,7 +15,10 @@ class DistillationTeacher(Rule):
     name = "distillation-teacher"
     severity = Severity.WARNING
     summary = "The plan distills from a teacher that must be trained for this one student: supervised training wins."
-    sources = ("Busbridge et al. 2025, Distillation Scaling Laws, arXiv:2502.08606, abstract and §5.3",)
+    sources = (
+        "Busbridge et al. 2025, *Distillation Scaling Laws*, ICML 2025, arXiv:2502.08606, abstract, Eq. 9, Table "
+        "2 and §5.3.",
+    )
 
     def check(self, plan, ctx):
         distillation = plan.distillation

@@ -15,7 +15,9 @@ class MissingDistillation(Rule):
     name = "missing-distillation"
     severity = Severity.WARNING
     summary = "The served model is smaller than the trained one, and no distillation stage is planned."
-    sources = ("Hinton et al. 2015, Distilling the Knowledge in a Neural Network, arXiv:1503.02531",)
+    sources = (
+        "Hinton, Vinyals, Dean 2015, *Distilling the Knowledge in a Neural Network*, arXiv:1503.02531.",
+    )
 
     def check(self, plan, ctx):
         serving = plan.serving

@@ -29,7 +29,11 @@ class LaunchDrift(Rule):
     severity = Severity.ERROR
     summary = ("The plan says one thing and the launch config it names (launch.config) another: the gate would "
                "check a plan nobody runs.")
-    sources = ("the framework's own argument definitions, read by planlint's adapters (`planlint plugins`)",)
+    sources = (
+        "The frameworks' own argument definitions, which planlint's adapters follow (Megatron-LM "
+        "`megatron/training/arguments.py`, NeMo, GPT-NeoX `neox_arguments`, torchtitan, OLMo, LitGPT, MaxText "
+        "`base.yml`, levanter, nanotron, transformers' config classes).",
+    )
     options = {
         "tolerance": Option(0.05, "Largest relative difference between a rounded plan value (params, tokens, "
                                   "batch, learning rate) and the config's."),
