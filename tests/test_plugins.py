@@ -283,6 +283,39 @@ def test_a_collision_is_exit_2_on_the_command_line(make, cli, monkeypatch):
         "(taken); uninstall one or ask its author to renumber\n"))
 
 
+CLAIMS_AN_ITEM = """
+    from planlint.checklist import ChecklistItem
+    from planlint.hooks import hookimpl
+
+    @hookimpl
+    def planlint_checklist_items():
+        return [type("Item", (ChecklistItem,), {"id": "compute-budget", "title": "t"})]
+    """
+
+
+def test_check_reads_no_checklist_so_a_checklist_collision_stops_only_the_commands_that_do(make, cli, monkeypatch):
+    with pytest.raises(RegistryError):
+        make(acme=CLAIMS_AN_ITEM)  # leaves the colliding entry point installed
+    monkeypatch.setattr(plugins, "_REGISTRY", None)
+    monkeypatch.setattr(plugins, "_AUTOLOAD", None)
+    monkeypatch.delenv("PLANLINT_NO_PLUGINS", raising=False)
+    assert (cli("check", "examples/chinchilla-70b.yaml").exit_code, plugins._REGISTRY.checklist) == (0, {})
+    listed = cli("checklist", "examples/chinchilla-70b.yaml")  # the registry is built again, with the items
+    assert (listed.exit_code, listed.output) == (2, (
+        "planlint: error: checklist item compute-budget is claimed by both plugin 'checklist' and plugin 'acme'; "
+        "uninstall one or ask its author to rename it\n"))
+
+
+def test_a_registry_without_the_checklist_is_built_again_for_a_command_that_reads_it(monkeypatch):
+    monkeypatch.setattr(plugins, "_REGISTRY", None)
+    without = plugins.registry(checklist=False)
+    assert (without.checklist, "checklist" in without.plugins) == ({}, False)
+    assert plugins.registry(checklist=False) is without
+    full = plugins.registry()
+    assert full is not without and list(full.checklist)[0] == "compute-budget" and "checklist" in full.plugins
+    assert plugins.registry(checklist=False) is full  # what was collected is kept
+
+
 # -- what plugins contribute ----------------------------------------------------------------
 
 @pytest.fixture

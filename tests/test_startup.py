@@ -92,12 +92,12 @@ def test_checking_an_invalid_plan_uses_jsonschema(tmp_path):
 
 
 def test_checking_a_plan_loads_no_other_command_or_format():
-    """``check`` with the text format: no other report format, no launch-config adapter, no
-    baseline, checklist rendering or report page."""
+    """``check`` with the text format: no checklist, no other report format, no launch-config
+    adapter, no baseline or report page."""
     modules = _imported_by(["check", str(ROOT / "examples" / "chinchilla-70b.yaml")])
     assert "planlint.report.text" in modules
     unused = ("planlint.adapters", "planlint.baseline", "planlint.link", "planlint.page", "planlint.importer",
-              "planlint.checklist.render", "planlint.report.sarif", "planlint.report.junit", "planlint.report.json",
+              "planlint.checklist", "planlint.report.sarif", "planlint.report.junit", "planlint.report.json",
               "planlint.report.gitlab", "planlint.report.github", "planlint.report.job_summary",
               "planlint.report.estimate_table", "planlint.report.statistics", "matplotlib", "difflib",
               "concurrent.futures", "multiprocessing")
