@@ -55,6 +55,8 @@ class RegistryError(Exception):
 
 @dataclass
 class Registry:
+    """Everything the plugins contribute, with who contributed it and what went wrong."""
+
     rules: dict[str, type[Rule]] = field(default_factory=dict)  # by code, sorted
     owner: dict[str, str] = field(default_factory=dict)  # code -> plugin name
     warnings: list[str] = field(default_factory=list)
@@ -374,6 +376,8 @@ def _order(plugin_name: str) -> tuple:
 
 @dataclass(frozen=True)
 class _Kind:
+    """One kind of contribution: its hook, how it is checked and where it is kept."""
+
     hook: str
     noun: str  # "rule", ...: in warnings
     what: str  # what the hook must return, in warnings
