@@ -1,6 +1,6 @@
 """Re-render what the rule catalogue generates: the rule tables in README.md and
-rules/README.md and each page's sources (from the rules' metadata, planlint.catalogue), and the
-expected output of every failing example in rules/*.md.
+rules/README.md, each page's ``**Points at:**`` line and sources (from the rules' metadata,
+planlint.catalogue), and the expected output of every failing example in rules/*.md.
 
 Each catalogue page holds a failing example (a ```yaml block) followed by the output planlint
 prints for it (a ```text block). tests/test_rule_docs.py fails when a page, a table or an

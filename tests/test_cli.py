@@ -183,3 +183,24 @@ def test_version_and_help_do_not_import_heavy_modules():
     for flag in ("--version", "--help"):
         out = subprocess.run([sys.executable, "-c", probe, flag], capture_output=True, text=True, check=True)
         assert out.stdout.strip().splitlines()[-1] == "[]", (flag, out.stdout)
+
+
+BUG = ("import sys\n"
+       "import planlint.discover\n"
+       "def broken(paths):\n"
+       "    raise KeyError('a bug')\n"
+       "planlint.discover.discover = broken\n"
+       "from planlint.cli import main\n"
+       "main(sys.argv[1:])\n")
+
+
+def test_a_bug_in_planlint_is_one_line_and_exit_2_never_a_traceback(tmp_path):
+    env = {**os.environ, "PLANLINT_TRACEBACK": ""}
+    done = subprocess.run([sys.executable, "-c", BUG, "check", "x.yaml"], capture_output=True, text=True, cwd=tmp_path,
+                          env=env)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == ("planlint: error: internal error: KeyError: 'a bug' (at <string>:4 in broken); please "
+                           "report it with the input (PLANLINT_TRACEBACK=1 shows the traceback)\n")
+    shown = subprocess.run([sys.executable, "-c", BUG, "check", "x.yaml"], capture_output=True, text=True,
+                           cwd=tmp_path, env={**env, "PLANLINT_TRACEBACK": "1"})
+    assert shown.returncode == 1 and "Traceback (most recent call last)" in shown.stderr

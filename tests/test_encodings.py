@@ -1,6 +1,7 @@
 """Encodings and line endings: positions stay exact whatever the bytes around them.
 
-Lines are counted as YAML counts them (LF, CRLF, CR; YAML 1.1 also NEL, LS and PS); columns
+Lines are counted as editors count them (LF, CRLF, CR; not NEL, LS and PS, which YAML 1.1
+also breaks at, but editors show inside a line); columns
 count the characters (Unicode code points) of the decoded line, 1-based, without the
 byte-order mark. The text output prints the source line and puts its caret under the
 finding's characters; ``--format json`` gives the same numbers.
@@ -54,10 +55,16 @@ def test_bom_and_line_endings_keep_positions_and_the_caret(raw):
 
 
 @pytest.mark.parametrize("newline", ["\x85", "\u2028", "\u2029"], ids=["nel", "ls", "ps"])
-def test_yaml_11_line_breaks_count_as_lines_in_findings_and_in_the_shown_source(newline):
-    result = hostile.check(PLAN.replace("\n", newline).encode())
-    assert spans(result) == UNDERTRAINED
-    assert snippet(result) == UNDERTRAINED_SNIPPET
+def test_yaml_11_line_breaks_are_inside_the_line_as_editors_show_it(newline):
+    """YAML reads them as line breaks; editors show one line, and positions follow the editor."""
+    text = PLAN.replace("\n", newline)
+    result = hostile.check(text.encode())
+    column = text.index("train_tokens") + 1
+    assert spans(result) == [("PL101", 1, column, 1, column + len("train_tokens"))]
+    spelled = f"\\u{ord(newline):04x}" if newline != "\x85" else "\\x85"
+    shown = text.replace(newline, spelled)
+    assert snippet(result) == [f"1 | {shown}",
+                               "  | " + " " * len(shown[:shown.index("train_tokens")]) + "^" * len("train_tokens")]
 
 
 def test_a_bom_is_not_a_column_on_the_first_line():

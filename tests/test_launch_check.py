@@ -202,6 +202,42 @@ def test_a_launch_script_checked_on_its_own(cli, here):
     assert [(f["code"], f["file"], f["line"]) for f in found] == [("PL101", "scripts/train.sh", 10)]
 
 
+def test_a_launch_script_reads_its_own_comments_for_suppressions(cli, here):
+    # not YAML: read line by line, a '#' at a line's start or after a space starts a comment
+    script = MEGATRON.replace("GPUS_PER_NODE=8\n", "GPUS_PER_NODE=8  # planlint: disable-file=PL101 -- a short run\n")
+    (here / "scripts" / "train.sh").write_text(script, encoding="utf-8")
+    assert check(cli, "scripts/train.sh") == (0, [])
+    (here / "scripts" / "train.sh").write_text(script.replace("PL101", "PL102"), encoding="utf-8")
+    code, found = check(cli, "scripts/train.sh")
+    assert [(f["code"], f["line"], f["column"], f["message"]) for f in found] == [
+        ("PL005", 2, 18, "the suppression of PL102 silences nothing: PL102 reports nothing in this file"),
+        ("PL101", 10, found[1]["column"], found[1]["message"])]
+
+
+LITGPT = """\
+model_name: pythia-160m
+out_dir: "out/pretrain # planlint: disable-file=PL101"
+data: TinyStories
+train:
+  global_batch_size: 1024
+  micro_batch_size: 8
+  max_tokens: 300000000000
+  max_seq_length: 2048
+devices: 8
+num_nodes: 2
+"""
+
+
+def test_a_yaml_launch_config_reads_only_its_real_comments(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pretrain.yaml").write_text(LITGPT, encoding="utf-8")
+    code, found = check(cli, "pretrain.yaml")  # the quoted out_dir is text, not a suppression
+    assert (code, [(f["code"], f["line"], f["column"]) for f in found]) == (0, [("PL101", 7, 3)])
+    (tmp_path / "pretrain.yaml").write_text(LITGPT.replace("max_tokens: 300000000000", "max_tokens: 300000000000  "
+                                                           "# noqa: PL101 -- a small model, served a lot"))
+    assert check(cli, "pretrain.yaml") == (0, [])
+
+
 def test_a_config_that_needs_the_accelerators_says_so_and_takes_them(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     repo(tmp_path, {"titan.toml": '[model]\nname = "llama3"\nflavor = "8B"\n[training]\nlocal_batch_size = 2\n'
@@ -235,6 +271,19 @@ def test_import_writes_a_plan_that_checks_without_drift(cli, here):
     assert "  # unique_tokens: TODO" in text and "  # accelerator: TODO" in text
     _, found = check(cli, "plans/imported.yaml")
     assert not [f for f in found if f["code"] in ("PL501", "PL502", "PL008", "PL002", "PL000")]
+
+
+def test_import_without_a_vocabulary_says_its_count_has_no_embeddings(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    # GPT-NeoX names only the tokenizer: the shape counts 12 x 12 x 768^2 = 84.9M without embeddings
+    repo(tmp_path, {"neox.yml": "num_layers: 12\nhidden_size: 768\nnum_attention_heads: 12\nseq_length: 2048\n"
+                                "tokenizer_type: HFTokenizer\n"})
+    result = cli("import", "--framework", "neox", "neox.yml", "-o", "plan.yaml")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "plan.yaml").read_text(encoding="utf-8")
+    assert ("  params: 84.9M  # counted from the shape, without the embeddings until vocab_size is set (TODO below)\n"
+            in text)
+    assert "  # vocab_size: TODO            the tokenizer's vocabulary, padded as the framework pads it" in text
 
 
 def test_import_never_overwrites(cli, here):

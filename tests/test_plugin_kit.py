@@ -44,6 +44,7 @@ class Policy(Rule):
         "retries": Option(3, "How many times.", minimum=1),
     }
     sources = ("The lab's policy, rev. 4",)
+    points_at = "`model.params`"
 
     def check(self, plan, ctx):
         if plan.model.params > ctx.options["limit"]:
@@ -471,6 +472,8 @@ def test_explain_of_a_plugin_rule_shows_its_options_sources_and_plugin(installed
 KIT101 policy: the plan follows the lab's policy.
 
 Default severity: warning.
+
+Points at: `model.params`.
 
 Options (`options: {KIT101: {NAME: VALUE}}` in .planlint.yaml, or [tool.planlint.options.KIT101] in pyproject.toml):
 - approved: a list of strings; default ["a100-80gb"]. Accelerators the lab approves.

@@ -40,3 +40,16 @@ def test_ci_runs_the_readme_test_command():
     assert "pytest" in test_command
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command in ci.splitlines()
+
+
+def test_the_suppression_example_silences_what_it_says():
+    match = re.search(r"## Suppressions and baselines\n.*?```yaml\n(.*?)```", README, re.S)
+    assert match, "no yaml block in Suppressions and baselines"
+    plan = "planlint: 1\nname: ablation-1b\ngoal: base\nmodel:\n  params: 1B\n" + match.group(1)
+
+    def codes(text):
+        return [(f.code, f.line) for f in lint_bytes(text.encode(), "plan.yaml", registry()).findings]
+
+    assert codes(plan) == []
+    bare = re.sub(r" *# (noqa|planlint).*", "", plan)
+    assert codes(bare) == [("PL101", 7), ("PL102", 9), ("PL202", 12)]

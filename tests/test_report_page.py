@@ -670,3 +670,16 @@ def test_plans_with_different_fits_share_no_frontier_until_one_fit_is_chosen(tmp
     common = built(HARBOR, own, fit="hoffmann2022")
     assert [s.numbers.fit.key for s in common.sections] == ["hoffmann2022", "hoffmann2022"]
     assert [c.key for c in common.comparison] == ["frontier", "tokens-per-param"]
+
+
+def test_the_side_by_side_table_gives_a_mixture_its_ratio_per_active_param(cli):
+    from planlint import units
+    from planlint.page.html import compared_value
+
+    moe, dense = built(EXAMPLES / "deepseek-v2.yaml", EXAMPLES / "gpt3-175b.yaml").sections
+    moe_row, dense_row = estimated(cli, EXAMPLES / "deepseek-v2.yaml"), estimated(cli, EXAMPLES / "gpt3-175b.yaml")
+    # DeepSeek-V2: 8.1T tokens over 21B active of 236B params (the ratio PL101 judges comes first)
+    assert compared_value(moe.numbers, "tokens_per_param") == (
+        f"{units.ratio(moe_row['tokens_per_active_param'])} per active ({units.ratio(moe_row['tokens_per_param'])} per total)")
+    assert compared_value(moe.numbers, "tokens_per_param") == "386 per active (34.3 per total)"
+    assert compared_value(dense.numbers, "tokens_per_param") == units.ratio(dense_row["tokens_per_param"]) == "1.7"

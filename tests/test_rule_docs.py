@@ -32,6 +32,18 @@ def test_page_title_and_summary(code):
 
 
 @pytest.mark.parametrize("code", BUILTIN)
+def test_page_says_which_key_the_rule_points_at(code):
+    # from the rule's metadata, one place: `python scripts/update_rule_docs.py` writes the line
+    rule = RULES[code]
+    assert rule.points_at and rule.points_at == rule.points_at.strip()
+    assert PAGES[code].split("\n")[3:6] == ["", f"**Points at:** {rule.points_at}", ""]
+
+
+def test_explain_says_which_key_a_rule_points_at(cli):
+    assert "\n**Points at:** `data.train_tokens`\n" in cli("explain", "PL101").output
+
+
+@pytest.mark.parametrize("code", BUILTIN)
 def test_page_options_match_the_rule(code):
     rule = RULES[code]
     assert doc_options(PAGES[code]) == {name: repr(option.default) for name, option in rule.options.items()}
@@ -103,13 +115,18 @@ def test_a_new_section_goes_before_the_examples_and_an_empty_one_is_left_out():
     from planlint.catalogue import with_sections
 
     class Cited:
+        points_at = "`name`"
         sources = ("A 2024, *B*.",)
 
     class Uncited:
+        points_at = "`name`"
         sources = ()
 
-    page = "# PL9 x\n\n## Why\n\ntext\n\n## Failing example\n\nyaml\n"
-    cited = "# PL9 x\n\n## Why\n\ntext\n\n## Sources\n\n- A 2024, *B*.\n\n## Failing example\n\nyaml\n"
+    head = "# PL9 x\n\n**Default severity:** info\n\n**Points at:** `name`\n\n"
+    page = head + "## Why\n\ntext\n\n## Failing example\n\nyaml\n"
+    cited = head + "## Why\n\ntext\n\n## Sources\n\n- A 2024, *B*.\n\n## Failing example\n\nyaml\n"
     assert with_sections(page, Cited) == cited
     assert with_sections(cited, Uncited) == page
-    assert with_sections("# PL9 x\n\n## Sources\n\n- old\n", Cited) == "# PL9 x\n\n## Sources\n\n- A 2024, *B*.\n"
+    assert with_sections(head + "## Sources\n\n- old\n", Cited) == head + "## Sources\n\n- A 2024, *B*.\n"
+    untold = "# PL9 x\n\n**Default severity:** info\n\n## Why\n\ntext\n"
+    assert with_sections(untold, Uncited) == head + "## Why\n\ntext\n"  # the line a page lacked

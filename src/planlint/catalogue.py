@@ -1,9 +1,9 @@
 """The rule indexes, made from the rules' metadata: the table in ``README.md`` and in
 ``rules/README.md``, and the generated sections of each page in ``rules/`` (its sources).
 
-A rule's metadata (code, name, aliases, default severity, summary, sources) lives once, on
-its class; the indexes, the pages' ``## Sources`` and the SARIF descriptors all read it
-there. ``python scripts/update_rule_docs.py`` rewrites what is generated and
+A rule's metadata (code, name, aliases, default severity, summary, the key it points at,
+sources) lives once, on its class; the indexes, the pages' ``**Points at:**`` line and
+``## Sources``, ``planlint explain`` and the SARIF descriptors all read it there. ``python scripts/update_rule_docs.py`` rewrites what is generated and
 ``tests/test_rule_docs.py`` fails when a file is stale. A table is the text between the
 :data:`TABLE_START` and :data:`TABLE_END` comments; a column or a page section for a new
 metadata field is one entry in :data:`COLUMNS` or :data:`PAGE_SECTIONS`.
@@ -66,8 +66,25 @@ def with_table(text: str, rules, pages: str = "") -> str:
     return f"{text[:start]}{TABLE_START}\n{rule_table(rules, pages)}{text[end:]}"
 
 
+POINTS_AT = 4  # the line under the title and the severity line, after a blank one
+
+
+def with_points_at(page: str, rule) -> str:
+    """The page with its ``**Points at:**`` line (which key a finding and its suppression
+    comment go on) made from the rule's ``points_at``."""
+    lines = page.split("\n")
+    line = f"**Points at:** {rule.points_at}"
+    if lines[POINTS_AT].startswith("**Points at:**"):
+        lines[POINTS_AT] = line
+    else:
+        lines[POINTS_AT:POINTS_AT] = [line, ""]
+    return "\n".join(lines)
+
+
 def with_sections(page: str, rule) -> str:
-    """The page ``page`` of ``rule`` with each section of :data:`PAGE_SECTIONS` made anew."""
+    """The page ``page`` of ``rule`` with its ``**Points at:**`` line and each section of
+    :data:`PAGE_SECTIONS` made anew."""
+    page = with_points_at(page, rule)
     for heading, lines_of in PAGE_SECTIONS:
         lines = lines_of(rule)
         section = f"## {heading}\n\n" + "".join(f"{line}\n" for line in lines) + "\n" if lines else ""

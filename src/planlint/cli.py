@@ -163,6 +163,18 @@ class _Planlint(click.Group):
         except click.Abort:
             _say("Aborted!")
             sys.exit(1)
+        except Exception as exc:  # a bug in planlint itself: one line and exit 2, never a green run
+            import os.path
+            import traceback
+
+            from planlint.contain import tracebacks_shown
+
+            if tracebacks_shown():
+                raise
+            last = traceback.extract_tb(exc.__traceback__)[-1]
+            _fail(f"internal error: {type(exc).__name__}: {exc} (at {os.path.basename(last.filename)}:{last.lineno} "
+                  f"in {last.name}); please report it with the input (PLANLINT_TRACEBACK=1 shows the traceback)")
+            sys.exit(2)
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -359,7 +371,13 @@ def _config_options(function):
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--skip-non-plans", is_flag=True,
-              help="Skip named files that have no top-level `planlint:` key (for pre-commit hooks).")
+              help="Skip named files that are not plans: no top-level `planlint:` key with a format version "
+                   "(for pre-commit hooks).")
+@click.option("--show-files", is_flag=True,
+              help="List the files that would be checked, and on standard error what was skipped and why; lint "
+                   "nothing (exit 0, or 2 when a named path does not exist).")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Say on standard error which folders and files were skipped, and why.")
 @click.option("--stdin-filename", default="-", metavar="NAME",
               help="The name to report for a plan read from '-'; its folder selects the configuration.")
 @click.option(PRE_COMMIT, "pre_commit", is_flag=True,
@@ -371,10 +389,10 @@ def _config_options(function):
                    "the same either way.")
 def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, select, extend_select, ignore,
           baseline_file, write_baseline, timeout, fit, framework, accelerators, statistics, quiet, color,
-          skip_non_plans, stdin_filename, pre_commit, jobs):
-    """Lint plans: files, folders (every YAML plan below them) or '-' for standard input."""
+          skip_non_plans, show_files, verbose, stdin_filename, pre_commit, jobs):
+    """Lint plans: files, folders (every YAML or JSON plan below them) or '-' for standard input."""
     from planlint.config import ConfigError
-    from planlint.discover import Target, expand
+    from planlint.discover import NO_PLANS, NOT_A_PLAN, Target, discover
     from planlint.engine import FileResult
     from planlint.findings import NOT_CHECKED
     from planlint.parallel import lint_many
@@ -389,7 +407,8 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
     resolver.launch_inputs = {"compute.accelerators": accelerators} if accelerators else None
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    targets, missing = expand(list(paths))
+    found = discover(list(paths))
+    targets, missing = found.targets, found.errors
     if skip_non_plans:
         from planlint.link import plans_naming
 
@@ -398,6 +417,10 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
         targets = [Target(t.path, explicit=False) if t.explicit and t.path != "-" else t for t in targets]
         have = {os.path.normpath(t.path) for t in targets}
         targets += [Target(path, explicit=False) for path in named if os.path.normpath(path) not in have]
+    for path, why in found.skipped if show_files or verbose else found.irregular:
+        _say(f"planlint: skipped {visible(path)}: {why}")
+    if show_files:
+        _show_files(targets, missing)
     writes = {"-o/--output-file": output_file, "--write-baseline": write_baseline}
     # "-" is standard input, which may be a plan file redirected in
     inputs = [t.path for t in targets] + [f for f in (config_file, baseline_file) if f]
@@ -410,6 +433,8 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
             sys.exit(2)
         if result is not None:
             results.append(result)
+        elif verbose:
+            _say(f"planlint: skipped {visible(target.path)}: {NOT_A_PLAN}")
     _plugin_notes()
     _refuse_overwriting(writes, [str(path) for path in resolver.files()])
     errors = [result.error for result in results if result.error]
@@ -459,7 +484,7 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
     if errors:
         sys.exit(2)
     if not checked and not skip_non_plans:
-        _fail("no plans found: a plan is a .yaml or .yml file whose top level has a `planlint:` key")
+        _fail(NO_PLANS)
         sys.exit(2)
     failed = any(result.failed() for result in checked)
     if failed and exit_zero:
@@ -469,6 +494,28 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
             _warn(f"{len(unchecked)} file{'' if len(unchecked) == 1 else 's'} could not be checked "
                   f"({', '.join(codes)}); --exit-zero keeps the exit code 0")
     sys.exit(1 if failed and not exit_zero else 0)
+
+
+def _show_files(targets, missing) -> None:
+    """``check --show-files``: each file a run would check, one a line, with nothing linted;
+    a file found in a folder is read (within the size bound) to tell whether it is a plan."""
+    from planlint.discover import NOT_A_PLAN, is_plan_file, read_found
+    from planlint.limits import Limits
+
+    for target in targets:
+        if target.path != "-" and not target.explicit:
+            try:
+                read = read_found(target.path, Limits.max_file_bytes + 1)
+            except OSError as exc:
+                _say(f"planlint: skipped {visible(target.path)}: cannot be read: {exc.strerror or exc}")
+                continue
+            if read is None or not is_plan_file(target.path, read[0]):
+                _say(f"planlint: skipped {visible(target.path)}: {NOT_A_PLAN}")
+                continue
+        click.echo(visible(target.path))
+    for message in missing:
+        _fail(message)
+    sys.exit(2 if missing else 0)
 
 
 def _named_path(message: str, paths) -> str:
@@ -628,7 +675,9 @@ def _finish(entries, broken, errors) -> None:
         _fail(error)
     if errors or (not entries and not broken):
         if not entries and not broken and not errors:
-            _fail("no plans found: a plan is a .yaml or .yml file whose top level has a `planlint:` key")
+            from planlint.discover import NO_PLANS
+
+            _fail(NO_PLANS)
         sys.exit(2)
 
 
@@ -790,11 +839,14 @@ def explain(rule):
 
 
 def _rule_facts(rule) -> str:
-    """A plugin rule's options (type, range, default, meaning), default severity and sources, as
-    `planlint explain` shows them after its docstring."""
+    """A plugin rule's default severity, the key it points at, options (type, range, default,
+    meaning) and sources, as `planlint explain` shows them after its docstring."""
     import json
 
     lines = [f"\n\nDefault severity: {rule.severity}."]
+    points_at = getattr(rule, "points_at", "")
+    if isinstance(points_at, str) and points_at:  # the key whose line a suppression comment goes on
+        lines.append(f"\n\nPoints at: {points_at}.")
     if rule.options:
         lines.append(f"\n\nOptions (`options: {{{rule.code}: {{NAME: VALUE}}}}` in .planlint.yaml, or "
                      f"[tool.planlint.options.{rule.code}] in pyproject.toml):")

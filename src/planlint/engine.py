@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 from planlint.config import Config
 from planlint.contain import Captured, Timeout, failure, must_propagate, note, shown
 from planlint.contain import deadline as _deadline
-from planlint.discover import Target, looks_like_plan
-from planlint.findings import Finding, Severity, Span
+from planlint.discover import Target, is_plan, is_plan_file, read_found
+from planlint.findings import NOT_CHECKED, Finding, Severity, Span
 from planlint.limits import Limits, hint
 from planlint.load import Document, load_bytes
 from planlint.plugins import Registry
@@ -330,10 +330,11 @@ def _summarize_dropped(doc: Document, schema_findings, into: list[Finding]) -> N
     if not dropped:
         return
     first = doc.findings.first_dropped or (later and schema_findings.first_dropped) or Span(1, 1, 1, 1)
+    least = "at least " if schema_findings is not None and schema_findings.more else ""  # not all were read
     into.append(Finding(
         code="PL004", rule="input-limit", severity=Severity.ERROR,
-        message=f"{dropped:,} more findings not shown: the file has more than {doc.findings.limit:,}, and a "
-                "plan with a few mistakes has a handful",
+        message=f"{least}{dropped:,} more findings not shown: the file has more than {doc.findings.limit:,}, and "
+                "a plan with a few mistakes has a handful",
         fix=f"fix the findings shown and check again ({hint('max_findings')})", span=first, file=doc.name))
 
 
@@ -375,7 +376,9 @@ def lint_bytes(raw: bytes, name: str, registry: Registry, rule_options=None, lim
             doc = Document(name=name)
         checked.plan = checked.numbers = None  # the rules did not finish: the plan is not checked
         checked.findings.append(_stopped(doc, name, timeout, checked.stage, stopped))
-    findings = _configure(doc, [*doc.findings, *checked.findings], registry, config, enabled)
+    # a plan, or a launch config in YAML, has real YAML comments; a script or TOML is read line by line
+    as_yaml = adapter is None or name.lower().endswith((".yaml", ".yml"))
+    findings = _configure(doc, [*doc.findings, *checked.findings], registry, config, enabled, as_yaml)
     findings.sort(key=Finding.sort_key)
     ran = tuple(code for code in registry.rules if enabled(code))
     ran = _RAN.setdefault(ran, ran)  # one tuple for every plan with the same rules, not one each
@@ -412,12 +415,17 @@ def _stopped(doc: Document, name: str, timeout: float | None, stage: str, stoppe
         fix=fix, span=doc.locate((), "value"), file=name, facts=facts)
 
 
-def _configure(doc: Document, findings: list[Finding], registry: Registry, config: Config, enabled) -> list[Finding]:
-    """Suppression comments, then rule selection and severity overrides, over a file's findings."""
-    if "planlint" in doc.text:  # cheap test before parsing comments
-        from planlint.suppress import apply
+def _configure(doc: Document, findings: list[Finding], registry: Registry, config: Config, enabled,
+               as_yaml: bool = True) -> list[Finding]:
+    """Suppression comments, then rule selection and severity overrides, over a file's findings.
+    ``as_yaml``: the file is YAML, whose real comments alone count (not a launch script or TOML)."""
+    from planlint.suppress import apply, might_suppress
 
-        findings = apply(findings, doc.lines, registry, config.require_reason, enabled, doc.name)
+    if might_suppress(doc.text):  # cheap test before reading comments
+        # where the rules did not all run (the plan was not checked), no suppression is unused
+        checked = not any(f.code in NOT_CHECKED for f in findings)
+        findings = apply(findings, doc.lines, registry, config.require_reason,
+                         lambda code: checked and enabled(code), doc.name, doc.text if as_yaml else None)
     kept = []
     for finding in findings:
         if not enabled(finding.code):
@@ -444,24 +452,42 @@ def lint_target(target: Target, registry: Registry, rule_options=None, limits: L
     limits = limits or Limits()
     try:
         if target.path == "-":
-            raw, size = sys.stdin.buffer.read(limits.max_file_bytes + 1), None
-        else:
+            raw, size = sys.stdin.buffer.read(limits.max_file_bytes + 1), _stdin_size()
+        elif target.explicit:
             with open(target.path, "rb") as handle:
                 raw = handle.read(limits.max_file_bytes + 1)
                 size = os.fstat(handle.fileno()).st_size
+        else:
+            found = read_found(target.path, limits.max_file_bytes + 1)
+            if found is None:  # no longer a regular file: never opened blocking
+                return None
+            raw, size = found
     except OSError as exc:
         return FileResult(name=name, error=f"{name}: {exc.strerror or exc}")
-    if target.path != "-" and not target.explicit and not looks_like_plan(raw):
+    if target.path != "-" and not target.explicit and not is_plan_file(target.path, raw):
         return None
     adapter = None
     framework = getattr(resolver, "framework", None)
-    if target.explicit and (framework is not None or not name.endswith((".yaml", ".yml")) or
-                            not looks_like_plan(raw)):
+    if target.explicit and (framework is not None or not is_plan(raw)):
         from planlint.link import recognise  # a launch config named on the command line
 
         adapter = recognise(raw, name, registry, framework)
     return lint_bytes(raw, name, registry, rule_options, limits, size, config, timeout, adapter,
                       getattr(resolver, "launch_inputs", None))
+
+
+def _stdin_size() -> int:
+    """The size of standard input when it is a file redirected in; ``UNKNOWN_SIZE`` for a pipe
+    or a terminal, which is read no further than the size bound."""
+    import stat
+
+    from planlint.load import UNKNOWN_SIZE
+
+    try:
+        info = os.fstat(sys.stdin.fileno())
+    except (AttributeError, OSError, ValueError):  # no file descriptor (a test's stand-in)
+        return UNKNOWN_SIZE
+    return info.st_size if stat.S_ISREG(info.st_mode) else UNKNOWN_SIZE
 
 
 def worst(results: list[FileResult]) -> Severity | None:

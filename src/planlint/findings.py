@@ -95,6 +95,7 @@ class FindingList(list):
         self.limit = max(limit, 0)
         self.dropped = 0
         self.first_dropped: Span | None = None
+        self.more = False  # more were left uncounted: ``dropped`` is a lower bound
 
     @property
     def full(self) -> bool:

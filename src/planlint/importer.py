@@ -57,9 +57,11 @@ def plan_text(link: Link, config_path: str, output: str | None, counts: tuple[fl
             values.setdefault(path[0], {})[path[1]] = (value, "from the command line")
     model = values.setdefault("model", {})
     if "params" not in model and counts is not None:
-        model["params"] = (counts[0], "counted from the shape")
+        # without a vocabulary the shape counts no embeddings: say so where the number stands
+        short = "" if "vocab_size" in model else ", without the embeddings until vocab_size is set (TODO below)"
+        model["params"] = (counts[0], "counted from the shape" + short)
         if counts[1] != counts[0]:
-            model.setdefault("active_params", (counts[1], "counted from the shape: parameters a token uses"))
+            model.setdefault("active_params", (counts[1], "counted from the shape: parameters a token uses" + short))
     stem = os.path.splitext(os.path.basename(config_path))[0] or "launch-config"
     lines = [SCHEMA_LINE,
              f"# A plan for {_plain(config_path)} ({launch.framework}), written by `planlint import`: the values",
@@ -80,6 +82,9 @@ def plan_text(link: Link, config_path: str, output: str | None, counts: tuple[fl
         for key in keys:
             value, comment = entries[key]
             lines.extend(_entry(section, key, value, comment))
+        if section == "model" and "vocab_size" not in entries:
+            lines.append("  # vocab_size: TODO            the tokenizer's vocabulary, padded as the framework pads it "
+                         "(the config names only the tokenizer); then recount params")
         if section == "data" and "train_tokens" not in entries:
             lines.append("  # train_tokens: TODO          the tokens of pre-training (the config gives them only "
                          "with the inputs below)")

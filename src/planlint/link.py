@@ -388,9 +388,9 @@ def note_origins(findings: list[Finding], link: Link) -> None:
 def recognise(raw: bytes, name: str, registry, framework: str | None):
     """The adapter for a file named on the command line that is not a plan, or None (it is then
     checked as a plan, and its findings say why it is not one)."""
-    from planlint.discover import looks_like_plan
+    from planlint.discover import is_plan
 
-    if name.endswith((".yaml", ".yml")) and looks_like_plan(raw):
+    if is_plan(raw):
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -507,17 +507,17 @@ def about_the_config(finding: Finding, link: Link) -> bool:
 def plans_naming(changed: list[str], search: str = ".", max_bytes: int = 1 << 20) -> list[str]:
     """The plans under ``search`` whose ``launch.config`` is one of the files in ``changed``, so
     that a commit that changes only a launch script still checks the plan drawn from it."""
-    from planlint.discover import expand, looks_like_plan
+    from planlint.discover import PLAN_SUFFIXES, expand, is_plan, is_plan_file, read_found
     from planlint.load import load_bytes
 
     wanted = set()
     for path in changed:
         if path == "-" or not os.path.isfile(path):
             continue
-        if path.endswith((".yaml", ".yml")):
+        if path.lower().endswith(PLAN_SUFFIXES):
             try:
                 with open(path, "rb") as handle:
-                    if looks_like_plan(handle.read(max_bytes)):
+                    if is_plan(handle.read(max_bytes)):
                         continue  # a plan is checked as itself
             except OSError:
                 continue
@@ -528,11 +528,11 @@ def plans_naming(changed: list[str], search: str = ".", max_bytes: int = 1 << 20
     targets, _errors = expand([search])
     for target in targets:
         try:
-            with open(target.path, "rb") as handle:
-                raw = handle.read(max_bytes + 1)
+            found_raw = read_found(target.path, max_bytes + 1)
         except OSError:
             continue
-        if len(raw) > max_bytes or b"launch" not in raw or not looks_like_plan(raw):
+        raw = found_raw[0] if found_raw is not None else b""
+        if len(raw) > max_bytes or b"launch" not in raw or not is_plan_file(target.path, raw):
             continue
         data = load_bytes(raw, target.path).data
         section = data.get("launch") if isinstance(data, dict) else None

@@ -99,7 +99,7 @@ class Document:
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = _LINE_BREAK.split(self.text)
+            self._lines = _EDITOR_BREAK.split(self.text)
         return self._lines
 
     def locate(self, path: PathT, target: str = "key") -> Span:
@@ -139,8 +139,9 @@ _OTHER_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     """1-based line and column, in characters, of byte ``offset`` of ``raw`` (BOM not counted)."""
-    prefix = raw[:offset].decode("utf-8-sig", "replace")
-    return _position(prefix, len(prefix))
+    prefix = raw[:offset].decode("utf-8-sig", "replace")  # nothing was parsed: the editor's lines at once
+    breaks = list(_EDITOR_BREAK.finditer(prefix))
+    return len(breaks) + 1, len(prefix) - (breaks[-1].end() if breaks else 0) + 1
 
 
 def decode(raw: bytes, doc: Document) -> str | None:
@@ -171,7 +172,55 @@ def decode(raw: bytes, doc: Document) -> str | None:
 
 
 def parse(text: str, doc: Document, limits: Limits = Limits()) -> None:
-    """Fill ``doc.data``, ``doc.spans`` and the load findings from YAML ``text``."""
+    """Fill ``doc.data``, ``doc.spans`` and the load findings from YAML ``text``, at the lines
+    and columns an editor shows (see ``_EDITOR_BREAK``)."""
+    findings_before = len(doc.findings)
+    _parse(text, doc, limits)
+    if _YAML_ONLY_BREAK.search(text) is not None:
+        _to_editor_positions(text, doc, findings_before)
+
+
+# Editors break lines at LF, CRLF and CR only; YAML 1.1 (libyaml, PyYAML) also at NEL, U+2028
+# and U+2029, which an editor shows inside a line. Positions and ``Document.lines`` follow the editor.
+_EDITOR_BREAK = re.compile("\r\n|\r|\n")
+_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def _to_editor_positions(text: str, doc: Document, findings_before: int) -> None:
+    """Move every position the parser gave (counted in YAML lines) to the editor's line and column."""
+    editor_starts = [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
+    table = []  # YAML line (0-based) -> (editor line, 1-based; columns to add)
+    line = 0
+    for start in [0] + [m.end() for m in _LINE_BREAK.finditer(text)]:
+        while line + 1 < len(editor_starts) and editor_starts[line + 1] <= start:
+            line += 1
+        table.append((line + 1, start - editor_starts[line]))
+
+    def moved(pos):
+        if pos is None:
+            return None
+        first, column, last, end_column = pos.line, pos.column, pos.end_line, pos.end_column
+        if 1 <= first <= len(table):
+            first, column = table[first - 1][0], column + table[first - 1][1]
+        if 1 <= last <= len(table):
+            last, end_column = table[last - 1][0], end_column + table[last - 1][1]
+        return Span(first, column, last, end_column)
+
+    for path, spans in doc.spans.items():
+        doc.spans[path] = NodeSpans(moved(spans.key), moved(spans.value))
+    for finding in doc.findings[findings_before:]:
+        finding.span = moved(finding.span)
+    doc.findings.first_dropped = moved(doc.findings.first_dropped)
+
+
+def _editor_line(text: str, line: int) -> int:
+    """The 1-based line an editor shows YAML's 0-based ``line`` of ``text`` at."""
+    if _YAML_ONLY_BREAK.search(text) is None:
+        return line + 1
+    return len(_EDITOR_BREAK.findall(text, 0, _offset(text, line, 0))) + 1
+
+
+def _parse(text: str, doc: Document, limits: Limits) -> None:
     doc.text = text
     fast = _CParser is not None and "\ufeff" not in text
     findings_before = len(doc.findings)
@@ -200,7 +249,7 @@ def parse(text: str, doc: Document, limits: Limits = Limits()) -> None:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "malformed YAML"
         if exc.context and exc.problem and exc.context_mark is not None:
-            message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+            message += f" ({exc.context} at line {_editor_line(text, exc.context_mark.line)})"
         span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(1, 1, 1, 1)
         doc.findings.add("PL001", "yaml-syntax", f"syntax error: {message}", span,
                          fix="fix the YAML at this position; `planlint` checks the plan once it parses")
@@ -595,12 +644,17 @@ class _Builder:
         return text
 
 
+UNKNOWN_SIZE = -1  # ``size`` of an input read only up to the limit whose real size is not known (a pipe)
+
+
 def load_bytes(raw: bytes, name: str, limits: Limits = Limits(), size: int | None = None) -> Document:
-    """``size`` is the file's real size when ``raw`` was read only up to the limit."""
+    """``size`` is the file's real size when ``raw`` was read only up to the limit (``UNKNOWN_SIZE``
+    for a pipe, which is read no further)."""
     doc = Document(name=name, max_findings=limits.max_findings)
     if len(raw) > limits.max_file_bytes:
+        said = f"more than {limits.max_file_bytes:,} bytes" if size == UNKNOWN_SIZE else f"{size or len(raw):,} bytes"
         doc.findings.add("PL004", "input-limit",
-                         f"the file is {size or len(raw):,} bytes, over the {limits.max_file_bytes:,}-byte limit for one plan",
+                         f"the file is {said}, over the {limits.max_file_bytes:,}-byte limit for one plan",
                          Span(1, 1, 1, 1), fix=f"check that this is a plan ({hint('max_file_bytes')})")
         return doc
     text = decode(raw, doc)

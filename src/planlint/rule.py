@@ -184,6 +184,9 @@ class Rule:
     summary: ClassVar[str]
     options: ClassVar[dict[str, Option]] = {}
     sources: ClassVar[tuple[str, ...]] = ()
+    # Where its findings point, in Markdown (`data.train_tokens`): the key whose line a
+    # suppression comment goes on. Shown on the rule's page and by `planlint explain`.
+    points_at: ClassVar[str] = ""
     # "plan" rules run on the typed plan; "pipeline" rules (PL001-PL004) are reported by the
     # loading and validation stages and are listed here for `rules` and `explain`.
     stage: ClassVar[str] = "plan"

@@ -341,12 +341,28 @@ def _quick_check() -> Check:
     return _Compiler(plan_schema()).node(plan_schema())
 
 
-def schema_errors(data: Any) -> list:
-    """The schema errors ``validate`` reports from: none when the compiled check passes the
-    plan (jsonschema is then not even imported), else all of jsonschema's."""
+def schema_errors(data: Any, bound: int | None = None) -> tuple[list, bool]:
+    """The schema errors ``validate`` reports from, and whether more were left unread: none
+    when the compiled check passes the plan (jsonschema is then not even imported), else
+    jsonschema's, read lazily and no further than ``bound`` errors. Past the bound the plan's
+    missing top-level keys are still among them: they matter more than the thousandth typo."""
     if _quick_check()(data):
-        return []
-    return list(_validator().iter_errors(data))
+        return [], False
+    validator = _validator()
+    errors = []
+    for error in validator.iter_errors(data):
+        if bound is not None and len(errors) >= bound:
+            break
+        errors.append(error)
+    else:
+        return errors, False
+    if isinstance(data, dict) and not any(e.validator == "required" and not e.absolute_path for e in errors):
+        schema = plan_schema()
+        top = {"required": schema["required"],  # with the descriptions the messages quote
+               "properties": {key: {"description": node.get("description", "")}
+                              for key, node in schema["properties"].items()}}
+        errors.extend(type(validator)(top).iter_errors(data))
+    return errors, True
 
 
 def loss_fit_problems(spec: Any) -> str | None:
@@ -411,11 +427,25 @@ def _schema_at(path: PathT) -> dict:
     return node
 
 
+HINTED_KEYS = 100  # keys reported (missing ones first) up to which an unknown one gets a did-you-mean
+_LONGEST_GUESSED = 200  # a longer word is like no key of the schema (difflib's time grows with it)
+
+
 def _nearest(word: str, choices) -> str | None:
     import difflib
 
+    if len(word) > _LONGEST_GUESSED:
+        return None
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def _spelled_key(key: str) -> str:
+    """A key from the plan as a message quotes it: invisible and control characters spelled out
+    (``param\\u200bs``), so that it cannot pass for the key it is mistaken for."""
+    from planlint.report.escape import hidden_spelled
+
+    return hidden_spelled(key)
 
 
 def validate(doc: Document) -> tuple[bool, FindingList]:
@@ -431,7 +461,8 @@ def validate(doc: Document) -> tuple[bool, FindingList]:
         out.add("PL002", "schema", f"a plan is a YAML mapping at the top level, found {_type_of(data)}",
                 doc.locate((), "value"), fix="write the plan as `key: value` lines starting with `planlint: 1`")
         return False, out
-    errors = schema_errors(data)
+    # a value can break several keywords (a quantity's pattern and its parse), one finding each
+    errors, unread = schema_errors(data, 4 * out.limit + 8)
     reported: set = set()  # (path, key): jsonschema repeats `required` once per missing key
     # Missing keys first: past the findings bound they matter more than the thousandth typo.
     for error in sorted(errors, key=lambda error: error.validator != "required"):
@@ -439,6 +470,9 @@ def validate(doc: Document) -> tuple[bool, FindingList]:
             continue  # the quantity parser is authoritative; the schema's patterns are for editors
         _report(out, doc, error, tuple(error.absolute_path), reported)
     _check_accelerators(out, doc, data)
+    out.more = unread  # errors past those read: ``dropped`` is then a lower bound
+    if unread and not out.dropped:
+        out.skip(doc.locate((), "value"))
     if not out and not out.dropped:
         return True, out
     # A value the loader already reported (a tag that does not fit it, an int too large to
@@ -461,9 +495,10 @@ def _report(out: FindingList, doc: Document, error, path: PathT, reported: set) 
             if out.full:  # the did-you-mean costs more than the rest: skip it past the bound
                 out.skip(None if out.dropped else doc.locate(path + (key,), "key"))
                 continue
-            guess = _nearest(key, known)
+            hinted = len(reported) <= HINTED_KEYS
+            guess = _nearest(key, known) if hinted else None
             inside = f" in {where}" if path else ""
-            message = f"unknown key '{key}'{inside}"
+            message = f"unknown key '{_spelled_key(key)}'{inside}"
             if guess:
                 message += f"; did you mean '{guess}'?"
                 fix = f"rename it to '{guess}', or prefix it with x- to keep it as a note"
@@ -547,7 +582,7 @@ def _check_accelerators(out: FindingList, doc: Document, data: dict) -> None:
             continue
         known = list(CATALOGUE) + list(custom)
         guesses = [k for k in known if k.startswith(name.lower())][:3] or [_nearest(name.lower(), known)]
-        message = f"{section}.accelerator: unknown accelerator '{name}'"
+        message = f"{section}.accelerator: unknown accelerator '{_spelled_key(name)}'"
         if guesses[0]:
             message += f"; did you mean {' or '.join(repr(g) for g in guesses)}?"
         message += f" Known: {', '.join(known)}"

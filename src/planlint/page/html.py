@@ -142,6 +142,9 @@ COMPARED = (  # (heading, value key) beside the plan's own params and tokens; sh
 
 def compared_value(numbers, key: str) -> str:
     value = numbers.values.get(key)
+    if key == "tokens_per_param" and numbers.values.get("tokens_per_active_param") is not None:
+        # a mixture is judged per active parameter (PL101 and the tokens-per-parameter chart)
+        return f"{SHOW['tokens_per_active_param'](numbers.values)} per active ({SHOW[key](numbers.values)} per total)"
     return SHOW[key](numbers.values) if value is not None else "-"
 
 

@@ -62,6 +62,12 @@ def _spell(match: re.Match) -> str:
     return spelled(match.group())
 
 
+def hidden_spelled(text: str) -> str:
+    """``text`` with its control, invisible and line-breaking characters spelled out, nothing
+    else changed: for text quoted inside a message, which every format then carries as it is."""
+    return _HIDDEN.sub(_spell, text)
+
+
 def visible(text, *, multiline: bool = False, line_start: bool = True) -> str:
     """``text`` safe to print: hidden characters spelled out, CI command markers broken.
 

@@ -42,6 +42,9 @@ def _pad(text: str) -> str:
     return "".join(out)
 
 
+SHOWN_LINE = 160  # characters of a source line shown under a finding; a longer one is cut around the caret
+
+
 def _snippet(finding, doc, style) -> list[str]:
     lines = doc.lines if doc is not None else []
     line_no = finding.span.line
@@ -53,13 +56,19 @@ def _snippet(finding, doc, style) -> list[str]:
         end = max(start + 1, min(finding.span.end_column - 1, len(source)))
     else:
         end = max(start + 1, len(source.rstrip()))
-    lead = _pad(source[:start])
+    before = after = ""
+    if len(source) > SHOWN_LINE:  # a window of a long line (a one-line plan), around the caret
+        first = max(0, min(start - SHOWN_LINE // 4, len(source) - SHOWN_LINE))
+        last = first + SHOWN_LINE
+        before, after = ("..." if first else ""), ("..." if last < len(source) else "")
+        source, start, end = source[first:last], start - first, min(end, last) - first
+    lead = _pad(before + source[:start])
     width = max(1, len(_pad(source[start:end]).replace("\t", " ")))
     gutter = " " * len(str(line_no))
     bar = style("|", "34")
     return [
         f"{gutter} {bar}",
-        f"{style(str(line_no), '34')} {bar} {visible(source, line_start=False)}",
+        f"{style(str(line_no), '34')} {bar} {before}{visible(source, line_start=False)}{after}",
         f"{gutter} {bar} {lead}{style('^' * width, _COLORS[finding.severity])}",
     ]
 

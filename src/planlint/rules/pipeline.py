@@ -14,6 +14,7 @@ class InternalError(Rule):
     name = "internal-error"
     severity = Severity.ERROR
     summary = "A rule raised an exception while checking the plan; the other rules still ran."
+    points_at = "the first key of the plan; never suppressed (a rule raised, so the plan was not wholly checked)"
     stage = "pipeline"
 
 
@@ -22,6 +23,7 @@ class YamlSyntax(Rule):
     name = "yaml-syntax"
     severity = Severity.ERROR
     summary = "The file is not well-formed YAML, or not UTF-8 text."
+    points_at = "where the YAML breaks, or the first byte that is not UTF-8 text; never suppressed"
     sources = (
         "YAML Ain't Markup Language, version 1.2.2 (yaml.org/spec/1.2.2), and YAML 1.1, which PyYAML implements.",
     )
@@ -33,6 +35,7 @@ class Schema(Rule):
     name = "schema"
     severity = Severity.ERROR
     summary = "The plan breaks the plan format (schemas/plan.schema.json)."
+    points_at = "the key or value that breaks the format; never suppressed"
     sources = (
         "The plan format, version 1: `schemas/plan.schema.json` (`planlint schema`).",
     )
@@ -44,6 +47,7 @@ class DuplicateKey(Rule):
     name = "duplicate-key"
     severity = Severity.ERROR
     summary = "A mapping repeats a key; YAML readers silently keep only one value."
+    points_at = "the repeated key, at its second and later occurrences; never suppressed"
     sources = (
         "YAML Ain't Markup Language, version 1.2.2 (yaml.org/spec/1.2.2), §3.2.1.1: the keys of a mapping are "
         "unique.",
@@ -56,6 +60,8 @@ class InputLimit(Rule):
     name = "input-limit"
     severity = Severity.ERROR
     summary = "The file exceeds a safety bound: size, nesting depth, alias expansion, findings or time."
+    points_at = ("where the bound is crossed (line 1 for the file's size, the first key for the time bound); never "
+                 "suppressed")
     sources = (
         "YAML Ain't Markup Language, version 1.2.2 (yaml.org/spec/1.2.2), §3.2.2.2: anchors and aliases.",
     )
@@ -66,7 +72,8 @@ class UnusedSuppression(Rule):
     code = "PL005"
     name = "unused-suppression"
     severity = Severity.WARNING
-    summary = "A `# planlint: disable=...` comment silences nothing, or names no rule."
+    summary = "A suppression comment (`# planlint: disable=...`, `# noqa: ...`) silences nothing, or names no rule."
+    points_at = "the suppression comment; no comment can suppress it (switch it off in the configuration)"
     stage = "pipeline"
 
 
@@ -75,6 +82,7 @@ class SuppressionReason(Rule):
     name = "suppression-reason"
     severity = Severity.WARNING
     summary = "A suppression comment gives no `-- reason` while the configuration requires one."
+    points_at = "the suppression comment; no comment can suppress it (switch it off in the configuration)"
     stage = "pipeline"
 
 
@@ -84,6 +92,8 @@ class LaunchConfig(Rule):
     severity = Severity.ERROR
     summary = ("The launch config the plan names (launch.config) cannot be read or recognised, so the plan was not "
                "checked against what launches.")
+    points_at = ("`launch.config`'s value (in a launch config checked on its own: the line it cannot read); never "
+                 "suppressed")
     sources = (
         "planlint's launch-config adapters (`planlint plugins` lists them).",
     )
@@ -96,6 +106,7 @@ class LaunchConfigReading(Rule):
     severity = Severity.WARNING
     summary = ("A value in the launch config could not be read (an unresolved variable, an unknown flag), or needs "
                "an input the plan does not state.")
+    points_at = "`launch.config`'s value (in a launch config checked on its own: the config's line)"
     sources = (
         "The frameworks' own argument definitions, which planlint's adapters follow.",
     )

@@ -26,6 +26,7 @@ class TokensPerParam(Rule):
     severity = Severity.WARNING
     summary = ("Training tokens per (active) parameter far from the ~20:1 Chinchilla baseline: too few, or "
                "over-training the plan does not account for.")
+    points_at = "`data.train_tokens`"
     options = {
         "warn_below": Option(10.0, "Tokens per active parameter below which the plan is a warning."),
         "error_below": Option(4.0, "Tokens per active parameter below which the plan is an error."),

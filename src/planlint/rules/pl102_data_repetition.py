@@ -18,6 +18,7 @@ class DataRepetition(Rule):
     name = "data-repetition"
     severity = Severity.WARNING
     summary = "Training repeats its unique data (or one source of the mix) too many times."
+    points_at = "`data.unique_tokens`, or a source's `unique_tokens` in `data.mix` for a source repeated too often"
     options = {
         "warn_above": Option(4.0, "Epochs above which repetition is a warning (up to ~4 is nearly as "
                                   "good as fresh data)."),

@@ -15,6 +15,7 @@ class DataMix(Rule):
     name = "data-mix"
     severity = Severity.ERROR
     summary = "Data-mix shares do not add up to 100%, or a source appears twice."
+    points_at = "`data.mix` for shares that do not add up; a repeated source's `source:` value"
     sources = (
         "Muennighoff et al. 2023, *Scaling Data-Constrained Language Models*, arXiv:2305.16264: epochs are "
         "counted per source from the tokens drawn and the unique tokens behind them (see PL102).",

@@ -15,6 +15,8 @@ class ParamsShapeMismatch(Rule):
     name = "params-shape-mismatch"
     severity = Severity.WARNING
     summary = "model.params (or active_params) differs from the count its declared shape implies by more than 25%."
+    points_at = ("`model.params` (or `model.active_params`) against the shape's count; the value of "
+                 "`model.experts_per_token` when it exceeds `model.experts`")
     options = {"tolerance": Option(0.25, "Largest relative difference allowed between declared and counted params.")}
     sources = (
         "Kaplan et al. 2020, *Scaling Laws for Neural Language Models*, arXiv:2001.08361, Eq. 2.1 (N ≈ 12 · "

@@ -60,6 +60,8 @@ class BenchmarkContamination(Rule):
     severity = Severity.WARNING
     summary = ("The plan is evaluated on public benchmarks but does not say its data was decontaminated, or a "
                "source of its mix is one of them.")
+    points_at = ("the `source:` value of a mix entry that is a benchmark; `data.decontaminated`, or `data` when "
+                 "the plan does not say it")
     sources = (
         "Zhou et al. 2023, *Don't Make Your LLM an Evaluation Benchmark Cheater*, arXiv:2311.01964.",
         "Sainz et al. 2023, *NLP Evaluation in trouble: On the Need to Measure LLM Data Contamination for each "

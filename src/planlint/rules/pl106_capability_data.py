@@ -35,6 +35,7 @@ class CapabilityData(Rule):
     name = "capability-data"
     severity = Severity.WARNING
     summary = "The plan asks for code, math or multilingual ability, and its mix holds little of that data."
+    points_at = "`data.mix`"
     options = {
         "code_below": Option(0.05, "Share of code in the mix below which a plan asking for code is warned."),
         "math_below": Option(0.05, "Share of math in the mix below which a plan asking for math is warned."),

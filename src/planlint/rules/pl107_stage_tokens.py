@@ -16,6 +16,8 @@ class StageTokens(Rule):
     name = "stage-tokens"
     severity = Severity.ERROR
     summary = "The stages' tokens do not add up to data.train_tokens, or a stage's mix does not add up to 100%."
+    points_at = ("`data.stages` for a token total that differs from `data.train_tokens`; a stage's `mix` for its "
+                 "shares")
     sources = (
         "Llama Team 2024, *The Llama 3 Herd of Models*, arXiv:2407.21783, §3.4 (pre-training, long-context and "
         "annealing stages).",

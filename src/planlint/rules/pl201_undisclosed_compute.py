@@ -18,6 +18,7 @@ class UndisclosedCompute(Rule):
     name = "undisclosed-compute"
     severity = Severity.WARNING
     summary = "The plan declares no compute budget (neither compute.flops nor compute.gpu_hours)."
+    points_at = "`compute`, or the first key of the plan when there is no compute section"
     sources = (
         "Kaplan et al. 2020, *Scaling Laws for Neural Language Models*, arXiv:2001.08361, §2.1 (C = 6ND).",
     )

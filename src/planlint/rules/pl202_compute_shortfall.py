@@ -19,6 +19,8 @@ class ComputeShortfall(Rule):
     severity = Severity.ERROR
     summary = ("The declared FLOPs, or GPU-hours at the declared MFU, fall short of what the plan needs, counted by "
                "the plan's FLOPs convention (default 6ND).")
+    points_at = ("`compute.flops` or `compute.gpu_hours`, whichever falls short; `compute.flops_convention` when "
+                 "the shape it counts from is incomplete")
     options = {"tolerance": Option(0.05, "Shortfall ignored, as published budgets round their params and tokens "
                                          "(Chinchilla's 70B x 1.4T is 2% over its 5.76e23 FLOPs).")}
     sources = (

@@ -17,6 +17,7 @@ class ImplausibleMfu(Rule):
     name = "implausible-mfu"
     severity = Severity.WARNING
     summary = "A declared or implied model FLOPs utilization above what published large runs achieve."
+    points_at = "`compute.mfu`, or `compute.gpu_hours` when the hours imply the MFU"
     options = {
         "warn_above": Option(0.6, "MFU above which a plan is a warning (published large runs report 38-56%)."),
         "error_above": Option(1.0, "Implied MFU above which the GPU-hours cannot deliver the FLOPs at all."),

@@ -17,6 +17,7 @@ class DeadlineOverrun(Rule):
     name = "deadline-overrun"
     severity = Severity.WARNING
     summary = "Training takes longer than compute.deadline_days on the declared accelerators."
+    points_at = "`compute.deadline_days`"
     sources = (
         "Kaplan et al. 2020, *Scaling Laws for Neural Language Models*, arXiv:2001.08361, §2.1 (C ≈ 6ND).",
         "Chowdhery et al. 2022, *PaLM: Scaling Language Modeling with Pathways*, arXiv:2204.02311, App. B (the "

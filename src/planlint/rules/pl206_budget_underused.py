@@ -15,6 +15,7 @@ class BudgetUnderused(Rule):
     name = "budget-underused"
     severity = Severity.INFO
     summary = "The plan needs under half the compute it declares: a larger or longer run fits."
+    points_at = "`compute.flops`, or `compute.gpu_hours` when the plan gives no flops"
     options = {"below": Option(0.5, "Share of the declared compute under which the plan is noted.")}
     sources = (
         "Hoffmann et al. 2022, *Training Compute-Optimal Large Language Models*, arXiv:2203.15556, Eq. 4 (the "

@@ -17,6 +17,7 @@ class Hyperparameters(Rule):
     severity = Severity.WARNING
     summary = ("The global batch size or peak learning rate is far from what DeepSeek LLM's compute fits give "
                "for the plan's compute.")
+    points_at = "`training.global_batch_tokens` or `training.peak_lr`, whichever is off"
     options = {
         "batch_factor": Option(4.0, "How many times off the fitted batch size a plan may be."),
         "lr_factor": Option(3.0, "How many times off the fitted peak learning rate a plan may be."),

@@ -15,6 +15,7 @@ class DistillationTeacher(Rule):
     name = "distillation-teacher"
     severity = Severity.WARNING
     summary = "The plan distills from a teacher that must be trained for this one student: supervised training wins."
+    points_at = "`distillation.teacher_exists`, or `distillation` when the plan does not say it"
     sources = (
         "Busbridge et al. 2025, *Distillation Scaling Laws*, ICML 2025, arXiv:2502.08606, abstract, Eq. 9, Table "
         "2 and §5.3.",

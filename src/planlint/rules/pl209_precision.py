@@ -15,6 +15,7 @@ class TrainingPrecision(Rule):
     name = "training-precision"
     severity = Severity.ERROR
     summary = "FP8 training on an accelerator without FP8 tensor cores, or an MFU against a peak the run does not use."
+    points_at = "`compute.precision`, or `compute.mfu_peak` for an MFU against a peak the run does not use"
     sources = (
         "DeepSeek-AI 2024, *DeepSeek-V3 Technical Report*, arXiv:2412.19437, §3.3 (FP8 mixed-precision training).",
         "torchtitan, `torchtitan/components/metrics.py` and `benchmarks/llama3_h100_202412_torchtitan.md` (no "

@@ -22,6 +22,7 @@ class MissingAlignmentBudget(Rule):
     name = "missing-alignment-budget"
     severity = Severity.WARNING
     summary = "A model meant for users (goal: assistant, or no goal) has no alignment stage or budget."
+    points_at = "`goal`, or the first key of the plan when it declares no goal"
     sources = (
         "Ouyang et al. 2022, *Training language models to follow instructions with human feedback*, "
         "arXiv:2203.02155.",

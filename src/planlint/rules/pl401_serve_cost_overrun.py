@@ -28,6 +28,7 @@ class ServeCostOverrun(Rule):
     name = "serve-cost-overrun"
     severity = Severity.WARNING
     summary = "Estimated cost per million generated tokens exceeds serving.max_usd_per_million_tokens."
+    points_at = "`serving.max_usd_per_million_tokens`"
     options = {
         **SERVING_OPTIONS,
         "error_factor": Option(2.0, "Cost over this multiple of the budget is an error, not a warning."),

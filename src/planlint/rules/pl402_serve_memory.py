@@ -18,6 +18,7 @@ class ServeMemory(Rule):
     name = "serve-memory"
     severity = Severity.ERROR
     summary = "Served weights plus KV cache exceed the memory of a serving replica."
+    points_at = "`serving.accelerator`"
     options = {
         "usable_memory_fraction": Option(
             USABLE_MEMORY_FRACTION, "Share of accelerator memory a serving runtime can use (vLLM's default "

@@ -15,6 +15,7 @@ class MissingDistillation(Rule):
     name = "missing-distillation"
     severity = Severity.WARNING
     summary = "The served model is smaller than the trained one, and no distillation stage is planned."
+    points_at = "`serving.params`"
     sources = (
         "Hinton, Vinyals, Dean 2015, *Distilling the Knowledge in a Neural Network*, arXiv:1503.02531.",
     )

@@ -15,6 +15,7 @@ class InferenceHeavy(Rule):
     name = "inference-heavy"
     severity = Severity.INFO
     summary = "Given its lifetime serving volume, the model is over twice the inference-aware optimal size."
+    points_at = "`serving.lifetime_tokens`"
     options = {"factor": Option(2.0, "How many times the inference-aware optimum the model may be.")}
     sources = (
         "Sardana et al. 2023, *Beyond Chinchilla-Optimal: Accounting for Inference in Language Model Scaling "

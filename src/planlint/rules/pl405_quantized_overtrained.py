@@ -16,6 +16,7 @@ class QuantizedOvertrained(Rule):
     name = "quantized-overtrained"
     severity = Severity.WARNING
     summary = "A model trained far beyond 20 tokens per parameter is served at 4 bits or fewer."
+    points_at = "`serving.precision`"
     options = {"tokens_per_param_above": Option(
         100.0, "Tokens per (active) parameter above which 4-bit serving is warned (5x the ~20:1 baseline).")}
     sources = (

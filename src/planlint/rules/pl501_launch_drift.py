@@ -29,6 +29,8 @@ class LaunchDrift(Rule):
     severity = Severity.ERROR
     summary = ("The plan says one thing and the launch config it names (launch.config) another: the gate would "
                "check a plan nobody runs.")
+    points_at = ("the value of the plan key that disagrees with the launch config (in a launch config checked on "
+                 "its own: the config's line)")
     sources = (
         "The frameworks' own argument definitions, which planlint's adapters follow (Megatron-LM "
         "`megatron/training/arguments.py`, NeMo, GPT-NeoX `neox_arguments`, torchtitan, OLMo, LitGPT, MaxText "
