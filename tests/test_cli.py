@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import MINIMAL
 
 UNDERTRAINED = MINIMAL.replace("train_tokens: 20B", "train_tokens: 2B").replace("1.2e20", "1.2e19")  # PL101 error
@@ -163,7 +165,7 @@ def test_schema_command_prints_the_published_schema(cli):
 
 
 def test_usage_error_is_exit_2(cli):
-    assert cli("check").exit_code == 2
+    assert cli("check", "--min-severity", "fatal", "x.yaml").exit_code == 2
     assert cli("check", "--format", "xml", "x.yaml").exit_code == 2
 
 
@@ -183,6 +185,103 @@ def test_version_and_help_do_not_import_heavy_modules():
     for flag in ("--version", "--help"):
         out = subprocess.run([sys.executable, "-c", probe, flag], capture_output=True, text=True, check=True)
         assert out.stdout.strip().splitlines()[-1] == "[]", (flag, out.stdout)
+
+
+OVERTRAINED = MINIMAL.replace("train_tokens: 20B", "train_tokens: 500B").replace("1.2e20", "3e21")  # PL101 info
+
+
+def test_concise_puts_the_fix_at_the_end_of_the_one_line(cli, tmp_path):
+    path = write(tmp_path / "bad.yaml", UNDERTRAINED)
+    result = cli("check", "--output-format", "concise", path)
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{path}:7:3: PL101 [error] 2.0 tokens/param (2B tokens for 1B params) against the ~20:1 Chinchilla "
+        "baseline; same loss: 218M params on 5.34B tokens (6.99e18 FLOPs, Besiroglu et al. 2024 refit), 42% less "
+        "than its 1.2e19 (6ND) (chinchilla-ratio); fix: train on >= 20B tokens (20:1 for 1B params), or shrink to "
+        "100M params (20:1 for 2B tokens)\n"
+        "Found 1 finding (1 error) in 1 of 1 plan.\n"
+    )
+
+
+def test_output_format_full_is_text_and_format_is_its_other_name(cli, tmp_path):
+    path = write(tmp_path / "bad.yaml", UNDERTRAINED)
+    full = cli("check", "--output-format", "full", path)
+    assert full.exit_code == 1 and "7 |   train_tokens: 2B\n" in full.output
+    for args in (("--format", "full"), ("--format", "text"), ("--output-format", "text"), ()):
+        assert cli("check", *args, path).output == full.output
+    assert cli("check", "--format", "json", path).output == cli("check", "--output-format", "json", path).output
+
+
+def test_min_severity_hides_findings_from_the_report_not_from_the_exit_code(cli, tmp_path):
+    bad = write(tmp_path / "bad.yaml", UNDERTRAINED)  # an error
+    over = write(tmp_path / "over.yaml", OVERTRAINED)  # an info finding
+    result = cli("check", "--output-format", "concise", "--min-severity", "warning", bad, over)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith(f"{bad}:7:3: PL101 [error]")
+    assert result.output.splitlines()[1:] == [
+        "Found 1 finding (1 error) in 1 of 2 plans; 1 finding hidden by --min-severity (1 info)."]
+    # hidden findings still fail the run at --fail-on
+    hidden = cli("check", "--min-severity", "error", "--fail-on", "info", over)
+    assert (hidden.exit_code, hidden.output) == (
+        1, "Checked 1 plan: no findings shown; 1 finding hidden by --min-severity (1 info).\n")
+    assert cli("check", "--min-severity", "error", over).exit_code == 0
+    # the machine formats leave them out too, and standard error counts them
+    rows = cli("check", "--format", "json", "--min-severity", "warning", bad, over)
+    assert [(f["file"], f["code"]) for f in json.loads(rows.stdout)] == [(bad, "PL101")]
+    assert rows.stderr == "planlint: 1 finding hidden by --min-severity (1 info)\n"
+    assert cli("check", "--format", "json", "-q", "--min-severity", "warning", bad, over).stderr == ""
+
+
+def test_statistics_in_a_format_that_cannot_hold_it_is_refused_before_anything_is_written(cli, tmp_path):
+    path = write(tmp_path / "bad.yaml", UNDERTRAINED)
+    for fmt in ("sarif", "github", "junit", "gitlab"):
+        result = cli("check", "--statistics", "--output-format", fmt, "-o", str(tmp_path / "out.sarif"), path)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (f"planlint: error: --statistics has no {fmt} form: use --output-format full, "
+                                 "concise or json with --statistics, or leave --statistics out\n")
+        assert not (tmp_path / "out.sarif").exists()
+
+
+def test_check_without_a_path_checks_the_current_folder(cli, tmp_path, monkeypatch):
+    write(tmp_path / "plans" / "bad.yaml", UNDERTRAINED)
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", "--output-format", "concise")
+    assert result.exit_code == 1
+    assert result.output.startswith("plans/bad.yaml:7:3: PL101 [error]")
+    assert result.output == cli("check", "--output-format", "concise", ".").output
+
+
+def test_no_plans_found_is_said_once_without_a_clean_summary(cli, tmp_path):
+    (tmp_path / "notes.yaml").write_text("a: 1\n", encoding="utf-8")
+    result = cli("check", str(tmp_path))
+    assert (result.exit_code, result.stdout) == (2, "")
+    from planlint.discover import NO_PLANS
+
+    assert result.stderr == f"planlint: error: {NO_PLANS}\n"  # and no "Checked 0 plans: no findings." beside it
+
+
+@pytest.mark.parametrize("args, env, colored", [
+    ((), {}, False),  # not a terminal
+    ((), {"FORCE_COLOR": "1"}, True),
+    ((), {"FORCE_COLOR": ""}, False),  # empty: not set
+    ((), {"FORCE_COLOR": "1", "NO_COLOR": "1"}, True),  # force-color.org: FORCE_COLOR wins
+    (("--color", "never"), {"FORCE_COLOR": "1"}, False),  # the command line wins over both
+    (("--color", "always"), {"NO_COLOR": "1"}, True),
+])
+def test_force_color_and_no_color(cli, tmp_path, args, env, colored):
+    path = write(tmp_path / "bad.yaml", UNDERTRAINED)
+    result = cli("check", *args, path, env={"NO_COLOR": None, "FORCE_COLOR": None, **env})
+    assert ("\x1b[" in result.output) is colored
+
+
+def test_accelerators_as_json(cli):
+    result = cli("accelerators", "--format", "json")
+    assert result.exit_code == 0
+    rows = {row["name"]: row for row in json.loads(result.output)}
+    assert rows["a100-80gb"] == {"name": "a100-80gb", "label": rows["a100-80gb"]["label"], "peak_tflops": 312,
+                                 "fp8_tflops": None, "memory_gb": 80, "bandwidth_gbps": rows["a100-80gb"]["bandwidth_gbps"],
+                                 "source": rows["a100-80gb"]["source"], "plugin": None}
+    assert len(rows) == len(cli("accelerators").output.splitlines()) - 1  # the text table's rows, less its header
 
 
 BUG = ("import sys\n"

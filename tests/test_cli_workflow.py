@@ -4,6 +4,7 @@ statistics, quiet runs, standard input and `planlint init`."""
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import MINIMAL
@@ -49,7 +50,11 @@ def test_statistics_counts_findings_per_rule(cli, tmp_path):
     assert result.output == (
         "    2  PL101    chinchilla-ratio           2 errors\n"
         "    1  PL201    undisclosed-compute        1 warning\n"
+        "Found 3 findings (2 errors, 1 warning) in 2 of 2 plans.\n"
     )
+    in_actions = cli("check", "--statistics", a, b, env={"GITHUB_ACTIONS": "true"})  # github is only a default
+    assert (in_actions.exit_code, in_actions.output) == (1, result.output)
+    assert cli("check", "--statistics", "-q", a, b).output.splitlines()[-1].startswith("    1  PL201")
     rows = json.loads(cli("check", "--statistics", "--format", "json", a, b).output)
     assert rows == [
         {"code": "PL101", "rule": "chinchilla-ratio", "count": 2, "severities": {"error": 2}},
@@ -79,12 +84,36 @@ def test_init_writes_a_starter_plan_that_validates_and_is_clean(cli, tmp_path):
     result = cli("init", str(target))
     assert result.exit_code == 0
     text = target.read_text()
-    assert text.startswith("# yaml-language-server: $schema=https://")
+    assert text.splitlines()[:2] == [
+        "# yamllint disable-line rule:line-length",
+        "# yaml-language-server: $schema=https://raw.githubusercontent.com/planlint/planlint/v0.1.0/schemas/"
+        "plan.schema.json"]
     assert yaml.safe_load(text)["planlint"] == 1
     assert cli("check", str(target)).output == "Checked 1 plan: no findings.\n"
     again = cli("init", str(target))
     assert again.exit_code == 2 and "never overwrites" in again.output
     assert target.read_text() == text
+
+
+def test_init_dash_writes_the_starter_plan_to_standard_output(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("init", "-")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# yamllint disable-line rule:line-length\n# yaml-language-server: $schema=")
+    assert yaml.safe_load(result.stdout)["name"] == "my-model"
+    assert list(tmp_path.iterdir()) == []  # no file named '-'
+    assert result.stderr == ""
+
+
+def test_the_starter_plan_passes_yamllint_defaults(cli, tmp_path):
+    """yamllint's default configuration, as a team that runs yamllint on its repository has it."""
+    linter = pytest.importorskip("yamllint.linter")
+    from yamllint.config import YamlLintConfig
+
+    text = cli("init", "-").stdout
+    problems = [f"{p.line}:{p.column} {p.rule}: {p.message}"
+                for p in linter.run(text, YamlLintConfig("extends: default"))]
+    assert problems == []
 
 
 def test_a_dot_argument_reports_paths_without_dot_slash(cli, tmp_path, monkeypatch):

@@ -106,9 +106,44 @@ def hostile_results():
 # --- render() -------------------------------------------------------------------------------
 
 def test_formats_and_unknown_format():
-    assert FORMATS == ("text", "concise", "json", "sarif", "github", "junit", "gitlab")
+    assert FORMATS == ("full", "concise", "json", "sarif", "github", "junit", "gitlab")
     with pytest.raises(ValueError, match="unknown format 'yaml'"):
         render("yaml", [], io.StringIO())
+
+
+def test_min_severity_never_hides_a_file_that_was_not_checked():
+    from planlint.engine import FileResult
+    from planlint.findings import NOT_CHECKED
+    from planlint.report import at_least, shown_only
+
+    def finding(code, severity):
+        return Finding(code=code, rule="r", severity=severity, message="m", span=Span(1, 1, 1, 2))
+
+    kept = [finding(code, Severity.INFO) for code in NOT_CHECKED]  # a configuration may lower them
+    result = FileResult(name="a.yaml", findings=[finding("PL101", Severity.INFO), *kept,
+                                                  finding("PL102", Severity.WARNING), finding("PL103", Severity.INFO)])
+    [shown], hidden = shown_only([result], at_least("error"))
+    assert [f.code for f in shown.findings] == list(NOT_CHECKED)
+    assert hidden == {"warning": 1, "info": 2}
+    assert [f.code for f in result.findings][:1] == ["PL101"]  # the run's own results are left whole
+    assert shown_only([result], at_least("info")) == ([result], {})
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "github", "junit", "gitlab"])
+def test_statistics_is_refused_by_the_formats_that_cannot_hold_it(results, fmt):
+    from planlint.report import Unsupported
+
+    stream = io.StringIO()
+    with pytest.raises(Unsupported, match=f"^--statistics has no {fmt} form"):
+        render(fmt, results, stream, statistics=True)
+    assert stream.getvalue() == ""
+
+
+def test_text_is_another_name_for_full(results):
+    full, text = io.StringIO(), io.StringIO()
+    render("full", results, full)
+    render("text", results, text)
+    assert full.getvalue() == text.getvalue() and "^" in full.getvalue()
 
 
 def test_report_package_imports_no_formatter():
@@ -495,3 +530,18 @@ def test_json_formats_parse_with_hostile_text(hostile_results, fmt):
         uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in data["runs"][0]["results"]]
         assert uris[0] == "plans/evil%3A%3Aerror%3A%3A%250A%2Cname.yaml"
         assert all("\n" not in u and " " not in u for u in uris)
+
+
+def test_sarif_of_a_run_with_findings_hidden_by_min_severity_validates(cli, tmp_path):
+    """`check --output-format sarif --min-severity error` writes valid SARIF holding the errors only;
+    `--statistics` beside it is refused, never a text table in the .sarif file."""
+    plans = [ROOT / "examples" / "gpt3-175b.yaml", ROOT / "examples" / "gemma-7b.yaml"]
+    out = tmp_path / "report.sarif"
+    result = cli("check", "--output-format", "sarif", "--min-severity", "error", "-o", str(out), *map(str, plans))
+    assert result.exit_code == 1
+    log = json.loads(out.read_text(encoding="utf-8"))
+    sarif_validate(log)
+    assert {r["level"] for r in log["runs"][0]["results"]} == {"error"}
+    assert result.stderr.startswith("planlint: ") and "hidden by --min-severity" in result.stderr
+    refused = cli("check", "--output-format", "sarif", "--statistics", "-o", str(tmp_path / "s.sarif"), *map(str, plans))
+    assert (refused.exit_code, (tmp_path / "s.sarif").exists()) == (2, False)

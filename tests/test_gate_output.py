@@ -199,6 +199,21 @@ def test_check_writes_no_raw_outside_text_in_any_format(cli, hostile_tree, fmt):
         assert all(OWN_ANNOTATION.match(line) for line in out.splitlines())
 
 
+def test_concise_is_exactly_one_line_per_finding_whatever_the_plan_holds(cli, hostile_tree):
+    """Hostile names and values (newlines, line separators, escapes) in every message and fix: each
+    finding is still one line, and the summary one more."""
+    concise = cli("check", "--output-format", "concise", str(hostile_tree))
+    findings = json.loads(cli("check", "--output-format", "json", str(hostile_tree)).stdout)
+    read = [f for f in findings if f["facts"].get("unreadable")]  # said on standard error, not in the text
+    lines = concise.stdout.split("\n")
+    assert lines[-1] == ""  # the report ends with a newline
+    assert len(lines[:-1]) == len(findings) - len(read) + 1
+    assert lines[-2].startswith("Found ")
+    assert all(re.match(r"^\S.*:\d+:\d+: [A-Z]+\d+ \[(error|warning|info)\] ", line) for line in lines[:-2])
+    assert sum("; fix: " in line for line in lines[:-2]) == sum(1 for f in findings if f["fix"] and f not in read)
+    assert_inert(concise.stdout)
+
+
 def _strings(value):
     if isinstance(value, str):
         yield value
@@ -246,7 +261,8 @@ def test_configuration_text_is_escaped_in_config_and_in_errors(tmp_path, cli):
 
 @pytest.mark.parametrize("args, message", [
     (("check", "--format", f"j{OSC52}##[error]x", "plan.yaml"),
-     "Error: Invalid value for '--format': 'j\\x1b]52;c;cm0gLXJmIH4=\\x07\\x23#[error]x' is not one of text, concise, "
+     "Error: Invalid value for '--output-format': 'j\\x1b]52;c;cm0gLXJmIH4=\\x07\\x23#[error]x' is not one of full, "
+     "concise, "
      "json, sarif, github, junit, gitlab\n"),
     (("check", "--sel\n::error::x ##[error]y"), "Error: No such option '--sel\\n::error::x \\x23#[error]y'.\n"),
     (("check", "x\n::error::gone.yaml"), "planlint: error: x\\x0a::error::gone.yaml: no such file or folder\n"),

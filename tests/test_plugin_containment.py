@@ -303,7 +303,7 @@ def test_a_required_plugin_that_loads_runs_and_is_shown_by_config(installed, cli
     config, plan = _config(tmp_path, "require-plugins: [acme]\n")
     result = cli("check", "--format", "concise", plan)
     assert (result.exit_code, result.stdout.splitlines()[0]) == (1, f"{plan}:2:1: ACME001 [warning] a fine finding "
-                                                                    "(acme)")
+                                                                    "(acme); fix: none")
     shown = cli("config", plan, "--format", "json")
     assert {"key": "require-plugins", "value": ["acme"], "source": config} in json.loads(shown.stdout)["settings"]
 

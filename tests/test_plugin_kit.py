@@ -218,7 +218,8 @@ def test_the_configuration_takes_the_plan_s_quantities_and_the_rule_reads_number
         "options:\n  KIT101: {limit: 500M, share: 25%, approved: [a100-80gb, h100-sxm], mode: lenient}\n",
         encoding="utf-8")
     result = cli("check", "--format", "concise", "--select", "KIT101", str(plan))
-    assert result.output.splitlines()[0] == f"{plan}:5:3: KIT101 [warning] 1e+09 params is over 5e+08 (policy)"
+    assert result.output.splitlines()[0] == (f"{plan}:5:3: KIT101 [warning] 1e+09 params is over 5e+08 (policy); "
+                                            "fix: shrink the model")
     config = cli("config", str(plan)).output
     assert "options.KIT101.limit" in config and "500000000.0" in config
 

@@ -172,8 +172,7 @@ def test_a_hook_that_raises_or_returns_garbage_is_a_warning_and_the_rest_load(ma
         "plugin 'garbage': <class 'object'> is not a planlint.checklist.ChecklistItem subclass; checklist item skipped",
         "plugin 'garbage': 'text' is not a planlint.checklist.ChecklistItem subclass; checklist item skipped",
         "plugin 'garbage': planlint_accelerators() returned dict, not a list of Accelerator; its accelerators skipped",
-        "plugin 'garbage': planlint_formats() returned list, not a dict of name -> render function; its formats "
-        "skipped",
+        "plugin 'garbage': planlint_formats() returned list, not a dict of name -> Formatter; its formats skipped",
     ]
     assert list(registry.checklist)[-2:] == ["has-name", "raises"]
     assert "ACME902" in registry.rules
@@ -245,6 +244,8 @@ def test_two_plugins_with_one_code_stop_the_run(make):
     ("planlint_accelerators", 'Accelerator("h100-sxm", "mine", 1, 1, 1, "mine")',
      "accelerator h100-sxm of plugin 'acme' has the name of a built-in accelerator"),
     ("planlint_formats", '{"sarif": print}', "format sarif of plugin 'acme' has the name of a built-in format"),
+    ("planlint_formats", '{"full": print}', "format full of plugin 'acme' has the name of a built-in format"),
+    ("planlint_formats", '{"text": print}', "format text of plugin 'acme' has the name of a built-in format"),
     ("planlint_checklist_items", "[type('Item', (ChecklistItem,), {'id': 'compute-budget', 'title': 't'})]",
      "checklist item compute-budget is claimed by both plugin 'checklist' and plugin 'acme'"),
 ])
@@ -355,11 +356,70 @@ def test_a_plugin_format_renders_check(acme, cli, tmp_path):
     assert (result.exit_code, result.output) == (0, f"{plan}: 0 findings\n")
 
 
+FORMATTERS = '''
+from planlint.hooks import hookimpl
+from planlint.report import Formatter
+
+
+class Counts(Formatter):
+    """Every context field a format is given, and --statistics."""
+
+    name = "acme-counts"
+    statistics = True
+
+    def render(self, context):
+        shown = ",".join(sorted(str(s) for s in context.shown))
+        for result in context.results:
+            context.stream.write(f"{result.name}: {[f.code for f in result.findings]} shown={shown} "
+                                 f"hidden={context.hidden} summary={context.summary} "
+                                 f"statistics={context.statistics} color={context.color} "
+                                 f"fail_on={context.fail_on} rules={'PL101' in context.registry.rules}\\n")
+
+
+class Lines(Formatter):
+    name = "acme-lines"
+
+    def render(self, context):
+        context.stream.write(f"{len(context.results)} results\\n")
+
+
+@hookimpl
+def planlint_formats():
+    return {"acme-counts": Counts, "acme-lines": Lines()}
+'''
+
+
+def test_a_plugin_format_is_a_formatter_given_the_whole_context(make, monkeypatch, cli, tmp_path):
+    monkeypatch.setattr(plugins, "_REGISTRY", make(acme=FORMATTERS))
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(MINIMAL.replace("train_tokens: 20B", "train_tokens: 500B").replace("1.2e20", "3e21"),
+                    encoding="utf-8")  # one PL101 info finding
+    result = cli("check", "--output-format", "acme-counts", "--min-severity", "warning", "--fail-on", "info", "-q",
+                 "--statistics", "--color", "always", str(plan))
+    assert (result.exit_code, result.stdout) == (
+        1, f"{plan}: [] shown=error,warning hidden={{'info': 1}} summary=False statistics=True color=True "
+           "fail_on=info rules=True\n")
+    assert cli("check", "--format", "acme-lines", str(plan)).stdout == "1 results\n"
+    refused = cli("check", "--format", "acme-lines", "--statistics", str(plan))
+    assert (refused.exit_code, refused.stdout, refused.stderr) == (
+        2, "", "planlint: error: --statistics has no acme-lines form: use --output-format full, concise or json "
+               "with --statistics, or leave --statistics out\n")
+
+
+def test_a_format_written_as_a_function_still_works_and_cannot_write_statistics(acme, cli, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(MINIMAL, encoding="utf-8")
+    assert cli("check", "--format", "acme-count", "--select", "PL", str(plan)).output == f"{plan}: 0 findings\n"
+    refused = cli("check", "--format", "acme-count", "--statistics", str(plan))
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert refused.stderr.startswith("planlint: error: --statistics has no acme-count form")
+
+
 def test_an_unknown_format_lists_the_plugin_ones(acme, cli):
     result = cli("check", "--format", "nope", "examples/chinchilla-70b.yaml")
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (
-        "Error: Invalid value for '--format': 'nope' is not one of text, concise, json, sarif, github, junit, gitlab, "
+        "Error: Invalid value for '--output-format': 'nope' is not one of full, concise, json, sarif, github, junit, gitlab, "
         "acme-count")
 
 
@@ -406,3 +466,23 @@ def test_no_plugins_on_the_command_line(make, cli, monkeypatch):
     assert result.output.splitlines()[0] == "builtin (planlint 0.1.0): planlint.rules"
     assert result.output.splitlines()[-1] == "third-party plugins not loaded (--no-plugins or PLANLINT_NO_PLUGINS)"
     assert "acme" not in result.output
+
+
+def test_a_format_that_is_neither_a_formatter_nor_a_function_is_skipped_with_a_warning(make):
+    registry = make(odd='''
+        from planlint.hooks import hookimpl
+
+        class NotAFormatter:
+            def render(self, context):
+                pass
+
+        @hookimpl
+        def planlint_formats():
+            return {"odd-class": NotAFormatter, "odd-text": "csv"}
+    ''')
+    assert [w for w in registry.warnings if "odd-" in w] == [
+        "plugin 'odd': format odd-class is <class 'plugin_odd.NotAFormatter'>, not a planlint.report.Formatter "
+        "(nor a function render(results, stream)); format skipped",
+        "plugin 'odd': format odd-text is 'csv', not a planlint.report.Formatter (nor a function render(results, "
+        "stream)); format skipped"]
+    assert "odd-class" not in registry.formats and "odd-text" not in registry.formats

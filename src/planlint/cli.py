@@ -23,8 +23,8 @@ from planlint.contain import PluginFailure
 from planlint.report.escape import visible, write_json
 
 SEVERITY_CHOICE = click.Choice(["error", "warning", "info"], case_sensitive=False)
-# the names of the output formats (planlint.report.FORMATS), here so that --help imports nothing
-FORMATS = ("text", "concise", "json", "sarif", "github", "junit", "gitlab")
+# the names of the output formats (planlint.report.FORMATS and ALIASES), here so that --help imports nothing
+FORMATS = ("full", "concise", "json", "sarif", "github", "junit", "gitlab", "text")
 
 
 class _FormatChoice(click.Choice):
@@ -192,9 +192,16 @@ def _registry(checklist: bool = True):
 
 
 def _use_color(choice: str) -> bool:
+    """``--color always|never`` decides; with ``auto``, FORCE_COLOR (set and not empty) turns colour
+    on, as force-color.org asks (it wins over NO_COLOR, as there), NO_COLOR (set and not empty)
+    turns it off, as no-color.org asks, and otherwise colour is on for a terminal other than ``dumb``."""
     if choice == "always":
         return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
+    if choice == "never":
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
 
@@ -340,16 +347,22 @@ def _config_options(function):
 
 
 @main.command(cls=_CheckCommand)
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=_FormatChoice(list(FORMATS)), default=None,
-              help="text (default; github when GITHUB_ACTIONS=true): findings with source and fix; concise: one "
-                   "line each; json: an array; sarif: code scanning; github: workflow annotations; junit: test "
-                   "report; gitlab: Code Quality report; or a format a plugin adds (`planlint plugins`).")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--output-format", "--format", "fmt", type=_FormatChoice(list(FORMATS)), default=None,
+              metavar="FORMAT",
+              help="full (default; github when GITHUB_ACTIONS=true; also called text): findings with source and "
+                   "fix; concise: exactly one line each, the fix at its end; json: an array; sarif: code scanning; "
+                   "github: workflow annotations; junit: test report; gitlab: Code Quality report; or a format a "
+                   "plugin adds (`planlint plugins`).")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="Write the report to FILE instead of standard output.")
 @click.option("--fail-on", type=SEVERITY_CHOICE, default=None,
               help="Exit 1 when a finding is at this severity or above [default: the configuration's, else warning].")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (still 2 on errors).")
+@click.option("--min-severity", type=SEVERITY_CHOICE, default=None,
+              help="Show only findings at this severity or above [default: info, all]; the others still count "
+                   "for --fail-on, and the summary says how many were hidden. Findings that mean a plan could "
+                   "not be checked are always shown.")
 @_config_options
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Report only findings that are not in this baseline.")
@@ -366,10 +379,13 @@ def _config_options(function):
 @click.option("--accelerators", type=click.IntRange(min=1), default=None, metavar="N",
               help="The accelerators a launch config checked on its own runs on, where it does not say "
                    "(torchtitan, MaxText and others count them at launch).")
-@click.option("--statistics", is_flag=True, help="Print how many findings each rule reported, not the findings.")
+@click.option("--statistics", is_flag=True,
+              help="Print how many findings each rule reported, then the total, not the findings (full and "
+                   "concise: a table; json: an array).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, nothing when clean.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).")
+              help="Colour the text output (auto: on a terminal; a non-empty FORCE_COLOR turns it on, a "
+                   "non-empty NO_COLOR off, FORCE_COLOR winning when both are set).")
 @click.option("--skip-non-plans", is_flag=True,
               help="Skip named files that are not plans: no top-level `planlint:` key with a format version "
                    "(for pre-commit hooks).")
@@ -387,10 +403,10 @@ def _config_options(function):
               help="Worker processes for many plans; 0 (the default) uses every core the load average leaves "
                    "free, 1 none. Plans are shared out only when there are at least 256 per worker; the report is "
                    "the same either way.")
-def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, select, extend_select, ignore,
-          baseline_file, write_baseline, timeout, fit, framework, accelerators, statistics, quiet, color,
+def check(paths, fmt, output_file, fail_on, exit_zero, min_severity, config_file, isolated, select, extend_select,
+          ignore, baseline_file, write_baseline, timeout, fit, framework, accelerators, statistics, quiet, color,
           skip_non_plans, show_files, verbose, stdin_filename, pre_commit, jobs):
-    """Lint plans: files, folders (every YAML or JSON plan below them) or '-' for standard input."""
+    """Lint plans: files, folders (every YAML or JSON plan below them) or '-' for standard input [default: .]."""
     from planlint.config import ConfigError
     from planlint.discover import NO_PLANS, NOT_A_PLAN, Target, discover
     from planlint.engine import FileResult
@@ -401,12 +417,22 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
     if fmt is not None and fmt not in FORMATS and fmt not in registry.formats:
         from planlint.report import names
 
-        raise click.BadParameter(f"{fmt!r} is not one of {', '.join(names(registry))}", param_hint="'--format'")
+        raise click.BadParameter(f"{fmt!r} is not one of {', '.join(names(registry))}",
+                                 param_hint="'--output-format'")
     resolver = _resolver(registry, config_file, isolated, select, ignore, extend_select, fail_on, timeout, fit)
     resolver.framework = _framework(registry, framework)
     resolver.launch_inputs = {"compute.accelerators": accelerators} if accelerators else None
     if fmt is None:
-        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+        # annotations hold findings, not counts: --statistics alone is the table, in CI too
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" and not statistics else "full"
+    if statistics:
+        from planlint.report import refusal
+
+        refused = refusal(fmt, registry, statistics=True)
+        if refused is not None:  # refused before any plan is read: never a table in a .sarif file
+            _fail(refused)
+            sys.exit(2)
+    paths = paths or (".",)
     found = discover(list(paths))
     targets, missing = found.targets, found.errors
     if skip_non_plans:
@@ -478,7 +504,7 @@ def check(paths, fmt, output_file, fail_on, exit_zero, config_file, isolated, se
         if notes and not quiet:
             _say("planlint: " + "; ".join(notes))
 
-    _report(results, fmt, output_file, color, quiet, statistics, fail_on, registry)
+    _report(results, fmt, output_file, color, quiet, statistics, fail_on, registry, min_severity)
     for error in errors:
         _fail(error)
     if errors:
@@ -562,9 +588,14 @@ def _refuse_overwriting(writes: dict, inputs: list[str]) -> None:
                 sys.exit(2)
 
 
-def _report(results, fmt, output_file, color, quiet, statistics, fail_on, registry) -> None:
-    from planlint.report import render
+def _report(results, fmt, output_file, color, quiet, statistics, fail_on, registry, min_severity=None) -> None:
+    from planlint.report import Context, at_least, canonical, levels, render_context, shown_only
 
+    shown = at_least(min_severity or "info")
+    results, hidden = shown_only(results, shown)
+    if hidden and not quiet and canonical(fmt) not in ("full", "concise"):  # the text summary says it itself
+        count = sum(hidden.values())
+        _say(f"planlint: {count} finding{'' if count == 1 else 's'} hidden by --min-severity ({levels(hidden)})")
     stream = sys.stdout
     handle = None
     if output_file:
@@ -574,18 +605,9 @@ def _report(results, fmt, output_file, color, quiet, statistics, fail_on, regist
             _fail(f"{output_file}: cannot write the report: {exc.strerror or exc}")
             sys.exit(2)
     try:
-        if statistics:
-            from planlint.report.statistics import render_statistics
-
-            render_statistics(results, stream, "json" if fmt == "json" else "text")
-        elif quiet and fmt in ("text", "concise"):
-            from planlint.report.text import render_text
-
-            render_text(results, stream, color=_use_color(color) and handle is None,
-                        source=(fmt == "text"), summary=False)
-        else:
-            render(fmt, results, stream, color=_use_color(color) and handle is None, fail_on=fail_on,
-                   registry=registry)
+        render_context(fmt, Context(results, stream, color=_use_color(color) and handle is None, fail_on=fail_on,
+                                    registry=registry, shown=shown, hidden=hidden, summary=not quiet,
+                                    statistics=statistics))
         if handle is not None:
             handle.close()
     except OSError as exc:
@@ -785,14 +807,23 @@ def _write_new(path: str, text: str, command: str) -> None:
 
 
 @main.command()
-@click.argument("path", default="plan.yaml", type=click.Path(dir_okay=False))
+@click.argument("path", default="plan.yaml", type=click.Path(dir_okay=False, allow_dash=True))
 def init(path):
-    """Write a commented starter plan to PATH (default plan.yaml); never overwrites a file."""
+    """Write a commented starter plan to PATH (default plan.yaml; '-': standard output); never overwrites a file."""
+    text = starter_plan()
+    if path == "-":
+        click.echo(text, nl=False)
+        return
+    _write_new(path, text, "init")
+    click.echo(f"wrote {visible(path)}: edit the numbers, then run `planlint check {visible(path)}`")
+
+
+def starter_plan() -> str:
+    """The starter plan `init` writes, its schema address pinned to this version of planlint."""
     from pathlib import Path
 
     text = Path(__file__).with_name("starter_plan.yaml").read_text(encoding="utf-8")
-    _write_new(path, text, "init")
-    click.echo(f"wrote {visible(path)}: edit the numbers, then run `planlint check {visible(path)}`")
+    return text.replace("/planlint/planlint/main/schemas/", f"/planlint/planlint/v{__version__}/schemas/", 1)
 
 
 @main.command()
@@ -892,11 +923,18 @@ def schema(of_config):
 
 
 @main.command()
-def accelerators():
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def accelerators(fmt):
     """List the accelerator catalogue: dense 16-bit and FP8 peaks, memory and bandwidth (plugins' too)."""
     from planlint.accelerators import CATALOGUE
 
     registry = _registry()
+    if fmt == "json":
+        write_json([{"name": acc.name, "label": acc.label, "peak_tflops": acc.peak_tflops,
+                     "fp8_tflops": acc.fp8_tflops, "memory_gb": acc.memory_gb, "bandwidth_gbps": acc.bandwidth_gbps,
+                     "source": acc.source, "plugin": registry.accelerator_owner.get(acc.name)}
+                    for acc in CATALOGUE.values()], sys.stdout)
+        return
     click.echo(f"{'name':<11} {'peak TFLOP/s':>12} {'FP8 TFLOP/s':>11} {'memory GB':>10} {'GB/s':>8}  label (source)")
     for acc in CATALOGUE.values():
         owner = registry.accelerator_owner.get(acc.name)

@@ -45,9 +45,12 @@ class PlanlintSpec:
 
     @hookspec
     def planlint_formats(self):
-        """Return the output formats this plugin adds to ``planlint check --format``: a dict
-        from format name to a function ``render(results, stream)`` that writes the results
-        (a list of ``planlint.engine.FileResult``) to the text stream."""
+        """Return the output formats this plugin adds to ``planlint check --output-format``: a
+        dict from format name to a :class:`planlint.report.Formatter` subclass, whose
+        ``render(context)`` writes ``context.results`` (a list of ``planlint.engine.FileResult``)
+        to ``context.stream`` (see :class:`planlint.report.Context`). A function
+        ``render(results, stream)``, the older form, still works: it gets the results and the
+        stream, and cannot write ``--statistics``."""
 
     @hookspec
     def planlint_adapters(self):

@@ -13,10 +13,12 @@ import json
 import os
 from typing import Any
 
-from planlint import units
+from planlint import __version__, units
 from planlint.link import Link, config_values, plan_path, waiting
 
-SCHEMA_LINE = "# yaml-language-server: $schema=https://raw.githubusercontent.com/planlint/planlint/main/schemas/plan.schema.json"
+# the schema of this version of planlint, as `init` pins it
+SCHEMA_LINE = ("# yaml-language-server: $schema=https://raw.githubusercontent.com/planlint/planlint/"
+               f"v{__version__}/schemas/plan.schema.json")
 # the order of sections and keys in the written plan
 ORDER = {
     "model": ("params", "active_params", "layers", "d_model", "heads", "kv_heads", "head_dim", "ffn_dim", "ffn_gated",

@@ -65,7 +65,7 @@ class Registry:
     checklist_loaded: bool = True  # False: built for `check`, which reads no checklist (see registry())
     accelerators: dict[str, Any] = field(default_factory=dict)  # contributed by plugins (not the built-ins)
     accelerator_owner: dict[str, str] = field(default_factory=dict)
-    formats: dict[str, Any] = field(default_factory=dict)  # name -> render(results, stream)
+    formats: dict[str, Any] = field(default_factory=dict)  # name -> planlint.report.Formatter (contained)
     format_owner: dict[str, str] = field(default_factory=dict)
     adapters: dict[str, type] = field(default_factory=dict)  # framework name -> Adapter subclass (load_adapters)
     adapter_owner: dict[str, str] = field(default_factory=dict)
@@ -527,30 +527,51 @@ def _stopped_or(error: BaseException, seconds: float) -> str:
 FORMAT_TIMEOUT = 60.0  # seconds for a plugin format to render a run's report
 
 
-def _contained_format(plugin: str, name: str, render):
-    """A plugin's ``render(results, stream)``, contained: it renders into a buffer, which is
-    written to the stream only when it returns, so that a format that raises, exits or hangs
-    leaves no half report; it raises :class:`planlint.contain.PluginFailure` naming it instead.
-    What it prints (rather than writing to the stream) is dropped, with a warning."""
+def _as_formatter(name: str, value):
+    """A plugin's format as a :class:`planlint.report.Formatter`: a Formatter subclass or
+    instance as it is, a function ``render(results, stream)`` (the older form) wrapped."""
+    from planlint.report import Formatter, FunctionFormat
+
+    if isinstance(value, type) and issubclass(value, Formatter):
+        value = value()
+    if isinstance(value, Formatter):
+        value.name = value.name or name
+        return value
+    return FunctionFormat(name, value)
+
+
+def _contained_format(plugin: str, name: str, value):
+    """A plugin's format, contained: it renders into a buffer, which is written to the stream
+    only when it returns, so that a format that raises, exits or hangs leaves no half report;
+    it raises :class:`planlint.contain.PluginFailure` naming it instead. What it prints
+    (rather than writing to the stream) is dropped, with a warning."""
     import io
 
+    from planlint.report import Formatter
+
     who = f"format {name} (plugin '{plugin}')"
+    inner = _as_formatter(name, value)
 
-    def render_contained(results, stream, *args, **kwargs):
-        buffer = io.StringIO()
-        _value, error, written = contain.call(lambda: render(results, buffer, *args, **kwargs), FORMAT_TIMEOUT)
-        if written:
-            try:
-                sys.stderr.write(f"planlint: warning: {who} wrote to {written}; only what it writes to the stream "
-                                 "it is given is the report, so this was not shown\n")
-            except (OSError, ValueError):
-                pass
-        if error is not None:
-            raise contain.PluginFailure(f"{who} {_stopped_or(error, FORMAT_TIMEOUT)}; no report was written")
-        stream.write(buffer.getvalue())
+    class Contained(Formatter):
+        statistics = bool(getattr(inner, "statistics", False))
 
-    render_contained.__wrapped__ = render
-    return render_contained
+        def render(self, context) -> None:
+            buffer = io.StringIO()
+            _value, error, written = contain.call(lambda: inner.render(context.writing_to(buffer)), FORMAT_TIMEOUT)
+            if written:
+                try:
+                    sys.stderr.write(f"planlint: warning: {who} wrote to {written}; only what it writes to the "
+                                     "stream it is given is the report, so this was not shown\n")
+                except (OSError, ValueError):
+                    pass
+            if error is not None:
+                raise contain.PluginFailure(f"{who} {_stopped_or(error, FORMAT_TIMEOUT)}; no report was written")
+            context.stream.write(buffer.getvalue())
+
+    contained = Contained()
+    contained.name = name
+    contained.wrapped = inner
+    return contained
 
 
 def _check_rule(rule) -> str | None:
@@ -612,8 +633,13 @@ def _check_format(pair) -> str | None:
     name, render = pair
     if not _NAME.match(name):
         return f"format {name!r} needs a kebab-case name like acme-csv"
-    if not callable(render):
-        return f"format {name} is {render!r}, not a function render(results, stream)"
+    from planlint.report import Formatter
+
+    if isinstance(render, Formatter) or (isinstance(render, type) and issubclass(render, Formatter)):
+        return None
+    if isinstance(render, type) or not callable(render):
+        return (f"format {name} is {render!r}, not a planlint.report.Formatter (nor a function "
+                "render(results, stream))")
     return None
 
 
@@ -646,9 +672,9 @@ def _builtin_accelerators():
 
 
 def _builtin_formats():
-    from planlint.report import FORMATS
+    from planlint.report import ALIASES, FORMATS
 
-    return FORMATS
+    return (*FORMATS, *ALIASES)
 
 
 _ACCELERATOR = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -658,7 +684,7 @@ _KINDS = (
           _check_item, "checklist", "checklist_owner"),
     _Kind("planlint_accelerators", "accelerator", "a list of Accelerator", lambda a: a.name, _check_accelerator,
           "accelerators", "accelerator_owner", _builtin_accelerators),
-    _Kind("planlint_formats", "format", "a dict of name -> render function", lambda pair: pair[0], _check_format,
+    _Kind("planlint_formats", "format", "a dict of name -> Formatter", lambda pair: pair[0], _check_format,
           "formats", "format_owner", _builtin_formats),
 )
 # The adapters are collected on first use (Registry.load_adapters): most runs read no launch config.

@@ -19,6 +19,7 @@ as ``\\xNN`` / ``\\uNNNN``, and ``##[`` as ``\\x23#[``.
 
 from __future__ import annotations
 
+from planlint.report import Formatter
 from planlint.report.common import report_path, with_fix
 from planlint.report.escape import visible
 
@@ -63,3 +64,10 @@ def render_github(results, stream) -> None:
             continue
         for finding in result.findings:
             stream.write(annotation(finding, finding.file or result.name) + "\n")
+
+
+class GithubFormat(Formatter):
+    name = "github"
+
+    def render(self, context) -> None:
+        render_github(context.results, context.stream)

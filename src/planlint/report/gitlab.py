@@ -13,6 +13,7 @@ could not be read at all is a PL001 issue at line 1 that is a "blocker".
 from __future__ import annotations
 
 from planlint.findings import NOT_CHECKED
+from planlint.report import Formatter
 from planlint.report.common import fingerprinted, report_path, with_fix
 from planlint.report.escape import write_json
 
@@ -48,3 +49,10 @@ def issues(results) -> list[dict]:
 
 def render_gitlab(results, stream) -> None:
     write_json(issues(results), stream)
+
+
+class GitlabFormat(Formatter):
+    name = "gitlab"
+
+    def render(self, context) -> None:
+        render_gitlab(context.results, context.stream)

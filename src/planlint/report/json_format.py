@@ -12,6 +12,7 @@ escapes; only the undecodable bytes of a file name that is not UTF-8 are spelled
 
 from __future__ import annotations
 
+from planlint.report import Formatter
 from planlint.report.common import reported
 from planlint.report.escape import write_json
 
@@ -35,3 +36,18 @@ def finding_dict(finding) -> dict:
 
 def render_json(results, stream) -> None:
     write_json((finding_dict(f) for result in results for f in reported(result)), stream, default=str)
+
+
+class JsonFormat(Formatter):
+    """The findings; with ``--statistics``, the counts per rule (an array of rows) instead."""
+
+    name = "json"
+    statistics = True
+
+    def render(self, context) -> None:
+        if context.statistics:
+            from planlint.report.statistics import render_statistics
+
+            render_statistics(context.results, context.stream, "json")
+            return
+        render_json(context.results, context.stream)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from planlint.findings import STOPPED
+from planlint.report import Formatter
 from planlint.report.common import report_path, rules_run, threshold, with_fix
 from planlint.report.escape import xml_char_refs, xml_text
 
@@ -113,3 +114,10 @@ def render_junit(results, stream, registry, fail_on=None) -> None:
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     stream.write(xml_char_refs(ET.tostring(root, encoding="unicode")))
     stream.write("\n")
+
+
+class JunitFormat(Formatter):
+    name = "junit"
+
+    def render(self, context) -> None:
+        render_junit(context.results, context.stream, context.registry, fail_on=context.fail_on)

@@ -27,6 +27,7 @@ import pathlib
 from urllib.parse import quote
 
 from planlint.findings import STOPPED
+from planlint.report import Formatter
 from planlint.report.common import FINGERPRINT_VERSION, fingerprinted, report_path, with_fix
 from planlint.report.escape import json_ready, write_json
 
@@ -158,3 +159,10 @@ def _related(finding) -> list[dict]:
     return [{"id": 0, "physicalLocation": {"artifactLocation": artifact_location(file),
                                            "region": {"startLine": line, "startColumn": max(column, 1)}},
              "message": {"text": f"the launch config's {key}" if isinstance(key, str) else "the launch config"}}]
+
+
+class SarifFormat(Formatter):
+    name = "sarif"
+
+    def render(self, context) -> None:
+        render_sarif(context.results, context.stream, context.registry)

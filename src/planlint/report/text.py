@@ -1,9 +1,11 @@
-"""The default text output, shaped like ruff's: a located header, the source line with a
-caret under the key or value, the fix, and a closing summary."""
+"""The text formats, shaped like ruff's: ``full`` (the default) gives a located header, the
+source line with a caret under the key or value, the fix, and a closing summary; ``concise``
+one line per finding, the fix at its end."""
 
 from __future__ import annotations
 
 from planlint.findings import Severity
+from planlint.report import Formatter, levels
 from planlint.report.escape import visible
 
 safe = visible  # its name before every output shared it
@@ -73,15 +75,62 @@ def _snippet(finding, doc, style) -> list[str]:
     ]
 
 
+class FullFormat(Formatter):
+    name = "full"
+    statistics = True
+    source = True
+
+    def render(self, context) -> None:
+        if context.statistics:
+            from planlint.report.statistics import render_statistics
+
+            render_statistics(context.results, context.stream)
+            if context.summary:
+                write_summary(context.results, context.stream, context.hidden)
+            return
+        render_text(context.results, context.stream, color=context.color, source=self.source,
+                    summary=context.summary, hidden=context.hidden)
+
+
+class ConciseFormat(FullFormat):
+    name = "concise"
+    source = False
+
+
 def render_text(results, stream, *, color: bool = False, source: bool = True, fail_on=None,
-                summary: bool = True) -> None:
-    """Findings as people read them; ``summary=False`` (``--quiet``) drops the closing line."""
+                summary: bool = True, hidden=None) -> None:
+    """Findings as people read them; ``summary=False`` (``--quiet``) drops the closing line;
+    ``hidden``: the findings ``--min-severity`` left out, by severity name, which it counts."""
     style = _Style(color)
-    counts = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
-    files_with_findings = 0
-    checked = unreadable = 0
     for result in results:
         if result.error:  # said on standard error, where the command line reports it
+            continue
+        for finding in result.findings:
+            where = style(f"{visible(finding.file or result.name)}:{finding.line}:{finding.column}:", "1")
+            level = style(f"[{finding.severity}]", _COLORS[finding.severity])
+            header = (f"{where} {style(visible(finding.code), '1')} {level} {visible(finding.message)} "
+                      f"({visible(finding.rule)})")
+            if source:
+                stream.write(header + "\n")
+                for line in _snippet(finding, result.doc, style):
+                    stream.write(line + "\n")
+                if finding.fix:
+                    stream.write(f"{' ' * len(str(finding.line))} = fix: {visible(finding.fix)}\n")
+                stream.write("\n")
+            else:  # one line, whatever the finding holds
+                stream.write(header + (f"; fix: {visible(finding.fix)}" if finding.fix else "") + "\n")
+    if summary:
+        write_summary(results, stream, hidden)
+
+
+def write_summary(results, stream, hidden=None) -> None:
+    """The closing line: how many findings of each severity in how many plans, the files that
+    could not be read, and how many findings ``--min-severity`` hid. Nothing when the run read
+    no plan at all: the command line says so, and that no plan was found is no clean result."""
+    counts = {Severity.ERROR: 0, Severity.WARNING: 0, Severity.INFO: 0}
+    files_with_findings = checked = unreadable = 0
+    for result in results:
+        if result.error:
             unreadable += 1
             continue
         checked += 1
@@ -89,26 +138,18 @@ def render_text(results, stream, *, color: bool = False, source: bool = True, fa
             files_with_findings += 1
         for finding in result.findings:
             counts[finding.severity] += 1
-            where = style(f"{visible(finding.file or result.name)}:{finding.line}:{finding.column}:", "1")
-            level = style(f"[{finding.severity}]", _COLORS[finding.severity])
-            stream.write(f"{where} {style(visible(finding.code), '1')} {level} {visible(finding.message)} "
-                         f"({visible(finding.rule)})\n")
-            if source:
-                for line in _snippet(finding, result.doc, style):
-                    stream.write(line + "\n")
-                if finding.fix:
-                    stream.write(f"{' ' * len(str(finding.line))} = fix: {visible(finding.fix)}\n")
-                stream.write("\n")
-            elif finding.fix:
-                stream.write(f"  fix: {visible(finding.fix)}\n")
-    total = sum(counts.values())
-    if not summary:
+    if not checked and not unreadable:
         return
+    total = sum(counts.values())
     plans = f"{checked} plan" + ("" if checked == 1 else "s")
     # a file that could not be read is never part of a clean summary
     tail = f"; {unreadable} file{'' if unreadable == 1 else 's'} could not be read" if unreadable else ""
+    hidden_total = sum((hidden or {}).values())
+    if hidden_total:
+        tail += (f"; {hidden_total} finding{'' if hidden_total == 1 else 's'} hidden by --min-severity "
+                 f"({levels(hidden)})")
     if total == 0:
-        stream.write(f"Checked {plans}: no findings{tail}.\n")
+        stream.write(f"Checked {plans}: no findings{' shown' if hidden_total else ''}{tail}.\n")
         return
     parts = [f"{n} {str(sev)}{'' if n == 1 or sev == Severity.INFO else 's'}"
              for sev, n in counts.items() if n]
