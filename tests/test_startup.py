@@ -104,6 +104,27 @@ def test_checking_a_plan_loads_no_other_command_or_format():
     assert [m for m in modules if any(m == u or m.startswith(u + ".") for u in unused)] == []
 
 
+def test_every_dataclass_a_check_builds_has_a_docstring():
+    """A dataclass without one computes its signature when its module is imported, to write
+    one: a cost every ``check`` would pay, for text nobody reads."""
+    probe = textwrap.dedent("""\
+        import dataclasses, json, sys
+        from planlint.cli import main
+        try:
+            main(sys.argv[1:])
+        except SystemExit:
+            pass
+        found = [f"{name}.{value.__name__}" for name, module in list(sys.modules.items()) if name.startswith("planlint")
+                 for value in vars(module).values()
+                 if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == name
+                 and (value.__dict__.get("__doc__") or "").startswith(value.__name__ + "(")]
+        print(json.dumps(found))
+        """)
+    out = subprocess.run([sys.executable, "-c", probe, "check", str(ROOT / "examples" / "chinchilla-70b.yaml")],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
 # -- the end of a run: flushed, without the interpreter's teardown -----------------------------
 
 _AT_EXIT = textwrap.dedent("""\
