@@ -331,7 +331,8 @@ def test_the_summary_lists_the_findings_and_the_checklists_and_never_fails(tmp_p
     summary = job.summary.read_text(encoding="utf-8")
     assert summary.startswith("## planlint\n\n**3 findings** (1 error, 1 warning, 1 info) in 2 files.\n\n"
                               "| code | rule | findings |\n|------|------|---------:|\n| PL101 | chinchilla-ratio | 1 |\n")
-    assert "\n- `examples/gpt3-175b.yaml:16:3` **PL101** error: 1.7 tokens/param (300B tokens for 175B params) " in summary
+    assert ("\n- `examples/gpt3-175b.yaml:16:3` **PL101** error: 1.7 tokens/param (300B tokens for 175B params), "
+            "under ") in summary
     assert "### Checklist: gpt3-175b (`examples/gpt3-175b.yaml`)" in summary
     assert "### Checklist: harbor-sql-coder (`examples/harbor-analytics.yaml`)" in summary
     assert "GitHub annotates at most" not in summary  # fewer than 10 of each kind

@@ -177,9 +177,8 @@ def test_published_configs(name):
 def test_qwen_moe_duplicate_key_is_reported_and_the_last_value_used():
     config = read(ADAPTER, shared_config("nanotron", "config_qwen_with_moe.yaml"))
     assert [(p.line, p.column, p.severity, p.message) for p in config.problems] == [
-        (83, 5, "warning", "duplicate key 'moe_config' in model.model_config (first at line 66); PyYAML silently "
-                           "keeps the last value and strict YAML readers reject the file; nanotron reads its config "
-                           "with PyYAML, so planlint derives from that last value")]
+        (83, 5, "warning", "duplicate key 'moe_config' in model.model_config (first at line 66); nanotron reads "
+                           "its config with PyYAML, so planlint derives from that last value")]
     got = values(config)
     assert (got["model.experts"], got["model.experts_per_token"], got["model.shared_experts"]) == (8, 1, 4)
     assert got["model.expert_ffn_dim"] == 1408

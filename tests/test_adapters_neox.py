@@ -68,8 +68,9 @@ NEOX_1_3B = """\
 def test_a_dashed_config():
     config = ADAPTER.read("1-3B.yml", NEOX_1_3B)
     assert problems(config) == [
-        ("info", 28, 3, "the vocabulary comes from the tokenizer (HFTokenizer), which planlint does not open; GPT-NeoX "
-                        "pads it to a multiple of 256 (make_vocab_size_divisible_by 128 x model_parallel_size 2)")]
+        ("info", 28, 3, "the vocabulary comes from the tokenizer (HFTokenizer), which planlint does not open")]
+    assert config.problems[-1].details == (
+        "GPT-NeoX pads it to a multiple of 256 (make_vocab_size_divisible_by 128 x model_parallel_size 2)",)
     assert values(config) == {
         "model.layers": 24, "model.d_model": 2048, "model.heads": 16, "model.kv_heads": 16, "model.ffn_gated": False,
         "model.tied_embeddings": False, "model.context_length": 2048, "model.ffn_dim": 8192,

@@ -107,8 +107,9 @@ def test_interpolated_keys_resolve_and_environment_ones_are_problems():
     assert values(config)["model.heads"] == 16
     assert "model.context_length" not in config.fields
     assert [(p.line, p.column, p.message) for p in config.problems] == [
-        (5, 3, "model.max_sequence_length = '${oc.env:SEQ,4096}' depends on the environment variable SEQ (its "
-               "default in the config: 4096), which this file cannot say")]
+        (5, 3, "model.max_sequence_length depends on the environment variable SEQ (its default in the config: "
+               "4096), which this file cannot say")]
+    assert config.problems[0].details == ("model.max_sequence_length = '${oc.env:SEQ,4096}'",)
 
 
 # -- the published configs -------------------------------------------------------------------------

@@ -170,7 +170,7 @@ def test_a_distilled_budget_must_cover_the_teacher():
                        "distillation": {"teacher_params": "7B", "teacher_exists": True}})
     [short] = [f for f in findings(plan) if f.code == "PL202"]
     assert short.facts["needed_flops"] == pytest.approx(4.0e21)
-    assert "teacher logits" in short.message
+    assert "teacher logits" in short.details[0]
 
 
 # -- stages, precision -----------------------------------------------------------------------

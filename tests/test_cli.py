@@ -28,18 +28,23 @@ def test_clean_plan_exits_0(cli, tmp_path):
     assert (result.exit_code, result.output) == (0, "Checked 1 plan: no findings.\n")
 
 
+# the undertrained plan's PL101, as both text formats head it
+UNDERTRAINED_PL101 = "PL101 [error] 2.0 tokens/param (2B tokens for 1B params), under the ~20:1 Chinchilla baseline"
+UNDERTRAINED_FIX = "train on >= 20B tokens (20:1 for 1B params), or shrink to 100M params (20:1 for 2B tokens)"
+
+
 def test_findings_exit_1_with_located_text(cli, tmp_path):
     path = write(tmp_path / "bad.yaml", UNDERTRAINED)
     result = cli("check", "--color", "never", path)
     assert result.exit_code == 1
     assert result.output == (
-        f"{path}:7:3: PL101 [error] 2.0 tokens/param (2B tokens for 1B params) against the ~20:1 Chinchilla "
-        "baseline; same loss: 218M params on 5.34B tokens (6.99e18 FLOPs, Besiroglu et al. 2024 refit), 42% less "
-        "than its 1.2e19 (6ND) (chinchilla-ratio)\n"
+        f"{path}:7:3: {UNDERTRAINED_PL101} (chinchilla-ratio)\n"
         "  |\n"
         "7 |   train_tokens: 2B\n"
         "  |   ^^^^^^^^^^^^\n"
-        "  = fix: train on >= 20B tokens (20:1 for 1B params), or shrink to 100M params (20:1 for 2B tokens)\n"
+        "  = note: same loss: 218M params on 5.34B tokens (6.99e18 FLOPs, Besiroglu et al. 2024 refit), 42% less "
+        "than its 1.2e19 (6ND)\n"
+        f"  = fix: {UNDERTRAINED_FIX}\n"
         "\n"
         "Found 1 finding (1 error) in 1 of 1 plan.\n"
     )
@@ -193,14 +198,9 @@ OVERTRAINED = MINIMAL.replace("train_tokens: 20B", "train_tokens: 500B").replace
 def test_concise_puts_the_fix_at_the_end_of_the_one_line(cli, tmp_path):
     path = write(tmp_path / "bad.yaml", UNDERTRAINED)
     result = cli("check", "--output-format", "concise", path)
-    assert result.exit_code == 1
-    assert result.output == (
-        f"{path}:7:3: PL101 [error] 2.0 tokens/param (2B tokens for 1B params) against the ~20:1 Chinchilla "
-        "baseline; same loss: 218M params on 5.34B tokens (6.99e18 FLOPs, Besiroglu et al. 2024 refit), 42% less "
-        "than its 1.2e19 (6ND) (chinchilla-ratio); fix: train on >= 20B tokens (20:1 for 1B params), or shrink to "
-        "100M params (20:1 for 2B tokens)\n"
-        "Found 1 finding (1 error) in 1 of 1 plan.\n"
-    )
+    assert (result.exit_code, result.output) == (
+        1, f"{path}:7:3: {UNDERTRAINED_PL101} (chinchilla-ratio); fix: {UNDERTRAINED_FIX}\n"
+           "Found 1 finding (1 error) in 1 of 1 plan.\n")
 
 
 def test_output_format_full_is_text_and_format_is_its_other_name(cli, tmp_path):

@@ -92,7 +92,7 @@ def test_each_size_says_which_question_it_answers_in_the_same_words(cli, tmp_pat
     result = lint_text(text.read_text())
     [pl101] = [f for f in result.findings if f.code == "PL101"]
     same_loss = result.numbers.same_loss
-    assert same_loss.describe() in pl101.message  # "same loss: 41.1B params on 777B tokens (1.92e23 FLOPs, ...)"
+    assert same_loss.describe() in pl101.details[0]  # "same loss: 41.1B params on 777B tokens (1.92e23 FLOPs, ...)"
     assert "20:1 for 175B params" in pl101.fix and "20:1 for 300B tokens" in pl101.fix
     table = cli("estimate", str(text)).output
     assert re.search(r"same loss +41.1B params on 777B tokens +reach the predicted loss with 1.92e23 FLOPs", table)
@@ -117,7 +117,7 @@ def test_estimate_honours_the_configured_rule_options(cli, tmp_path):
     assert configured["serve_tokens_per_second"] == pytest.approx(default["serve_tokens_per_second"] / 2)
     [finding] = json.loads(cli("check", "--format", "json", "--select", "PL401", str(path)).output)
     assert finding["facts"]["tokens_per_second"] == configured["serve_tokens_per_second"]
-    assert "at 45% of 600 GB/s" in finding["message"]
+    assert any("at 45% of 600 GB/s" in line for line in finding["details"])
 
 
 def test_estimate_and_check_agree_on_every_example(cli):

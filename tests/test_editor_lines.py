@@ -31,8 +31,8 @@ def test_a_position_on_the_line_of_a_separator_counts_its_columns_from_the_edito
 def test_a_syntax_error_after_a_separator_is_at_the_editor_line_and_says_it():
     raw = "planlint: 1\n# a comment\u2028with a separator\u2029and more\nname: 5\n".encode()
     doc = load_bytes(raw, "plan.yaml")
-    assert [(f.code, f.line, f.column, f.message) for f in doc.findings] == [
-        ("PL001", 2, 30, "syntax error: could not find expected ':' (while scanning a simple key at line 2)")]
+    assert [(f.code, f.line, f.column, f.message, f.details) for f in doc.findings] == [
+        ("PL001", 2, 30, "syntax error: could not find expected ':'", ("while scanning a simple key at line 2",))]
 
 
 def test_a_bad_byte_after_a_separator_is_at_the_editor_line():

@@ -59,7 +59,7 @@ def estimated(cli, *args) -> dict:
 def pl101(cli, *args) -> str:
     result = cli("check", "--format", "json", *args)
     (finding,) = [f for f in json.loads(result.output) if f["code"] == "PL101"]
-    return finding["message"]
+    return "\n".join((finding["message"], *finding["details"]))  # the headline and its notes
 
 
 def test_a_configuration_chooses_its_own_fit_for_check_and_estimate(cli, tmp_path):

@@ -41,10 +41,8 @@ SARIF_SCHEMA = OFFICIAL_SARIF_SCHEMA if OFFICIAL_SARIF_SCHEMA.is_file() else BUN
 def test_the_bundled_sarif_schema_is_the_official_one():
     assert BUNDLED_SARIF_SCHEMA.read_bytes() == OFFICIAL_SARIF_SCHEMA.read_bytes()
 
-GPT3_PL101 = (
-    "1.7 tokens/param (300B tokens for 175B params) against the ~20:1 Chinchilla baseline; same loss: 41.1B params on "
-    "777B tokens (1.92e23 FLOPs, Besiroglu et al. 2024 refit), 39% less than its 3.15e23 (6ND)"
-)
+GPT3_PL101 = "1.7 tokens/param (300B tokens for 175B params), under the ~20:1 Chinchilla baseline"
+GPT3_NOTE = "same loss: 41.1B params on 777B tokens (1.92e23 FLOPs, Besiroglu et al. 2024 refit), 39% less than its 3.15e23 (6ND)"
 GPT3_FIX = "train on >= 3.5T tokens (20:1 for 175B params), or shrink to 15B params (20:1 for 300B tokens)"
 
 HOSTILE = "x::error::pwned%0A\r\n::warning file=a,line=1::b</testcase>]]><![CDATA[\"'&\x1b[31m\x00\x07\u2028\x85\ud800"
@@ -99,7 +97,8 @@ HOSTILE_PLAN = with_mix('{source: "S", share: 50%}', '{source: "S", share: 50%}'
 def hostile_results():
     plan = lint(HOSTILE_PLAN, "plans/evil::error::%0A,name.yaml")
     assert [f.code for f in plan.findings] == ["PL103"]
-    assert "::error" in plan.findings[0].message and "\x1b" in plan.findings[0].message
+    text = "\n".join((plan.findings[0].message, *plan.findings[0].details))  # the headline clips the name
+    assert "::error" in text and "\x1b" in text
     return [plan, fake_result([hostile_finding(), hostile_finding(span=Span(4, 1, 6, 2))])]
 
 
@@ -216,7 +215,7 @@ def test_sarif_results_exact(results):
         ("PL101", "note", "examples/tinyllama-1.1b.yaml", 15, 3),
     ]
     first = run["results"][0]
-    assert first["message"]["text"] == f"{GPT3_PL101}\nfix: {GPT3_FIX}"
+    assert first["message"]["text"] == f"{GPT3_PL101}\n{GPT3_NOTE}\nfix: {GPT3_FIX}"
     assert first["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "examples/gpt3-175b.yaml", "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": 16, "startColumn": 3, "endLine": 16, "endColumn": 15},
@@ -274,15 +273,15 @@ def test_github_exact_lines():
     out = produce("github", [example("gpt3-175b"), example("harbor-analytics")])
     assert out.splitlines() == [
         "::error file=examples/gpt3-175b.yaml,line=16,col=3,endLine=16,endColumn=14,"
-        f"title=PL101 chinchilla-ratio::{GPT3_PL101.replace('%', '%25')}%0Afix: {GPT3_FIX}",
+        f"title=PL101 chinchilla-ratio::{GPT3_PL101}%0A{GPT3_NOTE.replace('%', '%25')}%0Afix: {GPT3_FIX}",
         "::warning file=examples/harbor-analytics.yaml,line=35,col=7,endLine=35,endColumn=19,"
-        "title=PL102 data-repetition::5.0 epochs of source 'licensed-schemas': 2B tokens (5%25 of training) over "
-        "400M unique tokens are worth 1.81B fresh tokens (D' with R_D* = 15.4, Muennighoff et al. 2023), so 9.6%25 "
-        "of them buy nothing%0Afix: lower its share to <= 4%25 or find >= 500M unique tokens for it, to stay "
+        "title=PL102 data-repetition::5.0 epochs of source 'licensed-schemas': 9.6%25 of its 2B tokens buy nothing"
+        "%0A2B tokens (5%25 of training) over 400M unique tokens are worth 1.81B fresh tokens (D' with R_D* = 15.4, "
+        "Muennighoff et al. 2023)%0Afix: lower its share to <= 4%25 or find >= 500M unique tokens for it, to stay "
         "within 4 epochs",
         "::notice file=examples/harbor-analytics.yaml,line=38,col=3,endLine=38,endColumn=7,"
-        "title=PL206 budget-underused::the plan needs 3.12e20 FLOPs (6ND), 10%25 of the 3e21 declared (compute.flops)"
-        "%0Afix: train 4.88B params on 102B tokens (full budget: compute-optimal for 3e21 FLOPs, Besiroglu et al. 2024 "
+        "title=PL206 budget-underused::the plan needs 10%25 of the 3e21 FLOPs it declares%0Ait needs 3.12e20 FLOPs "
+        "(6ND)%0Athe budget: compute.flops%0Afix: train 4.88B params on 102B tokens (full budget: compute-optimal for 3e21 FLOPs, Besiroglu et al. 2024 "
         "refit); "
         "or lower the budget to free the rest",
     ]
@@ -327,12 +326,12 @@ def test_github_hostile(hostile_results):
         assert ":" not in properties
         assert unescape(pairs["file"]) == visible(finding.file)
         assert unescape(pairs["title"]) == f"{finding.code} {finding.rule}"
-        assert unescape(message) == visible(f"{finding.message}\nfix: {finding.fix}")
+        assert unescape(message) == visible("\n".join((finding.message, *finding.details, f"fix: {finding.fix}")))
     assert lines[0] == (
         "::error file=plans/evil%3A%3Aerror%3A%3A%250A%2Cname.yaml,line=10,col=16,endLine=10,endColumn=98,"
-        "title=PL103 data-mix::source 'a::error file=x,line=1::pwn%250A%0D%0A::warning::b</testcase>]]>\"'"
-        "\\x1b[31m\\x00\\x07\\u2028,:' appears twice in the mix (first as entry 1)%0Afix: merge the two entries "
-        "into one with the summed share"
+        "title=PL103 data-mix::source 'a::error file=x,line=1::pwn%250A…' appears twice in the mix (first as entry 1)"
+        "%0Athe source's whole name: 'a::error file=x,line=1::pwn%250A%0D%0A::warning::b</testcase>]]>\"'"
+        "\\x1b[31m\\x00\\x07\\u2028,:'%0Afix: merge the two entries into one with the summed share"
     )
     # a span over several lines has no columns
     assert lines[2].startswith("::error file=x%3A%3Aerror%3A%3Apwned%250A%0D%0A%3A%3Awarning file=a%2Cline=1"
@@ -381,7 +380,7 @@ def test_junit_examples(results):
     failure = failed.find("failure")
     assert failure.get("type") == "error"
     assert failure.get("message") == f"16:3: {GPT3_PL101}"
-    assert failure.text == f"examples/gpt3-175b.yaml:16:3: PL101 [error] {GPT3_PL101}\n  fix: {GPT3_FIX}"
+    assert failure.text == f"examples/gpt3-175b.yaml:16:3: PL101 [error] {GPT3_PL101}\n  {GPT3_NOTE}\n  fix: {GPT3_FIX}"
     harbor = next(s for s in suites if s.get("name") == "examples/harbor-analytics.yaml")
     budget = next(c for c in harbor.findall("testcase") if c.get("name") == "PL206 budget-underused")
     assert budget.find("failure") is None
@@ -397,6 +396,7 @@ def test_junit_exact_output():
   <testsuite name="examples/gpt3-175b.yaml" tests="2" failures="1" errors="0" skipped="0">
     <testcase classname="examples/gpt3-175b.yaml" name="PL101 chinchilla-ratio">
       <failure message="16:3: {GPT3_PL101}" type="error">examples/gpt3-175b.yaml:16:3: PL101 [error] {GPT3_PL101}
+  {GPT3_NOTE}
   fix: {GPT3_FIX.replace(">", "&gt;")}</failure>
     </testcase>
     <testcase classname="examples/gpt3-175b.yaml" name="PL201 undisclosed-compute" />
@@ -449,7 +449,7 @@ def test_junit_hostile(hostile_results):
     assert suites[1].get("name") == xml_text(HOSTILE)
     failure = suites[0].find("testcase/failure")
     assert "::warning::b</testcase>]]>\"'\\x1b[31m\\x00\\x07\u2028,:'" in failure.text
-    assert "\r\n" in failure.get("message")  # attribute newlines survive as character references
+    assert "\r\n" in suites[1].find("testcase/failure").get("message")  # attribute newlines survive as references
     texts = " ".join(f.text for f in suites[1].iter("failure"))
     assert "b</testcase>]]><![CDATA[\"'&\\x1b[31m\\x00\\x07\u2028\x85\\ud800" in texts
 
@@ -465,7 +465,7 @@ def test_gitlab_examples(results):
     issues = json.loads(produce("gitlab", results))
     assert issues[0] == {
         "type": "issue",
-        "description": f"{GPT3_PL101}; fix: {GPT3_FIX}",
+        "description": f"{GPT3_PL101}; {GPT3_NOTE}; fix: {GPT3_FIX}",
         "check_name": "PL101",
         # sha256 of ["planlint/v1", "examples/gpt3-175b.yaml", "PL101", "/data/train_tokens", 0]: CI systems
         # keep this across releases to match findings, so it must not change by accident

@@ -76,12 +76,10 @@ def test_write_baseline_records_none_of_them_and_says_so(cli, tmp_path, monkeypa
         {"file": "plans/old.yaml", "code": "PL101", "pointer": "/data/train_tokens", "count": 1}]
     assert result.stderr.splitlines() == [
         "planlint: recorded 1 finding of 3 plans in b.json",
-        "planlint: error: plans/broken.yaml:3:1: PL001 syntax error: did not find expected node content (while "
-        "parsing a flow node at line 3): not recorded, PL001 means the plan could not be checked and no baseline "
-        "hides it",
-        "planlint: error: plans/dup.yaml:10:1: PL003 duplicate key 'name' in the plan (first at line 2); PyYAML "
-        "silently keeps the last value and strict YAML readers reject the file: not recorded, PL003 means the plan "
-        "could not be checked and no baseline hides it",
+        "planlint: error: plans/broken.yaml:3:1: PL001 syntax error: did not find expected node content: not "
+        "recorded, PL001 means the plan could not be checked and no baseline hides it",
+        "planlint: error: plans/dup.yaml:10:1: PL003 duplicate key 'name' in the plan (first at line 2): not "
+        "recorded, PL003 means the plan could not be checked and no baseline hides it",
     ]
 
 
@@ -144,7 +142,7 @@ def test_json_has_an_entry_for_every_file_not_checked(run):
         "file": run.gone, "line": 1, "column": 1, "end_line": 1, "end_column": 1, "code": "PL001",
         "rule": "yaml-syntax", "severity": "error",
         "message": "the file could not be read, so it was not checked: No such file or directory",
-        "fix": "make the path a readable plan file, or leave it out of the run", "pointer": "", "facts": {"unreadable": True}}
+        "details": [], "fix": "make the path a readable plan file, or leave it out of the run", "pointer": "", "facts": {"unreadable": True}}
 
 
 def test_sarif_says_the_run_did_not_check_everything(run):
@@ -175,7 +173,8 @@ def test_junit_has_errors_and_skips_the_rules_that_did_not_run(run):
         "old.yaml": ("1", "0", "0")}
     error = suites["broken.yaml"].find("testcase[@name='PL001 yaml-syntax']/error")
     assert (error.get("type"), error.get("message")) == ("PL001", "3:1: syntax error: did not find expected node "
-                                                                  "content (while parsing a flow node at line 3)")
+                                                                  "content")
+    assert "\n  while parsing a flow node at line 3\n" in error.text
     (pl101,) = [case for case in suites["broken.yaml"].iter("testcase") if case.get("name").startswith("PL101 ")]
     skipped = pl101.find("skipped")
     assert skipped.get("message") == "not run: the plan could not be checked"

@@ -96,4 +96,4 @@ def test_estimate_of_an_invalid_plan(cli, tmp_path):
     path.write_text("planlint: 1\nname: x\nmodel: {parms: 1B}\ndata: {train_tokens: 1B}\n")
     result = cli("estimate", str(path))
     assert result.exit_code == 1
-    assert f"{path}: not estimated, the plan could not be checked (first: 3:1 PL002" in result.output
+    assert f"{path}: not estimated, the plan could not be checked (first: 3:9 PL002 unknown key 'parms'" in result.output

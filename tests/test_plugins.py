@@ -346,7 +346,9 @@ def test_a_plugin_accelerator_is_listed(acme, cli):
 def test_an_unknown_accelerator_lists_plugin_ones_too(acme):
     found = _lint(acme, MINIMAL + "  accelerator: acme-x2\n")
     assert [(code, line, column) for code, line, column, _ in found] == [("PL002", 10, 16)]
-    assert "did you mean 'acme-x1'?" in found[0][3] and found[0][3].endswith("tpu-v5p, acme-x1")
+    assert found[0][3].endswith("did you mean 'acme-x1'?")
+    (finding,) = lint_bytes((MINIMAL + "  accelerator: acme-x2\n").encode(), "plan.yaml", acme).findings
+    assert finding.details[0].endswith("tpu-v5p, acme-x1 (`planlint accelerators` lists them)")
 
 
 def test_a_plugin_format_renders_check(acme, cli, tmp_path):

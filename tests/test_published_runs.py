@@ -151,7 +151,7 @@ def test_a_convention_without_its_shape_falls_back_to_6nd_and_says_so():
     text = plan({"params": "7B"}, "2T", compute={"flops": "8.4e22", "flops_convention": "hoffmann-exact"})
     found = [f for f in findings(text) if f.code == "PL202"]
     assert [(f.severity.name, f.path) for f in found] == [("WARNING", ("compute", "flops_convention"))]
-    assert "model.layers, model.d_model, model.heads, model.vocab_size, model.context_length" in found[0].message
+    assert "model.layers, model.d_model, model.heads, model.vocab_size, model.context_length" in found[0].details[0]
 
 
 # -- mixtures of experts: compute, optimum, serving, memory ---------------------------------------

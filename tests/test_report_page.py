@@ -444,7 +444,8 @@ def test_the_page_holds_findings_with_source_lines_estimate_and_checklist(cli, t
     page = out.read_text(encoding="utf-8")
     name = str(EXAMPLES / "gpt3-175b.yaml")
     assert (f'<li class="sev-error"><p style="margin:0"><code>{name}:16:3</code> <strong>PL101</strong> '
-            '<span class="sev">error</span> 1.7 tokens/param (300B tokens for 175B params) against') in page
+            '<span class="sev">error</span> 1.7 tokens/param (300B tokens for 175B params), under') in page
+    assert '<p class="muted" style="margin:0">same loss: 41.1B params on 777B tokens' in page
     assert ('<pre class="source" aria-label="line 16"><span class="muted">16 | </span>  <mark>train_tokens</mark>: '
             "300B           # Brown et al. 2020, Table 2.2 / Table D.1</pre>") in page
     assert '<p class="fix">train on &gt;= 3.5T tokens (20:1 for 175B params), or shrink to 15B params' in page
@@ -472,8 +473,8 @@ def test_the_markdown_summary_for_one_plan(cli):
 
         #### harbor-sql-coder (`{name}`)
 
-        - **warning** `PL102` `{name}:35:7`: 5.0 epochs of source 'licensed-schemas': 2B tokens (5% of training) over 400M unique tokens are worth 1.81B fresh tokens (D' with R_D\\* = 15.4, Muennighoff et al. 2023), so 9.6% of them buy nothing
-        - **info** `PL206` `{name}:38:3`: the plan needs 3.12e20 FLOPs (6ND), 10% of the 3e21 declared (compute.flops)
+        - **warning** `PL102` `{name}:35:7`: 5.0 epochs of source 'licensed-schemas': 9.6% of its 2B tokens buy nothing
+        - **info** `PL206` `{name}:38:3`: the plan needs 10% of the 3e21 FLOPs it declares
         """)  # noqa: E501
 
 

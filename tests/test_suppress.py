@@ -127,8 +127,7 @@ def test_noqa_at_the_end_of_the_line():
 
 def test_bare_noqa_is_too_broad_and_silences_nothing():
     pl101 = ("PL101", 7, 3, "error", message(UNDERTRAINED, "PL101"))
-    broad = "`# noqa` names no rule: too broad, planlint silences only the rules a suppression names, so it " \
-            "silences nothing"
+    broad = "`# noqa` names no rule: too broad, so it silences nothing"
     for comment in ("  # noqa", "  # NoQA", "  # noqa PL101", "  # noqa -- ablation"):
         assert lint(on_line(UNDERTRAINED, 7, comment)) == [pl101, ("PL005", 7, 21, "warning", broad)], comment
     assert lint(on_line(UNDERTRAINED, 7, "  # noqa:")) == [pl101, ("PL005", 7, 21, "warning", broad.replace(
@@ -147,12 +146,10 @@ def test_bare_planlint_disable_is_too_broad():
                           ("  # planlint: disable-next-line", "# planlint: disable-next-line"),
                           ("  # planlint: disable-file", "# planlint: disable-file")):
         assert lint(on_line(UNDERTRAINED, 7, comment)) == [
-            pl101, ("PL005", 7, 21, "warning", f"`{head}` names no rule: too broad, planlint silences only the rules "
-                                               "a suppression names, so it silences nothing")], comment
+            pl101, ("PL005", 7, 21, "warning", f"`{head}` names no rule: too broad, so it silences nothing")], comment
     # on a line of its own, a bare disable starts no block
     assert lint(insert(UNDERTRAINED, 6, "# planlint: disable")) == [
-        ("PL005", 6, 1, "warning", "`# planlint: disable` names no rule: too broad, planlint silences only the "
-                                   "rules a suppression names, so it silences nothing"),
+        ("PL005", 6, 1, "warning", "`# planlint: disable` names no rule: too broad, so it silences nothing"),
         ("PL101", 8, 3, "error", message(UNDERTRAINED, "PL101"))]
 
 
@@ -197,20 +194,17 @@ def test_a_block_between_disable_and_enable():
     assert text.splitlines()[5:10] == ["# planlint: disable=PL101,PL102 -- a study", "data:", "  train_tokens: 2B",
                                        "  # planlint: enable=PL102", "  unique_tokens: 0.2B"]
     assert lint(text) == [
-        ("PL005", 6, 1, "warning", "the suppression of PL102 silences nothing: PL102 reports nothing between this "
-                                   "line and its enable on line 9"),
+        ("PL005", 6, 1, "warning", "the suppression of PL102 silences nothing"),
         ("PL102", 10, 3, lint(TWO)[1][3], message(TWO, "PL102"))]
     # without an enable the block runs to the end of the file
     assert lint(insert(TWO, 6, "  # planlint: disable=PL101,PL102")) == []
     assert lint(insert(UNDERTRAINED, 8, "# planlint: disable=PL101")) == [
         ("PL101", 7, 3, "error", message(UNDERTRAINED, "PL101")),
-        ("PL005", 8, 1, "warning", "the suppression of PL101 silences nothing: PL101 reports nothing from this line "
-                                   "to the end of the file")]
+        ("PL005", 8, 1, "warning", "the suppression of PL101 silences nothing")]
     # the enable's own line is outside the block
     assert lint(insert(UNDERTRAINED, 6, "# planlint: disable=PL101").replace(
         "train_tokens: 2B", "train_tokens: 2B  # planlint: enable=PL101")) == [
-        ("PL005", 6, 1, "warning", "the suppression of PL101 silences nothing: PL101 reports nothing between this "
-                                   "line and its enable on line 8"),
+        ("PL005", 6, 1, "warning", "the suppression of PL101 silences nothing"),
         ("PL101", 8, 3, "error", message(UNDERTRAINED, "PL101"))]
 
 
@@ -431,6 +425,20 @@ def test_broken_baseline_is_exit_2(cli, tmp_path):
     other = write(tmp_path / "c.json", '{"findings": []}')
     assert cli("check", "--baseline", other, plan).exit_code == 2
     assert cli("check", "--baseline", str(tmp_path / "none.json"), plan).exit_code == 2
+
+
+def test_a_block_that_silences_nothing_says_its_extent_in_a_detail():
+    found = lint_bytes(insert(UNDERTRAINED, 8, "# planlint: disable=PL101").encode(), "plan.yaml", registry()).findings
+    (unused,) = [f for f in found if f.code == "PL005"]
+    assert unused.details == ("PL101 reports nothing from this line to the end of the file",)
+
+
+def test_a_suppression_of_a_plugin_rule_that_is_not_installed_says_so():
+    found = lint_bytes(on_line(UNDERTRAINED, 7, "  # noqa: ACME101").encode(), "plan.yaml", registry()).findings
+    (unknown,) = [f for f in found if f.code == "PL005"]
+    assert unknown.message == "the suppression names 'ACME101', which is no rule"
+    assert unknown.details == ("no installed plugin provides ACME rules; install the plugin that does in this "
+                               "environment (`planlint plugins` lists the plugins loaded)",)
 
 
 def test_a_plan_that_was_not_checked_has_no_unused_suppressions():

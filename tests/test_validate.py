@@ -20,17 +20,12 @@ compute:
 goal: assitant
 """
     assert lint(plan) == [
-        ("PL002", 3, 1, "model is missing the required key 'params' (Total parameters, embeddings included "
-                        "(the Chinchilla convention))"),
-        ("PL002", 4, 3, "unknown key 'parms' in model; did you mean 'params'?"),
+        ("PL002", 4, 3, "unknown key 'parms' in model; did you mean 'params'?"),  # one finding, not two
         ("PL002", 5, 11, "model.layers: 24.5 is not a whole number"),
         ("PL002", 7, 17, "data.train_tokens: '7Bn' is not a count: write 7B, 7e9 or 7000000000"),
         ("PL002", 8, 18, "data.unique_tokens: -3 is negative: a count is zero or more"),
-        ("PL002", 10, 8, "compute.mfu: 1.5 is above 1, more than any plan means here: check the unit suffix "
-                         "(1.3B is 1.3e9)"),
-        ("PL002", 11, 16, "compute.accelerator: unknown accelerator 'a100'; did you mean 'a100-40gb' or 'a100-80gb'? Known: "
-                          "a100-40gb, a100-80gb, h100-sxm, h100-pcie, h200, h800, b200, l4, l40s, a10, a10g, t4, "
-                          "v100, mi250x, mi300x, tpu-v3, tpu-v4, tpu-v5e, tpu-v5p"),
+        ("PL002", 10, 8, "compute.mfu: 1.5 is above 1, more than any plan means: check the unit suffix"),
+        ("PL002", 11, 16, "compute.accelerator: unknown accelerator 'a100'; did you mean 'a100-40gb' or 'a100-80gb'?"),
         ("PL002", 12, 7, "goal: 'assitant' is not one of base, assistant, research; did you mean 'assistant'?"),
     ]
 
@@ -79,14 +74,13 @@ def test_nan_and_infinity(lint):
 
 def test_absurd_quantities(lint):
     found = lint(MINIMAL.replace("params: 1B", "params: 1e20"))
-    assert found == [("PL002", 5, 11, "model.params: '1e20' is above 100T, more than any plan means here: "
-                                      "check the unit suffix (1.3B is 1.3e9)")]
+    assert found == [("PL002", 5, 11, "model.params: '1e20' is above 100T, more than any plan means: "
+                                      "check the unit suffix")]
 
 
 def test_zero_params(lint):
     assert lint(MINIMAL.replace("params: 1B", "params: 0")) == [
-        ("PL002", 5, 11, "model.params: 0 must be at least 1M: no real run is smaller (check the unit suffix: 1.3B is "
-                         "1.3e9)")
+        ("PL002", 5, 11, "model.params: 0 must be at least 1M: no real run is smaller (check the unit suffix)")
     ]
 
 

@@ -438,8 +438,27 @@ def _selectors(value, where: str, registry) -> tuple[str, ...]:
         elif any(code.startswith(selector.upper()) for code in registry.rules) and selector[:1].isalpha():
             out.append(selector.upper())
         else:
-            raise ConfigError(f"{where}: no rule or prefix {selector!r}; `planlint rules` lists them")
+            raise ConfigError(f"{where}: no rule or prefix {selector!r}{why_unknown(selector, registry)}")
     return tuple(out)
+
+
+def why_unknown(selector: str, registry) -> str:
+    """Why no loaded rule answers to ``selector``, for its message: a prefix no loaded rule has
+    (ACME101 when the plugin with the ACME rules is not installed), else the nearest code or name."""
+    import re
+
+    match = re.fullmatch(r"([A-Za-z]+)[0-9]*", selector)
+    prefixes = {re.match(r"[A-Z]*", code).group() for code in registry.rules}
+    if match and match.group(1).upper() not in prefixes:
+        return (f": no installed plugin provides {match.group(1).upper()} rules; install the plugin that does in "
+                "this environment (`planlint plugins` lists the plugins loaded)")
+    if match:  # a code: only a digit too many is a guess worth making (PL1011 for PL101)
+        close = [code for code in registry.rules if selector.upper().startswith(code) and len(selector) == len(code) + 1]
+    else:
+        from difflib import get_close_matches
+
+        close = get_close_matches(selector, [rule.name for rule in registry.rules.values()], n=1, cutoff=0.8)
+    return f"; did you mean {close[0]}? (`planlint rules` lists them)" if close else "; `planlint rules` lists them"
 
 
 def _refuse_always_on(selectors, where: str) -> None:
@@ -451,7 +470,7 @@ def _refuse_always_on(selectors, where: str) -> None:
 def _known_code(code, where: str, registry) -> str:
     rule = registry.find(str(code))
     if rule is None:
-        raise ConfigError(f"{where}: no rule {code!r}; `planlint rules` lists them")
+        raise ConfigError(f"{where}: no rule {code!r}{why_unknown(str(code), registry)}")
     return rule.code
 
 

@@ -279,6 +279,9 @@ def _well_formed(finding, rule_class, doc: Document) -> Finding | str:
         return f"message {_described(finding.message)}, not a non-empty str"
     if not isinstance(finding.fix, str):
         return f"fix {_described(finding.fix)}, not a str"
+    details = getattr(finding, "details", ())
+    if not isinstance(details, (tuple, list)) or not all(isinstance(line, str) for line in details):
+        return f"details {_described(details)}, not a tuple of str"
     path = finding.path
     if not isinstance(path, (tuple, list)) or not all(
             isinstance(part, str) or (isinstance(part, int) and not isinstance(part, bool)) for part in path):
@@ -290,7 +293,8 @@ def _well_formed(finding, rule_class, doc: Document) -> Finding | str:
             type(getattr(span, part, None)) is int for part in ("line", "column", "end_line", "end_column")):
         return "a span that is not a planlint.findings.Span of four int"
     return Finding(code=code, rule=name, severity=finding.severity, message=finding.message, fix=finding.fix,
-                   path=tuple(path), span=_clamped(span, doc), file=doc.name, facts=dict(finding.facts))
+                   path=tuple(path), span=_clamped(span, doc), file=doc.name, facts=dict(finding.facts),
+                   details=tuple(line for line in details if line))
 
 
 def _clamped(span: Span, doc: Document) -> Span:
@@ -408,13 +412,13 @@ def _stopped(doc: Document, name: str, timeout: float | None, stage: str, stoppe
     else:
         where = f"while {stage}"
         fix = f"raise --timeout if the plan is legitimately huge ({hint('timeout')})"
+    details = ["findings reported before the stop are kept"]
     if tracebacks_shown():
-        where += f" (traceback: {frames(stopped)})"
+        details.append(f"traceback: {frames(stopped)}")
     return Finding(
         code="PL004", rule="input-limit", severity=Severity.ERROR,
-        message=f"checking the plan took longer than {timeout:g} s and was stopped {where}; findings reported "
-                "before the stop are kept",
-        fix=fix, span=doc.locate((), "value"), file=name, facts=facts)
+        message=f"checking the plan took longer than {timeout:g} s and was stopped {where}",
+        fix=fix, span=doc.locate((), "value"), file=name, facts=facts, details=tuple(details))
 
 
 def _configure(doc: Document, findings: list[Finding], registry: Registry, config: Config, enabled,

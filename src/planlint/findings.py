@@ -23,6 +23,12 @@ NOT_CHECKED = ("PL000", "PL001", "PL002", "PL003", "PL004", "PL008")
 # tool execution notifications, JUnit's errors).
 STOPPED = ("PL000", "PL001", "PL004")
 
+# A finding's headline (its ``message``) fits a terminal line: at most this many characters
+# (code points, as printed, after escaping), not counting what the text format puts around it
+# (``file:line:col: CODE [severity] `` before, `` (rule-name)`` after). It says what is wrong
+# and the key number; the other numbers, the assumptions and the sources go to ``details``.
+HEADLINE_LIMIT = 100
+
 
 class Severity(enum.IntEnum):
     """Ordered so that ``max()`` gives the worst."""
@@ -66,6 +72,9 @@ class Finding:
     file: str = ""
     # The numbers behind the message, for machine readers (``--format json``).
     facts: dict[str, Any] = field(default_factory=dict)
+    # What supports the headline, one sentence each: the other numbers, assumptions, sources.
+    # The text format draws them under the source line (``= note: ...``), before the fix.
+    details: tuple[str, ...] = ()
 
     @property
     def line(self) -> int:
@@ -104,14 +113,14 @@ class FindingList(list):
         return len(self) >= self.limit
 
     def add(self, code: str, rule: str, message: str, span, fix: str = "", path: PathT = (),
-            severity: Severity = Severity.ERROR) -> None:
+            severity: Severity = Severity.ERROR, details: tuple[str, ...] = ()) -> None:
         if isinstance(span, tuple):
             span = Span(*span)  # a position from the loader
         if self.full:
             self.skip(span)
             return
         self.append(Finding(code=code, rule=rule, severity=severity, message=message, fix=fix, path=path,
-                            span=span, file=self.name))
+                            span=span, file=self.name, details=tuple(details)))
 
     def skip(self, span) -> None:
         """Count a finding not kept; only the first one's ``span`` is remembered (callers may pass

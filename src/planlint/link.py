@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from planlint.findings import Finding, PathT, Severity, Span
+from planlint import units
+from planlint.findings import HEADLINE_LIMIT, Finding, PathT, Severity, Span, dotted
 
 # Where each launch-config field (planlint.adapters.FIELDS) goes in a plan: most keep their
 # name; training.precision is compute.precision; steps are not a plan field (they are in the
@@ -113,9 +114,10 @@ def repository_root(plan_file: str) -> Path:
 class Refused(Exception):
     """The config cannot be read; the message says why and the fix how to go on."""
 
-    def __init__(self, message: str, fix: str):
+    def __init__(self, message: str, fix: str, details: tuple[str, ...] = ()):
         super().__init__(message)
         self.fix = fix
+        self.details = details
 
 
 def read_config(plan_file: str, named: str, max_bytes: int) -> tuple[str, str]:
@@ -135,8 +137,9 @@ def read_config(plan_file: str, named: str, max_bytes: int) -> tuple[str, str]:
         raise Refused(f"launch.config {named!r}: no such file" + (f" ({shown})" if shown != named else ""),
                       "fix the path (relative to the plan's folder) or commit the config") from None
     if real != root and root not in real.parents:
-        raise Refused(f"launch.config {named!r} is outside the plan's repository ({root})",
-                      "keep the launch config in the same repository as the plan")
+        raise Refused(f"launch.config {units.quoted(named)} is outside the plan's repository",
+                      "keep the launch config in the same repository as the plan",
+                      (f"launch.config {named!r} resolves to {real}, outside {root}",))
     try:
         info = os.stat(real)
     except OSError as exc:
@@ -327,14 +330,14 @@ def attach(doc, registry, max_bytes: int) -> tuple[Link | None, list[Finding]]:
     spans = doc.spans.get(("launch", "config"))
     launch_span = spans.value if spans is not None else where
 
-    def refused(message: str, fix: str) -> tuple[None, list[Finding]]:
+    def refused(message: str, fix: str, details: tuple[str, ...] = ()) -> tuple[None, list[Finding]]:
         return None, [Finding("PL008", "launch-config", Severity.ERROR, message, fix, ("launch", "config"), where,
-                              doc.name)]
+                              doc.name, details=details)]
 
     try:
         shown, text = read_config(doc.name, named, max_bytes)
     except Refused as exc:
-        return refused(str(exc), exc.fix)
+        return refused(str(exc), exc.fix, exc.details)
     adapter, problem = choose_adapter(registry, shown, text, framework)
     if adapter is None:
         return refused(f"{shown}: {problem[0]}", problem[1])
@@ -350,9 +353,10 @@ def attach(doc, registry, max_bytes: int) -> tuple[Link | None, list[Finding]]:
     for name, derived in waiting(launch, inputs):
         needs = ", ".join(n for n in derived.needs if inputs.get(n) is None)
         findings.append(Finding("PL502", "launch-config-reading", Severity.INFO,
-                                f"{_origin(derived)} gives {name} only with {needs}, which the plan does not state"
-                                + (f" ({derived.how})" if derived.how else ""),
-                                f"declare {needs} in the plan", ("launch", "config"), where, doc.name))
+                                f"{name} needs {needs}, which the plan does not state",
+                                f"declare {needs} in the plan", ("launch", "config"), where, doc.name,
+                                details=(f"{_origin(derived)} gives {name} only with {needs}",
+                                         *((f"{name} = {derived.how}",) if derived.how else ()))))
     return link, findings
 
 
@@ -362,23 +366,51 @@ def problem_findings(launch, file: str, where: Span | None, path: PathT) -> list
     out = []
     for problem in launch.problems:
         span = where if where is not None else Span(problem.line, problem.column, problem.line, problem.column + 1)
-        prefix = f"{launch.path}:{problem.line}:{problem.column}: " if where is not None else ""
+        # at the plan's launch.config: where in the config, first in the details
+        at = (f"at {launch.path}:{problem.line}:{problem.column}",) if where is not None else ()
+        message, rest = headline_split(problem.message)
+        at += rest + tuple(getattr(problem, "details", ()))
         if problem.severity == "error":
-            out.append(Finding("PL008", "launch-config", Severity.ERROR, prefix + problem.message, problem.fix,
-                               path, span, file))
+            out.append(Finding("PL008", "launch-config", Severity.ERROR, message, problem.fix,
+                               path, span, file, details=at))
         else:
             level = Severity.INFO if problem.severity == "info" else Severity.WARNING
-            out.append(Finding("PL502", "launch-config-reading", level, prefix + problem.message, problem.fix, path,
-                               span, file))
+            out.append(Finding("PL502", "launch-config-reading", level, message, problem.fix, path,
+                               span, file, details=at))
     return out
+
+
+def headline_split(message: str) -> tuple[str, tuple[str, ...]]:
+    """An adapter's message as a headline and details: one past ``HEADLINE_LIMIT`` is cut at its
+    last clause break ('; ' or ': ', outside brackets and quotes) that leaves a headline within
+    the limit, the rest becoming a detail; without one, a closing parenthesis becomes the detail
+    when that is enough; else the message stays whole."""
+    if len(message) <= HEADLINE_LIMIT:
+        return message, ()
+    depth, quoted, best = 0, False, None
+    for index, char in enumerate(message[:HEADLINE_LIMIT + 1]):
+        if char == "'" and (index == 0 or not message[index - 1].isalnum()) or char == "'" and quoted:
+            quoted = not quoted
+        elif char in "([{" and not quoted:
+            depth += 1
+        elif char in ")]}" and not quoted:
+            depth = max(depth - 1, 0)
+        elif char in ";:" and not depth and not quoted and message[index + 1:index + 2] == " " and index > 0:
+            best = index
+    if best is not None:
+        return message[:best], (message[best + 2:],)
+    opening = message.rfind(" (")
+    if message.endswith(")") and 0 < opening <= HEADLINE_LIMIT and message.count("(", opening) == 1:
+        return message[:opening], (message[opening + 2:-1],)
+    return message, ()
 
 
 def note_origins(findings: list[Finding], link: Link) -> None:
     """Name where a value came from in the findings about values the config filled in."""
     for finding in findings:
         origin = link.origin_of(finding.path) if finding.path else None
-        if origin is not None and "from " + origin not in finding.message:
-            finding.message += f" (from {origin})"
+        if origin is not None and not any("from " + origin in text for text in (finding.message, *finding.details)):
+            finding.details = (*finding.details, f"{dotted(finding.path)} comes from {origin}")
             finding.facts.setdefault("from_launch_config", origin)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from planlint import units
 from planlint.findings import FindingList, PathT, Span, dotted
 from planlint.limits import Limits, hint
 
@@ -248,11 +249,13 @@ def _parse(text: str, doc: Document, limits: Limits) -> None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "malformed YAML"
+        details = ()
         if exc.context and exc.problem and exc.context_mark is not None:
-            message += f" ({exc.context} at line {_editor_line(text, exc.context_mark.line)})"
+            details = (f"{exc.context} at line {_editor_line(text, exc.context_mark.line)}",)
         span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(1, 1, 1, 1)
         doc.findings.add("PL001", "yaml-syntax", f"syntax error: {message}", span,
-                         fix="fix the YAML at this position; `planlint` checks the plan once it parses")
+                         fix="fix the YAML at this position; `planlint` checks the plan once it parses",
+                         details=details)
         return
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
         position = getattr(exc, "position", 0) or 0
@@ -454,9 +457,9 @@ class _Builder:
             where = dotted(frame.path)
             self.doc.findings.add(
                 "PL003", "duplicate-key",
-                f"duplicate key '{key}' in {where} (first at line {first[0]}); PyYAML silently keeps "
-                "the last value and strict YAML readers reject the file",
+                f"duplicate key {units.quoted(key)} in {where} (first at line {first[0]})",
                 span, path=frame.path + (key,),
+                details=("PyYAML silently keeps the last value and strict YAML readers reject the file",),
                 fix=f"keep one '{key}' and delete the other",
             )
         else:
@@ -512,9 +515,9 @@ class _Builder:
             return True
         if found is None:
             self.doc.findings.add("PL001", "yaml-syntax",
-                                  f"alias *{event.anchor} refers to no anchor defined before it "
-                                  "(an alias cannot refer to a node that contains it)", span,
-                                  fix=f"define &{event.anchor} before using *{event.anchor}")
+                                  f"alias *{units.clip(event.anchor)} refers to no anchor defined before it", span,
+                                  fix=f"define &{event.anchor} before using *{event.anchor}",
+                                  details=("an alias cannot refer to a node that contains it",))
             return self._place(None, span, 1)
         value, size = found
         return self._place(value, span, size)
@@ -538,9 +541,9 @@ class _Builder:
         self.nodes += size if new is None else new
         if self.nodes > self.limits.max_nodes:
             self.doc.findings.add("PL004", "input-limit",
-                                  f"the file expands to more than {self.limits.max_nodes:,} values "
-                                  "(aliases repeat their anchor's content); a plan has a few dozen",
-                                  span, fix=f"remove the repeated aliases ({hint('max_nodes')})")
+                                  f"the file expands to more than {self.limits.max_nodes:,} values; a plan has a few dozen",
+                                  span, fix=f"remove the repeated aliases ({hint('max_nodes')})",
+                                  details=("aliases repeat their anchor's content",))
             self.over_limit = True
             return False
         frame = self.stack[-1] if self.stack else None
@@ -588,8 +591,9 @@ class _Builder:
     def _tag_finding(self, tag: str, span: _Pos) -> None:
         shown = "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
         self.doc.findings.add("PL002", "schema",
-                              f"the tag {shown} is not allowed: a plan holds plain values, and planlint never "
-                              "builds objects from tags", span, fix=f"remove {shown} and write the value itself")
+                              f"the tag {units.clip(shown)} is not allowed: a plan holds plain values", span,
+                              fix=f"remove {shown} and write the value itself",
+                              details=("planlint never builds objects from tags",))
 
     def _construct(self, event, span: _Pos):
         value = event.value

@@ -677,9 +677,11 @@ def _compute(plan, assumptions: Assumptions) -> PlanNumbers:
         if serving.decode.usd_per_million_tokens is None:
             notes["serve_usd_per_million_tokens"] = "declare serving.usd_per_gpu_hour"
         else:
+            # a replica the model does not fit in serves at no cost: said first, beside the figure
             notes["serve_usd_per_million_tokens"] = (
-                f"{serving.accelerators} x {units.usd(plan.serving.usd_per_gpu_hour)} per accelerator-hour over the "
-                "decode throughput" + ("" if serving.fits else "; the model does not fit this replica (PL402)"))
+                ("" if serving.fits else "the model does not fit this replica (PL402), so no replica serves at this "
+                 "cost; ") + f"{serving.accelerators} x {units.usd(plan.serving.usd_per_gpu_hour)} per "
+                "accelerator-hour over the decode throughput")
     else:
         v["serve_tokens_per_second"] = v["serve_usd_per_million_tokens"] = v["serve_memory_bytes"] = None
         v["serve_kv_bytes_per_token"] = None

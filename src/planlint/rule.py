@@ -223,10 +223,12 @@ class RuleContext:
         self.numbers = numbers
 
     def finding(self, path: PathT, message: str, fix: str, severity: Severity | None = None,
-                target: str = "key", **facts: Any) -> Finding:
-        """A finding at the key (``target="key"``) or value at ``path``, carrying its numbers."""
+                target: str = "key", details: Iterable[str] = (), **facts: Any) -> Finding:
+        """A finding at the key (``target="key"``) or value at ``path``, carrying its numbers.
+        ``message`` is the headline (``planlint.findings.HEADLINE_LIMIT``); ``details`` the
+        sentences that support it (empty ones are left out)."""
         return Finding(
             code=self.rule.code, rule=self.rule.name, severity=severity or self.rule.severity,
             message=message, fix=fix, path=tuple(path), span=self.doc.locate(path, target),
-            file=self.doc.name, facts=facts,
+            file=self.doc.name, facts=facts, details=tuple(line for line in details if line),
         )

@@ -307,9 +307,12 @@ def apply(findings: list[Finding], lines: list[str], registry, require_reason: b
     for sup, codes in resolved:
         for code, written in codes.items():
             if code not in sup.used and enabled(code):
+                why = f"{code} reports nothing {sup.where(code)}"
+                headline = f"the suppression of {written} silences nothing"
+                long = sup.kind == "block"  # a block's extent is too long for the headline: it is a detail
                 problems.append(_finding("PL005", "unused-suppression", sup, filename,
-                                         f"the suppression of {written} silences nothing: {code} reports "
-                                         f"nothing {sup.where(code)}", f"delete {written} from the comment"))
+                                         headline if long else f"{headline}: {why}",
+                                         f"delete {written} from the comment", (why,) if long else ()))
     return kept + problems
 
 
@@ -321,17 +324,22 @@ def _resolve(sup: Suppression, registry, filename: str, problems: list[Finding])
         example = "# noqa: PL101" if sup.noqa else f"{sup.head}=PL101"
         problems.append(_finding("PL005", "unused-suppression", sup, filename,
                                  f"`{written}` names no rule, so it ends no block" if sup.kind == "enable" else
-                                 f"`{written}` names no rule: too broad, planlint silences only the rules a "
-                                 "suppression names, so it silences nothing",
-                                 f"name the codes, e.g. `{example}`, or delete it"))
+                                 f"`{written}` names no rule: too broad, so it silences nothing",
+                                 f"name the codes, e.g. `{example}`, or delete it",
+                                 () if sup.kind == "enable" else
+                                 ("planlint silences only the rules a suppression names",)))
         return {}
     codes: dict[str, str] = {}
     for written in sup.codes:
         rule = registry.find(written)
         if rule is None:
+            from planlint.config import why_unknown
+
+            why = why_unknown(written, registry)
             problems.append(_finding("PL005", "unused-suppression", sup, filename,
                                      f"the suppression names {written!r}, which is no rule",
-                                     "use a code from `planlint rules`, or delete it"))
+                                     "use a code from `planlint rules`, or delete it",
+                                     (why[2:],) if why.startswith(": ") else ()))
         elif rule.code in ALWAYS_ON:
             problems.append(_finding("PL005", "unused-suppression", sup, filename,
                                      f"{rule.code} cannot be suppressed: it means the plan was not checked",
@@ -347,6 +355,7 @@ def _resolve(sup: Suppression, registry, filename: str, problems: list[Finding])
     return codes
 
 
-def _finding(code: str, name: str, sup: Suppression, filename: str, message: str, fix: str) -> Finding:
+def _finding(code: str, name: str, sup: Suppression, filename: str, message: str, fix: str,
+             details: tuple[str, ...] = ()) -> Finding:
     return Finding(code=code, rule=name, severity=Severity.WARNING, message=message, fix=fix,
-                   span=sup.span, file=filename)
+                   span=sup.span, file=filename, details=details)

@@ -17,6 +17,10 @@ Rule cases are YAML data (one file per rule), in the spirit of sqlfluff's rule f
         expect:                           # exactly these findings of the rule, in order
           - {code: PL101, line: 5, column: 3, severity: error, contains: ["1.7 tokens/param"]}
 
+An expectation pins any of code, rule, line, column, end_line, end_column, severity, message
+(the headline), details (the list of detail lines), fix and pointer exactly; ``contains``
+lists snippets of the headline or a detail line, ``fix_contains`` of the fix.
+
 ``expect: []`` asserts the rule stays silent. ``all_codes: true`` compares every finding of
 the plan, not only the rule's. ``files:`` (relative path -> text) writes files beside the plan,
 such as the launch config it names. In a plugin's tests::
@@ -48,7 +52,8 @@ from planlint.findings import Finding
 CASE_FILE_KEYS = ("rule", "cases")
 CASE_KEYS = ("name", "plan", "options", "expect", "all_codes", "file", "files")
 # what an expectation may pin exactly, then the parts of the text it may look for
-PINNED = ("code", "rule", "line", "column", "end_line", "end_column", "severity", "message", "fix", "pointer")
+PINNED = ("code", "rule", "line", "column", "end_line", "end_column", "severity", "message", "details", "fix",
+          "pointer")
 EXPECT_KEYS = (*PINNED, "contains", "fix_contains")
 
 
@@ -278,11 +283,13 @@ def run_case(case: dict) -> None:
     for want, finding in zip(expected, got):
         for key in PINNED:
             if key in want:
-                actual = (str(finding.severity) if key == "severity" else getattr(finding.span, key)
-                          if key in ("end_line", "end_column") else getattr(finding, key))
+                actual = (str(finding.severity) if key == "severity" else list(finding.details) if key == "details"
+                          else getattr(finding.span, key) if key in ("end_line", "end_column")
+                          else getattr(finding, key))
                 assert actual == want[key], f"case {name}: {key}: expected {want[key]!r}, got {actual!r}\n{shown}"
+        text = "\n".join((finding.message, *finding.details))
         for snippet in want.get("contains", []):
-            assert snippet in finding.message, f"case {name}: {snippet!r} not in message {finding.message!r}"
+            assert snippet in text, f"case {name}: {snippet!r} not in message or details {text!r}"
         for snippet in want.get("fix_contains", []):
             assert snippet in finding.fix, f"case {name}: {snippet!r} not in fix {finding.fix!r}"
 

@@ -49,7 +49,12 @@ def number(x: float, digits: int = 3) -> str:
 
 
 def ratio(x: float) -> str:
-    """Tokens per parameter and the like: 2.31 -> '2.3', 30.77 -> '30.8', 297.3 -> '297'."""
+    """Tokens per parameter and the like: 2.31 -> '2.3', 30.77 -> '30.8', 297.3 -> '297',
+    8.3e8 -> '8.3e8' (past a million, digits are no longer read)."""
+    if not math.isfinite(x):
+        return str(x)
+    if abs(x) >= 1e6:
+        return sci(x, 2)
     if abs(x) >= 100:
         return f"{x:,.0f}"
     return f"{x:.1f}"
@@ -61,6 +66,8 @@ def pct(share: float, digits: int = 2) -> str:
     value = share * 100
     if value == 0:
         return "0%"
+    if not math.isfinite(value) or abs(value) < 1e-4 or abs(value) >= 1e7:  # no run of zeros or digits
+        return f"{sci(value, digits)}%"
     return f"{_sig(value, digits)}%"
 
 
@@ -104,3 +111,26 @@ def duration(hours: float) -> str:
     if hours < 48:
         return f"{_sig(hours, 2)} hours"
     return f"{number(hours / 24)} days"
+
+
+def clip(text: str, width: int = 32) -> str:
+    """Plan text in a headline, cut to ``width`` characters as printed (hidden characters count
+    as the escapes that show them), with '…' where it was cut; a detail line or the facts carry
+    it whole."""
+    from planlint.report.escape import visible
+
+    text = str(text)
+    if len(visible(text, line_start=False)) <= width:
+        return text
+    out, used = "", 0
+    for ch in text:
+        shown = len(visible(ch, line_start=False))
+        if used + shown > width - 1:
+            break
+        out, used = out + ch, used + shown
+    return out + "…"
+
+
+def quoted(text: str, width: int = 32) -> str:
+    """``clip`` in single quotes: 'web-crawl'."""
+    return f"'{clip(text, width)}'"

@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, Iterator
 
-from planlint.findings import FindingList, PathT, Span, dotted
+from planlint.findings import HEADLINE_LIMIT, FindingList, PathT, Span, dotted
 from planlint.load import Document
 from planlint.quantities import PARSERS, QuantityError
 from planlint.resources import schema_path
@@ -69,14 +69,18 @@ def _quantity_problem(kind: str, instance: Any, schema: dict) -> str | None:
     if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
         return f"{_shown(instance, value)} must be more than {_bound(schema['exclusiveMinimum'])}"
     if "minimum" in schema and value < schema["minimum"]:
-        reason = "" if schema["minimum"] <= 1 else ": no real run is smaller (check the unit suffix: 1.3B is 1.3e9)"
+        reason = "" if schema["minimum"] <= 1 else ": no real run is smaller (check the unit suffix)"
         return f"{_shown(instance, value)} must be at least {_bound(schema['minimum'])}{reason}"
     if "maximum" in schema and value > schema["maximum"]:
         from planlint import units
 
+        if kind in ("fraction", "share") and schema["maximum"] == 1 and 2 <= value <= 100 and not isinstance(instance, str):
+            # 45 for 45%: the number a person means when they write a percentage without its sign
+            return f"{_shown(instance, value)} is above 1; did you mean {value:g}%?"
+
         return (
             f"{_shown(instance, value)} is above {units.count(schema['maximum'])}, more than any plan "
-            "means here: check the unit suffix (1.3B is 1.3e9)"
+            "means: check the unit suffix"
         )
     return None
 
@@ -92,7 +96,7 @@ def _bound(limit: float) -> str:
 def _shown(instance: Any, value: float) -> str:
     from planlint import units
 
-    return repr(instance) if isinstance(instance, str) else units.count(value)
+    return repr(units.clip(instance, 20)) if isinstance(instance, str) else units.count(value)
 
 
 # -- the compiled check ------------------------------------------------------------------
@@ -409,6 +413,10 @@ def _type_of(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, str):  # plan text, quoted in a headline: cut to fit
+        from planlint import units
+
+        return repr(units.clip(value, 30))
     return repr(value)
 
 
@@ -507,8 +515,13 @@ def _report(out: FindingList, doc: Document, error, path: PathT, reported: set) 
             out.add("PL002", "schema", message, doc.locate(path + (key,), "key"), fix=fix, path=path + (key,))
         return
     if kind == "required":
+        known = error.schema.get("properties", {})
+        # a misspelt key is one finding, not two: its "did you mean" names the key that is missing
+        # (looked for only among as many unknown keys as get a hint, so that a huge mapping stays cheap)
+        unknown = [key for key in error.instance if isinstance(key, str) and key not in known and not key.startswith("x-")]
+        misspelt = {_nearest(key, known) for key in unknown} if len(unknown) <= HINTED_KEYS else set()
         for key in error.validator_value:
-            if key in error.instance or (path, key) in reported:
+            if key in error.instance or key in misspelt or (path, key) in reported:
                 continue
             reported.add((path, key))
             about = error.schema.get("properties", {}).get(key, {}).get("description", "")
@@ -526,10 +539,14 @@ def _report(out: FindingList, doc: Document, error, path: PathT, reported: set) 
         options = [str(o) for o in error.validator_value]
         guess = _nearest(str(error.instance), options)
         message = f"{where}: {_type_of(error.instance)} is not one of {', '.join(options)}"
+        details = ()
+        if len(message) + 30 > HEADLINE_LIMIT:  # with its did-you-mean: the list is a detail
+            message = f"{where}: {_type_of(error.instance)} is not one of its {len(options)} values"
+            details = (f"{where} is one of {', '.join(options)}",)
         if guess:
             message += f"; did you mean '{guess}'?"
         out.add("PL002", "schema", message, doc.locate(path, "value"), path=path,
-                fix=_fix_for(path, "one of " + ", ".join(options)))
+                fix=_fix_for(path, "one of " + ", ".join(options)), details=details)
         return
     if kind == "const" and path == ("planlint",):
         out.add("PL002", "schema",
@@ -569,6 +586,7 @@ def _fix_for(path: PathT, wanted: str) -> str:
 
 def _check_accelerators(out: FindingList, doc: Document, data: dict) -> None:
     """Accelerator names must be in the catalogue or declared under custom_accelerators."""
+    from planlint import units
     from planlint.accelerators import CATALOGUE
 
     custom = data.get("custom_accelerators")
@@ -582,13 +600,12 @@ def _check_accelerators(out: FindingList, doc: Document, data: dict) -> None:
             continue
         known = list(CATALOGUE) + list(custom)
         guesses = [k for k in known if k.startswith(name.lower())][:3] or [_nearest(name.lower(), known)]
-        message = f"{section}.accelerator: unknown accelerator '{_spelled_key(name)}'"
+        message = f"{section}.accelerator: unknown accelerator {units.quoted(_spelled_key(name), 24)}"
         if guesses[0]:
             message += f"; did you mean {' or '.join(repr(g) for g in guesses)}?"
-        message += f" Known: {', '.join(known)}"
         out.add(
             "PL002", "schema", message, doc.locate((section, "accelerator"), "value"),
-            path=(section, "accelerator"),
+            path=(section, "accelerator"), details=(f"known: {', '.join(known)} (`planlint accelerators` lists them)",),
             fix=(
                 "use a catalogue name, or declare the chip under custom_accelerators with its dense "
                 f"peak_tflops, memory_gb and memory_bandwidth_gbps (`{name}: {{peak_tflops: 400, "

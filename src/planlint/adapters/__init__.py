@@ -104,6 +104,7 @@ class Problem:
     column: int
     fix: str
     severity: str = "warning"  # error: the config cannot be read at all; warning: a value is lost; info
+    details: tuple[str, ...] = ()  # what supports the message, as a finding's details
 
 
 @dataclass
@@ -188,8 +189,8 @@ def read_yaml(path: str, text: str) -> tuple[Located | None, list[Problem]]:
     from planlint.load import load_bytes
 
     doc = load_bytes(text.encode("utf-8"), path)
-    problems = [Problem(f.message, f.line, f.column, f.fix, "error" if f.code in ("PL001", "PL004") else "warning")
-                for f in doc.findings]
+    problems = [Problem(f.message, f.line, f.column, f.fix, "error" if f.code in ("PL001", "PL004") else "warning",
+                        f.details) for f in doc.findings]
     if not doc.usable or not isinstance(doc.data, dict):
         if doc.usable:
             problems.append(Problem("the config's top level is not a mapping", 1, 1, "check that this is the config"

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from planlint import units
 from planlint.adapters import Adapter, Derived, LaunchConfig, Problem, Source
 from planlint.adapters.shell import Command, Script, Word, read_arguments, read_script
 
@@ -528,9 +529,10 @@ class _Reader:
             return self.at(value, value.variable), self.at(occurrence.flag, flag)
         return (self.at(value, flag),)
 
-    def problem(self, message: str, word: Optional[Word], fix: str, severity: str = "warning") -> None:
+    def problem(self, message: str, word: Optional[Word], fix: str, severity: str = "warning",
+                details: tuple[str, ...] = ()) -> None:
         line, column = self.script.position(word.origin) if word is not None else (1, 1)
-        problem = Problem(message, line, column, fix, severity)
+        problem = Problem(message, line, column, fix, severity, details)
         if problem not in self.config.problems:
             self.config.problems.append(problem)
 
@@ -550,8 +552,9 @@ class _Reader:
                 self.problem(f"{flag} has no value", self.args.last(flag).flag, f"give {flag} its value")
             return None
         if word.unknown:
-            self.problem(f"{flag} is {word.text[:60]}, which depends on {word.unknown}", word,
-                         f"write the value of {flag} in the script, or state it in the plan")
+            self.problem(f"{flag} depends on {word.unknown}", word,
+                         f"write the value of {flag} in the script, or state it in the plan",
+                         details=(f"{flag} is {word.text}",))
             return None
         return word.text
 
@@ -809,11 +812,11 @@ def _vocab(r: _Reader) -> None:
     if vocab is None:
         if not r.args.has("--vocab-size"):
             named = f"--tokenizer-type {tokenizer}" if tokenizer else "a tokenizer file"
-            r.problem(f"the vocabulary comes from {named}, which planlint does not open; Megatron-LM pads it to a "
-                      f"multiple of {divisible * tensor_parallel} ({divisible} x tensor parallelism "
-                      f"{tensor_parallel})", r.args.last("--tokenizer-type").flag if tokenizer else r.args.script_word,
+            r.problem(f"the vocabulary comes from {units.clip(named, 60)}, which planlint does not open",
+                      r.args.last("--tokenizer-type").flag if tokenizer else r.args.script_word,
                       f"state model.vocab_size in the plan, padded to a multiple of {divisible * tensor_parallel}",
-                      "info")
+                      "info", details=(f"Megatron-LM pads it to a multiple of {divisible * tensor_parallel} ({divisible} "
+                                       f"x tensor parallelism {tensor_parallel})",))
         return
     if r.args.has("--no-pad-vocab-size"):
         r.put("model.vocab_size", vocab, r.sources("--vocab-size"), "--no-pad-vocab-size: not padded")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from planlint import units
 from planlint.adapters import Adapter, LaunchConfig
 from planlint.adapters.megatron import (MAX_SCHEDULE, UNPLACED, BatchSchedule, blend_mix, layer_pattern,
                                         moe_layers_field, samples_in)
@@ -124,12 +125,12 @@ def _vocab(r: ConfigReader) -> None:
         return
     library = r.text("model.tokenizer.library")
     kind = r.text("model.tokenizer.type")
-    named = " ".join(str(v)[:60] for v in (library, kind) if v)
-    r.problem(f"the vocabulary comes from the tokenizer{f' ({named})' if named else ''}, which planlint does not open; "
-              f"NeMo pads it to a "
-              f"multiple of {divisible * tensor_parallel} (make_vocab_size_divisible_by {divisible} x tensor "
-              f"parallelism {tensor_parallel})", "model.tokenizer" if r.has("model.tokenizer") else "model",
-              f"state model.vocab_size in the plan, padded to a multiple of {divisible * tensor_parallel}", "info")
+    named = units.clip(" ".join(str(v)[:60] for v in (library, kind) if v), 40)
+    r.problem(f"the vocabulary comes from the tokenizer{f' ({named})' if named else ''}, which planlint does not open",
+              "model.tokenizer" if r.has("model.tokenizer") else "model",
+              f"state model.vocab_size in the plan, padded to a multiple of {divisible * tensor_parallel}", "info",
+              (f"NeMo pads it to a multiple of {divisible * tensor_parallel} (make_vocab_size_divisible_by "
+               f"{divisible} x tensor parallelism {tensor_parallel})",))
     r.config.cannot_say = r.config.cannot_say + ("model.vocab_size",)
 
 

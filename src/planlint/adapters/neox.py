@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
+from planlint import units
 from planlint.adapters import Adapter, LaunchConfig, Located
 from planlint.adapters.megatron import UNPLACED, layer_pattern, moe_layers_field
 from planlint.adapters.reading import ConfigReader, count, open_config
@@ -134,8 +135,9 @@ class _Neox:
     def put(self, name: str, value: Any, canonicals: list, how: str = "") -> None:
         self.reader.put(name, value, [self.key(c) for c in canonicals], how)
 
-    def problem(self, message: str, canonical: str, fix: str, severity: str = "warning") -> None:
-        self.reader.problem(message, self.key(canonical) if canonical else "", fix, severity)
+    def problem(self, message: str, canonical: str, fix: str, severity: str = "warning",
+                details: tuple[str, ...] = ()) -> None:
+        self.reader.problem(message, self.key(canonical) if canonical else "", fix, severity, details)
 
 
 def _shape(r: _Neox) -> None:
@@ -171,11 +173,11 @@ def _shape(r: _Neox) -> None:
         padding = (f"GPT-NeoX pads it to a multiple of {multiple * parallel} (make_vocab_size_divisible_by "
                    f"{multiple} x model_parallel_size {parallel})" if multiple * parallel > 1 else
                    "GPT-NeoX does not pad it (make_vocab_size_divisible_by 1)")
-        named = f" ({tokenizer})" if tokenizer else ""
-        r.problem(f"the vocabulary comes from the tokenizer{named}, which planlint does not open; {padding}",
+        named = f" ({units.clip(tokenizer, 40)})" if tokenizer else ""
+        r.problem(f"the vocabulary comes from the tokenizer{named}, which planlint does not open",
                   "tokenizer_type" if tokenizer else "",
                   "state model.vocab_size in the plan" + (f", padded to a multiple of {multiple * parallel}"
-                                                          if multiple * parallel > 1 else ""), "info")
+                                                          if multiple * parallel > 1 else ""), "info", (padding,))
 
 
 def _mlp(r: _Neox, hidden: int, gated: bool) -> None:

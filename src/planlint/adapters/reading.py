@@ -80,9 +80,10 @@ class ConfigReader:
     def spell(self, dotted: str) -> str:
         return self._spell(dotted)
 
-    def problem(self, message: str, dotted: str, fix: str, severity: str = "warning") -> None:
+    def problem(self, message: str, dotted: str, fix: str, severity: str = "warning",
+                details: tuple[str, ...] = ()) -> None:
         where = self.source(dotted)
-        self.config.problems.append(Problem(message, where.line, where.column, fix, severity))
+        self.config.problems.append(Problem(message, where.line, where.column, fix, severity, details))
 
     # -- values -----------------------------------------------------------------------------------
 
@@ -100,8 +101,8 @@ class ConfigReader:
         resolution = self.interpolator.resolve(dotted)
         if resolution.resolved:
             return resolution.value
-        self._lost(dotted, f"{self.spell(dotted)} = {show(value)} depends on {resolution.reason}, which this file "
-                           "cannot say", f"write the value of {self.spell(dotted)} in the config")
+        self._lost(dotted, f"{self.spell(dotted)} depends on {resolution.reason}, which this file cannot say",
+                   f"write the value of {self.spell(dotted)} in the config", (f"{self.spell(dotted)} = {show(value)}",))
         return None
 
     def number(self, dotted: str, default: Any = None, whole: bool = False, minimum: float | None = None) -> Any:
@@ -151,11 +152,11 @@ class ConfigReader:
                    f"write {self.spell(dotted)} as true or false")
         return None
 
-    def _lost(self, dotted: str, message: str, fix: str) -> None:
+    def _lost(self, dotted: str, message: str, fix: str, details: tuple[str, ...] = ()) -> None:
         if dotted in self._reported:
             return
         self._reported.add(dotted)
-        self.problem(message, dotted, fix)
+        self.problem(message, dotted, fix, details=details)
 
     # -- fields -----------------------------------------------------------------------------------
 

@@ -204,6 +204,7 @@ def _findings(section: Section) -> list[str]:
                    f'<strong>{text(finding.code)}</strong> <span class="sev">{finding.severity}</span> '
                    f'{text(finding.message)} <span class="muted">({text(finding.rule)})</span></p>')
         out.append(_source(finding, lines))
+        out.extend(f'<p class="muted" style="margin:0">{text(line)}</p>' for line in finding.details)
         if finding.fix:
             out.append(f'<p class="fix">{text(finding.fix)}</p>')
         out.append("</li>")

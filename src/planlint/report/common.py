@@ -91,7 +91,8 @@ def threshold(fail_on):
 
 
 def with_fix(finding, separator: str = "\n") -> str:
-    """The message, then the fix when there is one."""
+    """The headline, then each detail line, then the fix when there is one, ``separator`` between."""
+    parts = [finding.message, *getattr(finding, "details", ())]
     if finding.fix:
-        return f"{finding.message}{separator}fix: {finding.fix}"
-    return finding.message
+        parts.append(f"fix: {finding.fix}")
+    return separator.join(parts)

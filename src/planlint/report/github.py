@@ -1,7 +1,9 @@
 """``--format github``: GitHub Actions workflow commands, one line per finding, which the runner
 turns into annotations on the pull request and the run's summary::
 
-    ::error file=plan.yaml,line=16,col=3,endLine=16,endColumn=14,title=PL101 undertrained-ratio::MESSAGE%0Afix: FIX
+    ::error file=plan.yaml,line=16,col=3,endLine=16,endColumn=14,title=PL101 undertrained-ratio::MESSAGE%0ADETAIL%0Afix: FIX
+
+(one ``%0A``-separated line for each detail of the finding).
 
 Severities map to commands as error -> ``::error``, warning -> ``::warning``, info ->
 ``::notice``. Columns are sent only when the finding starts and ends on one line (the

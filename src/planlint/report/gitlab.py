@@ -1,7 +1,8 @@
 """``--format gitlab``: a GitLab Code Quality report (a JSON array of Code Climate issues),
 for the ``artifacts:reports:codequality`` of a GitLab CI job.
 
-Each finding is one issue: ``description`` (the message, then "fix: ..."), ``check_name``
+Each finding is one issue: ``description`` (the message, its details, then "fix: ...",
+joined by "; "), ``check_name``
 (the rule code), ``fingerprint`` (SHA-256 of file, code, JSON pointer and an occurrence
 counter, stable when unrelated lines move; see ``planlint.report.common``), ``severity``
 and ``location`` (``path`` with forward slashes, ``lines.begin``/``lines.end``). Severities

@@ -1,8 +1,8 @@
 """``--format json``: one JSON array of findings, as the spec's "Machine-readable output" says.
 
 Each finding has the spec's keys (file, line, column, code, rule, severity, message) plus
-end_line, end_column, fix, pointer (RFC 6901, stable across edits elsewhere in the file)
-and facts (the numbers behind the message). A file that could not be read is an entry of
+end_line, end_column, details (the lines that support the message, a list of strings), fix,
+pointer (RFC 6901, stable across edits elsewhere in the file) and facts (the numbers behind the message). A file that could not be read is an entry of
 the same shape: code PL001, line and column 1, ``facts: {"unreadable": true}``.
 
 Strings are the exact text, with the characters a terminal would act on written as JSON
@@ -28,6 +28,7 @@ def finding_dict(finding) -> dict:
         "rule": finding.rule,
         "severity": str(finding.severity),
         "message": finding.message,
+        "details": list(finding.details),
         "fix": finding.fix,
         "pointer": finding.pointer,
         "facts": finding.facts,  # NaN and infinities become null in write_json

@@ -7,7 +7,7 @@ the file (plus any other code the file reported), in code order.
 Severities: a rule's findings at or above the threshold make its testcase fail, with one
 ``<failure>`` (``type`` = the worst severity; ``message`` = the first finding, "(+N more)"
 when there are several; the text lists every one as ``FILE:LINE:COLUMN: CODE [severity]
-message`` and its fix). The threshold is ``fail_on`` when given, else the file's own
+message`` and, indented below, its details and fix). The threshold is ``fail_on`` when given, else the file's own
 ``fail_on`` from its configuration, else warning: the findings that make ``planlint check``
 exit 1 are the failures. Findings below the threshold do not fail the testcase: they are
 listed the same way in its ``<system-out>``.

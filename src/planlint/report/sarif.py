@@ -7,7 +7,8 @@ with the option defaults, sources and owning plugin. Severities map to SARIF lev
 error -> "error", warning -> "warning", info -> "note", both for a rule's
 defaultConfiguration (its default severity) and for each result (the finding's severity).
 
-Each result carries the message followed by "fix: ...", the file as a URI reference
+Each result carries the message, its detail lines and "fix: ...", one to a line (the
+details also as the ``details`` property, a list), the file as a URI reference
 (relative paths against ``%SRCROOT%``, the directory planlint ran in; absolute paths as
 ``file:`` URIs; percent-encoded), the region (1-based; columns count Unicode code points,
 so the run sets ``columnKind`` to ``unicodeCodePoints``; endColumn is just past the end, as
@@ -113,7 +114,7 @@ def sarif_log(results, registry) -> dict:
                 },
             }],
             "partialFingerprints": {FINGERPRINT_VERSION: fingerprint},
-            "properties": {"pointer": finding.pointer, "fix": finding.fix},
+            "properties": {"pointer": finding.pointer, "fix": finding.fix, "details": list(finding.details)},
         })
         related = _related(finding)
         if related:

@@ -1,6 +1,7 @@
 """The text formats, shaped like ruff's: ``full`` (the default) gives a located header, the
-source line with a caret under the key or value, the fix, and a closing summary; ``concise``
-one line per finding, the fix at its end."""
+source line with a caret under the key or value, the details (``= note:``), the fix, and a
+closing summary; ``concise`` one line per finding, the headline and the fix at its end (the
+details are for ``full`` and the machine formats)."""
 
 from __future__ import annotations
 
@@ -114,6 +115,8 @@ def render_text(results, stream, *, color: bool = False, source: bool = True, fa
                 stream.write(header + "\n")
                 for line in _snippet(finding, result.doc, style):
                     stream.write(line + "\n")
+                for line in finding.details:
+                    stream.write(f"{' ' * len(str(finding.line))} = note: {visible(line)}\n")
                 if finding.fix:
                     stream.write(f"{' ' * len(str(finding.line))} = fix: {visible(finding.fix)}\n")
                 stream.write("\n")

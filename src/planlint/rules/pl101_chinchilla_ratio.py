@@ -68,16 +68,17 @@ class TokensPerParam(Rule):
             facts["optimal_ratio_range"] = band
         if ratio < warn_below:
             severity = Severity.ERROR if ratio < opts["error_below"] else Severity.WARNING
-            message = f"{shown} against the ~{baseline:g}:1 Chinchilla baseline"
+            message = f"{shown}, under the ~{baseline:g}:1 Chinchilla baseline"
+            details = _moe_details(plan, numbers)
             if moe:
-                message += (f" (a mixture's compute-optimal tokens per active parameter are at least a dense "
-                            f"model's, {MOE_SOURCE})")
-            message += _waste(numbers, facts)
+                details.append(f"a mixture's compute-optimal tokens per active parameter are at least a dense "
+                               f"model's ({MOE_SOURCE})")
+            details.append(_waste(numbers, facts))
             size = "active params" if moe else "params"
             fix = (f"train on >= {units.count(baseline * active)} tokens ({baseline:g}:1 for {units.count(active)} "
                    f"{size}), or shrink to {units.count(tokens / baseline)} {size} ({baseline:g}:1 for "
                    f"{units.count(tokens)} tokens)")
-            yield ctx.finding(PATH, message, fix, severity, **facts)
+            yield ctx.finding(PATH, message, fix, severity, details=details, **facts)
             return
 
         if ratio <= opts["overtrained_above"]:
@@ -86,30 +87,45 @@ class TokensPerParam(Rule):
         if plan.sizing == "inference-optimal" and lifetime is not None:
             return  # the plan says why, and PL404 checks the size against the serving volume
         times = ratio / baseline
-        message = f"{shown} is {times:.0f}x the ~{baseline:g}:1 compute-optimal baseline"
+        per = "tokens per active param" if moe else "tokens/param"
+        message = f"{units.ratio(ratio)} {per}, {units.ratio(times)}x the ~{baseline:g}:1 compute-optimal baseline"
+        details = (_moe_details(plan, numbers) if moe else
+                   [f"{units.count(tokens)} tokens for {units.count(params)} params"])
         if plan.sizing == "compute-optimal":
-            message += " although the plan says sizing: compute-optimal" + _waste(numbers, facts)
+            message = (f"{units.ratio(ratio)} {per} is {units.ratio(times)}x the ~{baseline:g}:1 baseline, "
+                       "yet sizing: compute-optimal")
+            details.append(_waste(numbers, facts))
             fix = (f"{numbers.same_compute.suggest()}, or declare `sizing: inference-optimal` and "
                    "serving.lifetime_tokens if over-training is deliberate")
-            yield ctx.finding(PATH, message, fix, Severity.WARNING, **facts)
+            yield ctx.finding(PATH, message, fix, Severity.WARNING, details=details, **facts)
             return
-        message += (": over-training buys a smaller model to serve at the price of training compute (Sardana "
-                    "et al. 2023)" + _waste(numbers, facts))
+        details.append("over-training buys a smaller model to serve at the price of training compute (Sardana "
+                       "et al. 2023)")
+        details.append(_waste(numbers, facts))
         if plan.sizing == "inference-optimal":
             fix = "declare serving.lifetime_tokens, the tokens the model will serve, so that PL404 weighs the size"
         else:
             fix = ("if it is deliberate, declare `sizing: inference-optimal` and serving.lifetime_tokens (the tokens "
                    "the model will serve, which PL404 weighs the size against)")
-        yield ctx.finding(PATH, message, fix, Severity.INFO, **facts)
+        yield ctx.finding(PATH, message, fix, Severity.INFO, details=details, **facts)
 
 
 def _ratios(plan, numbers) -> str:
+    """The headline's number: tokens per (active) parameter, with the counts it divides."""
     tokens, params = plan.data.train_tokens, plan.model.params
     if not plan.model.is_moe:
         return f"{units.ratio(tokens / params)} tokens/param ({units.count(tokens)} tokens for {units.count(params)} params)"
     active = numbers.active
-    return (f"{units.ratio(tokens / active)} tokens per active param ({units.count(tokens)} tokens for "
-            f"{units.count(active)} active of {units.count(params)}; {units.ratio(tokens / params)} per total param)")
+    return (f"{units.ratio(tokens / active)} tokens per active param ({units.count(tokens)} for "
+            f"{units.count(active)} active)")
+
+
+def _moe_details(plan, numbers) -> list[str]:
+    if not plan.model.is_moe:
+        return []
+    tokens, params = plan.data.train_tokens, plan.model.params
+    return [f"{units.count(tokens)} tokens for {units.count(numbers.active)} active of {units.count(params)} params: "
+            f"{units.ratio(tokens / params)} tokens per total param"]
 
 
 def _waste(numbers, facts: dict) -> str:
@@ -120,5 +136,5 @@ def _waste(numbers, facts: dict) -> str:
     facts.update(train_flops=numbers["train_flops_6nd"], compute_waste=waste,
                  same_loss_params=numbers.same_loss.params, same_loss_tokens=numbers.same_loss.tokens,
                  same_loss_flops=numbers.same_loss.flops, loss_fit=numbers.fit.key)
-    return (f"; {numbers.same_loss.describe()}, {units.pct(waste)} less than its "
+    return (f"{numbers.same_loss.describe()}, {units.pct(waste)} less than its "
             f"{units.sci(numbers['train_flops_6nd'])} (6ND)")

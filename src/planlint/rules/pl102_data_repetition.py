@@ -36,7 +36,8 @@ class DataRepetition(Rule):
             yield from self._judge(ctx, ("data", "unique_tokens"), "the data", data.train_tokens,
                                    data.unique_tokens, None, numbers["effective_unique_tokens"])
         for source in numbers.mix:
-            yield from self._judge(ctx, ("data", "mix", source.index, "unique_tokens"), f"source '{source.source}'",
+            yield from self._judge(ctx, ("data", "mix", source.index, "unique_tokens"),
+                                   f"source {units.quoted(source.source)}",
                                    source.tokens, source.unique_tokens, source.share, source.effective_tokens)
 
     def _judge(self, ctx, path, what, tokens, unique, share, effective):
@@ -47,17 +48,19 @@ class DataRepetition(Rule):
         severity = Severity.ERROR if epochs > opts["error_above"] else Severity.WARNING
         wasted = 1.0 - effective / tokens
         seen = f"{units.count(tokens)} tokens" + (f" ({units.pct(share)} of training)" if share is not None else "")
-        message = (f"{units.ratio(epochs)} epochs of {what}: {seen} over {units.count(unique)} unique tokens "
-                   f"are worth {units.count(effective)} fresh tokens (D' with R_D* = {R_D_STAR:.1f}, "
-                   f"Muennighoff et al. 2023), so {units.pct(wasted)} of them buy nothing")
+        message = (f"{units.ratio(epochs)} epochs of {what}: {units.pct(wasted)} of its {units.count(tokens)} "
+                   "tokens buy nothing")
+        details = [f"{seen} over {units.count(unique)} unique tokens are worth {units.count(effective)} fresh tokens "
+                   f"(D' with R_D* = {R_D_STAR:.1f}, Muennighoff et al. 2023)"]
         if epochs >= WORTHLESS_EPOCHS:
-            message += f"; at {WORTHLESS_EPOCHS} epochs repetition is worthless"
+            details.append(f"at {WORTHLESS_EPOCHS} epochs repetition is worthless (Muennighoff et al. 2023)")
         limit = opts["warn_above"]
         best = ctx.numbers.data_constrained if share is None else None
         if best is not None:
             best_epochs = best.tokens / unique
-            message += (f"; for this compute and these unique tokens the loss is least at {best.size} "
-                        f"({best_epochs:.1f} epochs, {best.fit_label} with Muennighoff et al. 2023's effective data)")
+            details.append(f"for this compute and these unique tokens the loss is least at {best.size} "
+                           f"({units.ratio(best_epochs)} epochs, {best.fit_label} with Muennighoff et al. 2023's "
+                           "effective data)")
         if share is None:
             fix = (f"find >= {units.count(tokens / limit)} unique tokens, or cut train_tokens to "
                    f"{units.count(unique * limit)}, to stay within {limit:g} epochs")
@@ -66,5 +69,5 @@ class DataRepetition(Rule):
         else:
             fix = (f"lower its share to <= {units.pct(share * limit / epochs)} or find >= "
                    f"{units.count(tokens / limit)} unique tokens for it, to stay within {limit:g} epochs")
-        yield ctx.finding(path, message, fix, severity, epochs=epochs, effective_tokens=effective,
+        yield ctx.finding(path, message, fix, severity, details=details, epochs=epochs, effective_tokens=effective,
                           wasted_share=wasted, unique_tokens=unique, tokens=tokens)

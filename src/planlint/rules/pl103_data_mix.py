@@ -35,15 +35,17 @@ class DataMix(Rule):
             else:
                 fix = f"lower the shares by {points} in total"
             tokens, claimed = plan.data.train_tokens, plan.data.train_tokens * total
-            yield ctx.finding(("data", "mix"), f"the mix shares add up to {units.pct(total, 4)}, not 100%: they "
-                              f"draw {units.count(claimed)} tokens for a {units.count(tokens)}-token run",
-                              fix, shares_total=total)
+            yield ctx.finding(("data", "mix"), f"the mix shares add up to {units.pct(total, 4)}, not 100%", fix,
+                              details=[f"they draw {units.count(claimed)} tokens for a {units.count(tokens)}-token run"],
+                              shares_total=total)
         first_seen: dict[str, int] = {}
         for index, entry in enumerate(mix):
             if entry.source in first_seen:
                 yield ctx.finding(("data", "mix", index, "source"),
-                                  f"source '{entry.source}' appears twice in the mix (first as entry "
+                                  f"source {units.quoted(entry.source)} appears twice in the mix (first as entry "
                                   f"{first_seen[entry.source] + 1})",
-                                  "merge the two entries into one with the summed share", target="value")
+                                  "merge the two entries into one with the summed share", target="value",
+                                  details=[f"the source's whole name: '{entry.source}'"]
+                                  if units.clip(entry.source) != entry.source else [])
             else:
                 first_seen[entry.source] = index

@@ -46,8 +46,9 @@ class ParamsShapeMismatch(Rule):
         if model.experts and model.experts_per_token and model.experts_per_token > model.experts:
             yield ctx.finding(("model", "experts_per_token"),
                               f"model.experts_per_token is {model.experts_per_token} but a MoE layer has only "
-                              f"{model.experts} routed experts: a token cannot use more than there are",
+                              f"{model.experts} routed experts",
                               f"set experts_per_token to at most {model.experts}, or correct experts", target="value",
+                              details=["a token cannot use more experts than there are"],
                               experts=model.experts, experts_per_token=model.experts_per_token)
         tolerance = ctx.options["tolerance"]
         counted = numbers["shape_params"]
@@ -60,14 +61,15 @@ class ParamsShapeMismatch(Rule):
             if abs(off) <= tolerance:
                 continue
             message = (f"{key} is {units.count(declared)} but the declared shape counts {units.count(count)} "
-                       f"({'+' if off > 0 else ''}{units.pct(off)}): {_parts(model, resolved)}")
+                       f"({'+' if off > 0 else ''}{units.pct(off)})")
             missing = _undeclared(model)
             if missing:
                 fix = (f"declare {', '.join(missing)} as the model has them, or correct {key} or the shape "
                        f"(the shape as declared counts {units.count(count)})")
             else:
                 fix = f"correct {key} or the shape: as declared the shape counts {units.count(count)}"
-            yield ctx.finding(path, message, fix, counted_params=counted,
+            yield ctx.finding(path, message, fix, details=[f"the shape: {_parts(model, resolved)}"],
+                              counted_params=counted,
                               counted_active_params=numbers["shape_active_params"], relative_difference=off)
 
 

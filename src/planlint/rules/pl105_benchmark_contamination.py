@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from planlint import units
 from planlint.findings import Severity
 from planlint.rule import Rule
 
@@ -81,19 +82,21 @@ class BenchmarkContamination(Rule):
             if benchmark in benchmarks:
                 yield ctx.finding(
                     ("data", "mix", index, "source"),
-                    f"the mix source '{entry.source}' is {benchmark}, which the plan evaluates on: training on a "
-                    "benchmark's data inflates its results (benchmark leakage, Zhou et al. 2023)",
+                    f"the mix source {units.quoted(entry.source)} is {benchmark}, which the plan evaluates on",
                     f"drop '{entry.source}' from the mix, or evaluate on a benchmark the data does not hold",
-                    target="value", benchmark=benchmark)
+                    target="value", benchmark=benchmark,
+                    details=["training on a benchmark's data inflates its results (benchmark leakage, Zhou et al. 2023)"])
         if plan.data.decontaminated is True:
             return
         path = ("data", "decontaminated") if plan.data.decontaminated is False else ("data",)
         first = next(iter(benchmarks.values()))
-        said = ("says data.decontaminated: false" if plan.data.decontaminated is False else
-                "does not say that their test sets were removed from the training data")
+        said = ("data.decontaminated is false" if plan.data.decontaminated is False else
+                "the data is not declared decontaminated")
+        listed = names if len(names) <= 24 else f"{next(iter(benchmarks))} and {len(benchmarks) - 1} more"
         yield ctx.finding(
-            path,
-            f"the plan is evaluated on public benchmarks ({names}, from {first[0]}.{first[1]}) but {said}: "
-            "contamination overestimates a model on the benchmarks it has seen (Sainz et al. 2023; Zhou et al. 2023)",
+            path, f"evaluated on public benchmarks ({listed}) but {said}",
             "remove the benchmarks' test sets from the data (n-gram or exact-match decontamination) and declare "
-            "data.decontaminated: true", benchmarks=list(benchmarks))
+            "data.decontaminated: true", benchmarks=list(benchmarks),
+            details=[f"public benchmarks named in {first[0]}.{first[1]}: {names}",
+                     "contamination overestimates a model on the benchmarks it has seen (Sainz et al. 2023; "
+                     "Zhou et al. 2023)"])

@@ -69,11 +69,10 @@ class CapabilityData(Rule):
                 continue
             yield ctx.finding(
                 ("data", "mix"),
-                f"capabilities lists {capability}, but {units.pct(share)} of the mix is {capability} data: {why}; "
-                f"{LLAMA3_MIX}",
+                f"capabilities lists {capability}, but {units.pct(share)} of the mix is {capability} data",
                 f"add {capability} data to the mix (>= {units.pct(ctx.options[option])}), mark the sources that hold it "
                 f"(data.mix[].kind: {capability}), or drop {capability} from capabilities",
-                share=share, capability=capability)
+                details=[why, LLAMA3_MIX], share=share, capability=capability)
         if "multilingual" in asked:
             languages = [entry for entry in mix if entry.language is not None or entry.kind == "multilingual"]
             if not languages:
@@ -88,7 +87,8 @@ class CapabilityData(Rule):
                 yield ctx.finding(
                     ("data", "mix"),
                     f"capabilities lists multilingual, but {units.pct(other)} of the mix is in languages other than "
-                    "English: high-resource languages do worse in a mix that crowds them out and low-resource ones "
-                    f"need data of their own (Chang et al. 2024); {LLAMA3_MIX}",
+                    "English",
                     f"raise the share of other languages (>= {units.pct(ctx.options['other_languages_below'])}), or "
-                    "drop multilingual from capabilities", share=other, capability="multilingual")
+                    "drop multilingual from capabilities", share=other, capability="multilingual",
+                    details=["high-resource languages do worse in a mix that crowds them out and low-resource ones "
+                             "need data of their own (Chang et al. 2024)", LLAMA3_MIX])

@@ -36,8 +36,9 @@ class StageTokens(Rule):
             yield ctx.finding(
                 ("data", "stages"),
                 f"the {len(stages)} stages train on {units.count(total)} tokens, but data.train_tokens is "
-                f"{units.count(tokens)}: every number about the plan (compute, epochs, loss) counts train_tokens",
+                f"{units.count(tokens)}",
                 f"set data.train_tokens to {units.count(total)}, or correct the stages' tokens",
+                details=["every number about the plan (compute, epochs, loss) counts train_tokens"],
                 stages_total=total, train_tokens=tokens)
         for index, stage in enumerate(stages):
             if not stage.mix:
@@ -46,5 +47,6 @@ class StageTokens(Rule):
             if abs(shares - 1.0) > tolerance:
                 yield ctx.finding(
                     ("data", "stages", index, "mix"),
-                    f"the mix of stage {stage.name or index + 1} adds up to {units.pct(shares, 4)}, not 100%",
+                    f"the mix of stage {units.quoted(stage.name) if stage.name else index + 1} adds up to "
+                    f"{units.pct(shares, 4)}, not 100%",
                     "correct the shares so that they add up to 100%", shares_total=shares)

@@ -31,15 +31,15 @@ class UndisclosedCompute(Rule):
         # rounded up, so that the budget suggested is never short of what PL202 asks for
         suggested = units.sci(units.ceil_sig(needed))
         if compute is None:
-            path, message = (), "no compute section: the plan declares no compute budget"
+            path, message = (), f"no compute section: no budget for the plan's {units.sci(needed)} FLOPs"
         else:
-            path, message = ("compute",), "compute declares neither flops nor gpu_hours"
-        message += (f", so a reviewer cannot see whether its {units.sci(needed)} FLOPs "
-                    f"({_counted(numbers)}) are paid for")
+            path, message = ("compute",), f"compute declares neither flops nor gpu_hours for {units.sci(needed)} FLOPs"
+        details = [f"{units.sci(needed)} FLOPs = {_counted(numbers)}",
+                   "without a budget a reviewer cannot see whether they are paid for"]
         fix = f"add `compute: {{flops: {suggested}}}`" if compute is None else f"add `flops: {suggested}` under compute"
         if numbers.accelerator is not None and compute.mfu is not None:
             hours = math.ceil(numbers.gpu_hours_for(needed))
             fix += f" or `gpu_hours: {hours}` ({numbers.accelerator.name} at {units.pct(compute.mfu)} MFU)"
         else:
             fix += " or the accelerator-hours you have (`gpu_hours`)"
-        yield ctx.finding(path, message, fix, train_flops=numbers["train_flops"], needed_flops=needed, flops_convention=numbers.convention.key)
+        yield ctx.finding(path, message, fix, details=details, train_flops=numbers["train_flops"], needed_flops=needed, flops_convention=numbers.convention.key)

@@ -45,21 +45,24 @@ class ComputeShortfall(Rule):
             lacking = ", ".join(f"model.{f}" for f in numbers.convention_missing)
             yield ctx.finding(
                 ("compute", "flops_convention"),
-                f"compute.flops_convention is {convention.key}, which counts FLOPs from the shape, but the plan does "
-                f"not declare {lacking}: the budget is compared under 6ND instead",
-                f"declare {lacking}, or set `flops_convention: 6nd`", Severity.WARNING, missing=list(
+                f"compute.flops_convention is {convention.key}, but the shape it counts is missing: 6ND used",
+                f"declare {lacking}, or set `flops_convention: 6nd`", Severity.WARNING,
+                details=[f"{convention.key} counts FLOPs from the shape; the plan does not declare {lacking}, so the "
+                         "budget is compared under 6ND instead"],
+                missing=list(
                     numbers.convention_missing))
         needed = numbers["needed_flops"]
-        counted = f"{units.sci(needed)} FLOPs ({_counted(numbers)})"
+        counted = f"{units.sci(needed)} FLOPs = {_counted(numbers)}"
         slack = 1.0 + ctx.options["tolerance"]
         if compute.flops is not None and needed > compute.flops * slack:
             short = needed - compute.flops
             yield ctx.finding(
                 ("compute", "flops"),
-                f"the plan needs {counted} but declares {units.sci(compute.flops)}: short by {units.sci(short)} "
-                f"({units.pct(short / needed)})",
+                f"the plan needs {units.sci(needed)} FLOPs but declares {units.sci(compute.flops)}: short by "
+                f"{units.pct(short / needed)}",
                 f"raise compute.flops to >= {units.sci(units.ceil_sig(needed))}, or cut train_tokens to "
                 f"{units.count(plan.data.train_tokens * compute.flops / needed)}",
+                details=[counted, f"short by {units.sci(short)} FLOPs"],
                 needed_flops=needed, declared_flops=compute.flops, flops_convention=convention.key)
         if compute.gpu_hours is None or compute.mfu is None or numbers.accelerator is None:
             return  # without a declared MFU, GPU-hours are judged by the MFU they imply (PL203)
@@ -68,10 +71,10 @@ class ComputeShortfall(Rule):
             accelerator = numbers.accelerator
             yield ctx.finding(
                 ("compute", "gpu_hours"),
-                f"at the declared {units.pct(compute.mfu)} MFU on {accelerator.name} "
-                f"({accelerator.peak_tflops:g} TFLOP/s dense) the plan's {counted} take "
-                f"{units.number(hours)} GPU-hours, but it declares {units.number(compute.gpu_hours)}: short by "
-                f"{units.pct(1 - compute.gpu_hours / hours)}",
+                f"the plan takes {units.number(hours)} GPU-hours but declares {units.number(compute.gpu_hours)}: "
+                f"short by {units.pct(1 - compute.gpu_hours / hours)}",
                 f"raise compute.gpu_hours to >= {math.ceil(hours):,}, or cut train_tokens to "
                 f"{units.count(plan.data.train_tokens * compute.gpu_hours / hours)}",
+                details=[f"at the declared {units.pct(compute.mfu)} MFU on {accelerator.name} "
+                         f"({accelerator.peak_tflops:g} TFLOP/s dense)", counted],
                 needed_gpu_hours=hours, declared_gpu_hours=compute.gpu_hours, flops_convention=convention.key)

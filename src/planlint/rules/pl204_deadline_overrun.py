@@ -41,7 +41,7 @@ class DeadlineOverrun(Rule):
         needed_accelerators = math.ceil(compute.accelerators * days / compute.deadline_days)
         yield ctx.finding(
             ("compute", "deadline_days"),
-            f"training takes ~{units.duration(days * 24)} ({basis}), past the deadline of "
+            f"training takes ~{units.duration(days * 24)}, past the deadline of "
             f"{units.duration(compute.deadline_days * 24)}",
             f"use >= {needed_accelerators:,} accelerators, or move the deadline to {math.ceil(days)} days",
-            days=days)
+            details=[basis], days=days)

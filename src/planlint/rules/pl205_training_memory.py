@@ -49,30 +49,33 @@ class TrainingMemory(Rule):
                 f" ({MODEL_STATE_BYTES_PER_PARAM:g} bytes/param for mixed-precision Adam"
                 + (f"; {units.bytes_(unsharded)} per accelerator after tensor and pipeline parallelism over {split}"
                    if split > 1 else "") + ")")
+        over = f"over one {accelerator.name}'s {units.bytes_(memory)}"
         if fitting is None:
             fully = per_stage[3]
             needed = math.ceil(MODEL_STATE_BYTES_PER_PARAM * params / memory)
             yield ctx.finding(
                 ("compute", "accelerators"),
-                f"{head}: even fully sharded (ZeRO-3) across {devices:,} accelerators each holds "
-                f"{units.bytes_(fully)}, over one {accelerator.name}'s {units.bytes_(memory)}",
+                f"fully sharded, the model states still take {units.bytes_(fully)} per accelerator, {over}",
                 f"use >= {needed:,} accelerators for the model states alone, more for activations (or add "
                 "tensor or pipeline parallelism, or offload)",
-                Severity.ERROR, bytes_per_accelerator=fully)
+                Severity.ERROR, bytes_per_accelerator=fully,
+                details=[head, f"fully sharded (ZeRO-3) across {devices:,} accelerators each holds {units.bytes_(fully)}"])
             return
         per_device = per_stage[fitting]
         if declared is None:
             yield ctx.finding(
                 ("compute", "accelerators"),
-                f"{head}, over one {accelerator.name}'s {units.bytes_(memory)}; {SHARDING[fitting].split(':')[0]} "
-                f"across {devices:,} accelerators brings it to {units.bytes_(per_device)} each, before activations",
+                f"unsharded, the model states take {units.bytes_(unsharded)} per accelerator, {over}",
                 f"shard at stage {fitting} or higher ({SHARDING[fitting]}) and declare `zero_stage: {fitting}`",
-                Severity.INFO, stage=fitting, bytes_per_accelerator=per_device)
+                Severity.INFO, stage=fitting, bytes_per_accelerator=per_device,
+                details=[head, f"{SHARDING[fitting].split(':')[0]} across {devices:,} accelerators brings it to "
+                               f"{units.bytes_(per_device)} each, before activations"])
             return
         at_declared = per_stage[declared]
         yield ctx.finding(
             ("compute", "zero_stage"),
-            f"{head}: at the declared ZeRO stage {declared} each of {devices:,} accelerators holds "
-            f"{units.bytes_(at_declared)}, over one {accelerator.name}'s {units.bytes_(memory)}",
+            f"at ZeRO stage {declared} the model states take {units.bytes_(at_declared)} per accelerator, {over}",
             f"set `zero_stage: {fitting}` ({SHARDING[fitting]})", Severity.WARNING, stage=fitting,
-            bytes_per_accelerator=at_declared)
+            bytes_per_accelerator=at_declared,
+            details=[head, f"at the declared ZeRO stage {declared} each of {devices:,} accelerators holds "
+                           f"{units.bytes_(at_declared)}"])

@@ -33,7 +33,8 @@ class BudgetUnderused(Rule):
         path = ("compute", "flops") if plan.compute.flops is not None else ("compute", "gpu_hours")
         yield ctx.finding(
             path,
-            f"the plan needs {units.sci(numbers['needed_flops'])} FLOPs ({numbers.convention.label}), "
-            f"{units.pct(used)} of the {units.sci(budget)} declared ({numbers.notes['budget_flops']})",
+            f"the plan needs {units.pct(used)} of the {units.sci(budget)} FLOPs it declares",
             f"{numbers.full_budget.suggest()}; or lower the budget to free the rest",
+            details=[f"it needs {units.sci(numbers['needed_flops'])} FLOPs ({numbers.convention.label})",
+                     f"the budget: {numbers.notes['budget_flops']}"],
             used_share=used, budget_flops=budget)

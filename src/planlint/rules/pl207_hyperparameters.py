@@ -53,10 +53,10 @@ class Hyperparameters(Rule):
             factor = opts[option]
             if 1 / factor <= ratio <= factor:
                 continue
-            how = f"{ratio:.1f}x" if ratio >= 1 else f"1/{1 / ratio:.1f} of"
+            how = f"{units.ratio(ratio)}x" if ratio >= 1 else f"1/{units.ratio(1 / ratio)} of"
             yield ctx.finding(
                 ("training", key),
-                f"the {what} {show(declared)} is {how} the {show(fitted)} that DeepSeek LLM's fit {law} gives at {at} "
-                "(Bi et al. 2024)",
+                f"the {what} {show(declared)} is {how} the fitted optimum, {show(fitted)}",
                 f"use a {what} near {show(fitted)} (within {factor:g}x), or record why this run departs from it",
-                severity, declared=declared, fitted=fitted, ratio=ratio, flops=flops)
+                severity, declared=declared, fitted=fitted, ratio=ratio, flops=flops,
+                details=[f"DeepSeek LLM's fit {law} at {at} (Bi et al. 2024)"])

@@ -31,9 +31,10 @@ class DistillationTeacher(Rule):
         yield ctx.finding(
             path,
             f"the {units.count(distillation.teacher_params)}-param teacher is trained for this one student "
-            f"({units.sci(teacher)} FLOPs of its pre-training are this plan's): \"if only one student is to be "
-            "distilled and a teacher also requires training, supervised learning is generally preferable\" "
-            "(Busbridge et al. 2025)",
+            f"({units.sci(teacher)} FLOPs)",
             "pre-train the student on the data directly; or distill from a teacher that exists (teacher_exists: "
             "true) or serves several students (students: N)",
+            details=["the teacher's pre-training is this plan's: no other student shares it",
+                     "\"if only one student is to be distilled and a teacher also requires training, supervised "
+                     "learning is generally preferable\" (Busbridge et al. 2025)"],
             teacher_training_flops=teacher, needed_flops=numbers["needed_flops"])

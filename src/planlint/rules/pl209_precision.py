@@ -31,13 +31,15 @@ class TrainingPrecision(Rule):
         if compute.precision == "fp8" and not accelerator.fp8_tflops:
             yield ctx.finding(
                 ("compute", "precision"),
-                f"compute.precision is fp8, but {accelerator.name} ({accelerator.label}) has no FP8 tensor cores: its "
-                f"matmuls run at the {accelerator.peak_tflops:g} TFLOP/s 16-bit peak at best",
+                f"compute.precision is fp8, but {accelerator.name} has no FP8 tensor cores",
                 "train in bf16, or on an accelerator with FP8 (h100-sxm, h200, b200, mi300x, ...)",
-                accelerator=accelerator.name)
+                accelerator=accelerator.name,
+                details=[f"{accelerator.name} is the {accelerator.label}: its matmuls run at the "
+                         f"{accelerator.peak_tflops:g} TFLOP/s 16-bit peak at best"])
         if compute.mfu_peak == "fp8" and compute.precision != "fp8":
             yield ctx.finding(
                 ("compute", "mfu_peak"),
-                "compute.mfu_peak is fp8, but the run does not train in FP8 (compute.precision): its MFU against "
-                "the FP8 peak reads as half what it is",
-                "set mfu_peak: bf16, or declare compute.precision: fp8", Severity.WARNING)
+                "compute.mfu_peak is fp8, but the run does not train in FP8: its MFU reads as half what it is",
+                "set mfu_peak: bf16, or declare compute.precision: fp8", Severity.WARNING,
+                details=["compute.precision is not fp8, so the matmuls run at the 16-bit peak; an MFU measured "
+                         "against the FP8 peak, twice as high, reads as half what it is"])

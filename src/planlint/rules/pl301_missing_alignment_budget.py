@@ -43,8 +43,8 @@ class MissingAlignmentBudget(Rule):
         else:
             path = ()
             message = "no goal declared, so the plan is read as an assistant, and it reserves no post-training"
-        message += (": a pre-trained model, compute-optimal or not, follows instructions only after "
-                    "supervised fine-tuning and preference tuning (InstructGPT; Llama 2-Chat used SFT then RLHF)")
+        details = ["a pre-trained model, compute-optimal or not, follows instructions only after supervised "
+                   "fine-tuning and preference tuning (InstructGPT; Llama 2-Chat used SFT then RLHF)"]
         fix = "add `alignment: {stages: [{kind: sft}, {kind: preference}], gpu_hours: ...}` with the hours reserved"
         hours = plan.compute.gpu_hours if plan.compute else None
         if hours:
@@ -54,4 +54,4 @@ class MissingAlignmentBudget(Rule):
                     "of this plan's GPU-hours")
         if plan.goal is None:
             fix += ", or declare `goal: base` or `goal: research` if no one will chat with the model"
-        yield ctx.finding(path, message, fix)
+        yield ctx.finding(path, message, fix, details=details)

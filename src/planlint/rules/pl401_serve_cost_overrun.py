@@ -51,10 +51,9 @@ class ServeCostOverrun(Rule):
         missing = [k for k in ("accelerator", "usd_per_gpu_hour") if getattr(serving, k) is None]
         if missing:
             yield ctx.finding(
-                PATH, f"a serving budget of {units.usd(budget)} per million tokens, but no "
-                f"serving.{' or serving.'.join(missing)} to price it against",
+                PATH, f"a serving budget of {units.usd(budget)} per million tokens, but nothing to price it against",
                 f"add serving.{' and serving.'.join(missing)} so that the cost can be estimated",
-                Severity.INFO)
+                Severity.INFO, details=[f"the plan declares no serving.{' or serving.'.join(missing)}"])
             return
         estimate = numbers.serving
         if estimate is None or not estimate.fits:
@@ -64,10 +63,10 @@ class ServeCostOverrun(Rule):
             return
         severity = Severity.ERROR if cost > ctx.options["error_factor"] * budget else Severity.WARNING
         message = (f"serving costs ~{units.usd(cost)} per million generated tokens, "
-                   f"{cost / budget:.1f}x the {units.usd(budget)} budget: "
-                   + describe_serving(estimate, numbers.assumptions)
-                   + f", at {units.usd(serving.usd_per_gpu_hour)} per accelerator-hour")
-        yield ctx.finding(PATH, message, _fix(plan, numbers, estimate, budget), severity,
+                   f"{units.ratio(cost / budget)}x the {units.usd(budget)} budget")
+        details = [*describe_serving(estimate, numbers.assumptions).split("; "),
+                   f"at {units.usd(serving.usd_per_gpu_hour)} per accelerator-hour"]
+        yield ctx.finding(PATH, message, _fix(plan, numbers, estimate, budget), severity, details=details,
                           usd_per_million_tokens=cost, tokens_per_second=estimate.decode.tokens_per_second,
                           budget=budget)
 

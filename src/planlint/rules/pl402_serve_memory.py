@@ -40,10 +40,11 @@ class ServeMemory(Rule):
         decode = estimate.decode
         replica = f"{estimate.accelerators}x {acc.name}"
         kv = f" + {units.bytes_(decode.kv_bytes)} KV cache (batch {estimate.batch})" if estimate.kv_counted else ""
-        message = (f"{estimate.precision} weights of {units.count(estimate.served_params)} params "
-                   f"({units.bytes_(decode.weight_bytes)}){kv} need {units.bytes_(estimate.needed_bytes)}, but "
-                   f"{replica} offers {units.bytes_(estimate.memory_bytes)} "
-                   f"({units.pct(fraction)} of {units.bytes_(acc.memory_bytes * estimate.accelerators)})")
+        message = (f"the served model needs {units.bytes_(estimate.needed_bytes)}, but {replica} offers "
+                   f"{units.bytes_(estimate.memory_bytes)}")
+        details = [f"{estimate.precision} weights of {units.count(estimate.served_params)} params "
+                   f"({units.bytes_(decode.weight_bytes)}){kv}",
+                   f"{replica} offers {units.pct(fraction)} of its {units.bytes_(acc.memory_bytes * estimate.accelerators)}"]
         per_accelerator = acc.memory_bytes * fraction
         needed_count = math.ceil(estimate.needed_bytes / per_accelerator)
         options = [f"serve on >= {needed_count} {acc.name} per replica (serving.accelerators)"]
@@ -63,7 +64,7 @@ class ServeMemory(Rule):
                     break
                 batch //= 2
         path = ("serving", "accelerator")
-        yield ctx.finding(path, message, "; or ".join(options), needed_bytes=estimate.needed_bytes,
+        yield ctx.finding(path, message, "; or ".join(options), details=details, needed_bytes=estimate.needed_bytes,
                           available_bytes=estimate.memory_bytes)
 
 

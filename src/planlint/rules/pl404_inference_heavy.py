@@ -43,10 +43,11 @@ class InferenceHeavy(Rule):
         served, saving = serving.lifetime_tokens, numbers["inference_optimal_saving"]
         yield ctx.finding(
             ("serving", "lifetime_tokens"),
-            f"serving {units.count(served)} tokens over its life, a {units.count(params)}-param model is "
-            f"{params / best_params:.1f}x the inference-aware optimum: {units.count(best_params)} params on "
-            f"{units.count(best_tokens)} tokens reach the same predicted loss ({numbers['predicted_loss']:.3f}, "
-            f"{numbers.fit.label}) with {units.pct(saving)} less training plus inference compute (Sardana et al. 2023)",
+            f"a {units.count(params)}-param model is {units.ratio(params / best_params)}x the inference-aware optimum "
+            f"for {units.count(served)} served tokens",
             f"train {units.count(best_params)} params on {units.count(best_tokens)} tokens and declare "
             "`sizing: inference-optimal`",
+            details=[f"{units.count(best_params)} params on {units.count(best_tokens)} tokens reach the same predicted "
+                     f"loss ({numbers['predicted_loss']:.3f}, {numbers.fit.label}) with {units.pct(saving)} less "
+                     "training plus inference compute (Sardana et al. 2023)"],
             inference_optimal_params=best_params, inference_optimal_tokens=best_tokens, compute_saving=saving)

@@ -34,9 +34,10 @@ class QuantizedOvertrained(Rule):
             return
         yield ctx.finding(
             ("serving", "precision"),
-            f"the model is trained on {units.ratio(ratio)} tokens per parameter and served in {serving.precision}: "
-            "\"overtrained language models are more sensitive to post-training quantization\", and past a point more "
-            "pre-training data makes the quantized model worse (Kumar et al. 2024, Finding 1)",
+            f"trained on {units.ratio(ratio)} tokens per parameter and served in {serving.precision}: over-trained "
+            "models quantize worse",
             "serve in int8 or fp8; or measure the int4 model's loss and accuracy against the 16-bit one before "
             "committing to it (and suppress this with the result as the reason)",
-            tokens_per_param=ratio)
+            tokens_per_param=ratio,
+            details=["\"overtrained language models are more sensitive to post-training quantization\", and past a "
+                     "point more pre-training data makes the quantized model worse (Kumar et al. 2024, Finding 1)"])

@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 
 from planlint import units
-from planlint.findings import Severity
+from planlint.findings import HEADLINE_LIMIT, Severity
+from planlint.report.escape import visible
 from planlint.rule import Option, Rule
 
 # Values a plan states in rounded units (7B, 2T, 4M): compared within ``tolerance``. Megatron-LM
@@ -68,13 +69,16 @@ class LaunchDrift(Rule):
         difference = ""
         if _number(ours) and _number(theirs) and theirs and tuple(path) in RELATIVE | {VOCABULARY}:
             difference = f", {units.pct(abs(ours - theirs) / abs(theirs))} apart"
+        values = f"{key} is {units.clip(shown_ours, 24)} here but {units.clip(shown_theirs, 24)}"
+        headline = f"{values} in {origin}{difference}"
+        if len(visible(headline)) > HEADLINE_LIMIT:
+            headline = f"{values} in the launch config{difference}"
         yield ctx.finding(
-            path,
-            f"{key} is {shown_ours} here but {shown_theirs} in {origin}{difference}"
-            + (f" ({how})" if how else ""),
+            path, headline,
             f"set {key}: {_written(path, theirs)} (what {link.config} launches), or change the config to "
             f"{shown_ours}",
             target="value", plan_value=ours, config_value=theirs, config=link.config, framework=link.framework,
+            details=[f"{origin}: {how}" if how else "" if origin in headline else f"{shown_theirs} in {origin}"],
             **_where(source))
 
     def _counted(self, plan, ctx, link):
@@ -96,12 +100,13 @@ class LaunchDrift(Rule):
             key = ".".join(path)
             yield ctx.finding(
                 path,
-                f"{key} is {units.count(declared)} here but the shape {link.config} launches counts "
-                f"{units.count(counted)}, {units.pct(abs(declared - counted) / counted)} apart (shape from "
-                f"{link.shape_origin})",
+                f"{key} is {units.count(declared)} here but the launched shape counts {units.count(counted)}, "
+                f"{units.pct(abs(declared - counted) / counted)} apart",
                 f"set {key}: {units.count(counted)} (the shape {link.config} launches), or change the config's shape",
                 target="value", plan_value=declared, config_value=counted, config=link.config,
-                framework=link.framework, **_where(link.shape_source))
+                framework=link.framework, **_where(link.shape_source),
+                details=[f"the shape {link.config} launches counts {units.count(counted)} (shape from "
+                         f"{link.shape_origin})"])
 
 
 def _where(source) -> dict:
