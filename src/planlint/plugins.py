@@ -152,8 +152,9 @@ def _plugin_manager(autoload: bool, registry: Registry, checklist: bool = True):
             origin = f"plugin '{entry.name}' ({_label(entry.value)})"
             registry.distributions.setdefault(entry.name, _distribution(entry))
             if BUILTINS.get(entry.name, entry.value) != entry.value:  # only planlint may use these names
-                registry.problem(entry.name, f"{origin} has the name of a planlint bundle; skipped (rename its "
-                                             "entry point)", "its entry point has the name of a planlint bundle")
+                # a warning only: planlint's own bundle of that name still loads (a failure of it is fatal)
+                registry.warnings.append(f"{origin} has the name of a planlint bundle; skipped (rename its "
+                                         "entry point)")
                 continue
             if entry.name == CHECKLIST and not checklist:  # planlint's checklist, not wanted
                 continue
@@ -358,6 +359,12 @@ def build_registry(autoload: bool = True, checklist: bool = True) -> Registry:
                 registry.refused.setdefault(plugin_name, []).append((kind.table, kind.key(value)))
     registry.rules = dict(sorted(registry.rules.items()))
     registry.loaded_plugins = named
+    broken = [name for name in BUILTINS if name in registry.failed]
+    if broken:  # planlint's own rules or checklist did not load: no run may pass on what is left
+        error = RegistryError(f"planlint's own '{broken[0]}' bundle failed to load ({registry.failed[broken[0]]}): "
+                              "the installation is broken; reinstall planlint")
+        error.registry = registry
+        raise error
     if registry.collisions:
         error = RegistryError(registry.collisions[0])
         error.registry = registry
