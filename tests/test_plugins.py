@@ -488,3 +488,25 @@ def test_a_format_that_is_neither_a_formatter_nor_a_function_is_skipped_with_a_w
         "plugin 'odd': format odd-text is 'csv', not a planlint.report.Formatter (nor a function render(results, "
         "stream)); format skipped"]
     assert "odd-class" not in registry.formats and "odd-text" not in registry.formats
+
+
+BROKEN_CHECKLIST = ("import sys\n"
+                    "import planlint.checklist.items as items\n"
+                    "del items.ITEMS  # the built-in checklist bundle's hook now raises ImportError\n"
+                    "from planlint.cli import main\n"
+                    "main(sys.argv[1:])\n")
+
+
+@pytest.mark.parametrize("command, code", [("check", 0), ("checklist", 2)])
+def test_a_broken_built_in_checklist_stops_the_commands_that_read_it_not_check(command, code):
+    import os
+    import subprocess
+
+    plan = os.path.join(os.path.dirname(__file__), "..", "examples", "chinchilla-70b.yaml")
+    done = subprocess.run([sys.executable, "-c", BROKEN_CHECKLIST, command, plan], capture_output=True, text=True)
+    assert done.returncode == code
+    if code:
+        assert done.stdout == "" and done.stderr.startswith("planlint: error: planlint's own 'checklist' bundle failed "
+                                                            "to load (planlint_checklist_items() raised ImportError(")
+    else:
+        assert done.stderr == "" and done.stdout.endswith("no findings.\n")
