@@ -34,6 +34,7 @@ BIN = Path(sys.executable).parent
 # Targets from the issue "Fast enough to forget": (label, ratio name, limit).
 TARGETS = [
     ("check one plan vs check-jsonschema", "check / check-jsonschema", 0.7),
+    ("check one plan vs yamllint", "check / yamllint", 1.0),
     ("--version vs bare python", "--version / python", 1.5),
     ("--help vs bare python", "--help / python", 1.5),
     ("1,000 plans vs one plan", "many / one", 5.0),

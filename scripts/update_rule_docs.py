@@ -1,10 +1,10 @@
-"""Re-render the expected output of every failing example in rules/*.md, and the line that
-says which key each rule points at.
+"""Re-render what the rule catalogue generates: the rule tables in README.md and
+rules/README.md, each page's ``**Points at:**`` line and sources (from the rules' metadata,
+planlint.catalogue), and the expected output of every failing example in rules/*.md.
 
 Each catalogue page holds a failing example (a ```yaml block) followed by the output planlint
-prints for it (a ```text block), and under its title line a ``**Points at:**`` line from the
-rule's ``points_at``. tests/test_rule_docs.py fails when they disagree; after a deliberate
-change to a message or to ``points_at``, run
+prints for it (a ```text block). tests/test_rule_docs.py fails when a page, a table or an
+output is stale; after a deliberate change to a rule's metadata or messages, run
 
     python scripts/update_rule_docs.py
 
@@ -19,39 +19,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from planlint.plugins import registry  # noqa: E402
+from planlint.catalogue import builtin_rules, with_sections, with_table  # noqa: E402
 from planlint.testing import doc_examples, render_example  # noqa: E402
 
-POINTS_AT = 4  # the line under the title and the severity line, after a blank one
+# the files that show the rule table, and where the pages are from each
+TABLES = {"README.md": "rules/", "rules/README.md": ""}
 
 
-def with_points_at(text: str, rule) -> str:
-    lines = text.split("\n")
-    line = f"**Points at:** {rule.points_at}"
-    if lines[POINTS_AT].startswith("**Points at:**"):
-        lines[POINTS_AT] = line
-    else:
-        lines[POINTS_AT:POINTS_AT] = [line, ""]
-    return "\n".join(lines)
+def _write(path: Path, text: str) -> int:
+    if text == path.read_text(encoding="utf-8"):
+        return 0
+    path.write_text(text, encoding="utf-8")
+    print(f"updated {path.relative_to(ROOT)}")
+    return 1
 
 
 def main() -> int:
+    rules = builtin_rules()
     changed = 0
-    rules = registry().rules
-    for page in sorted((ROOT / "rules").glob("PL*.md")):
-        original = text = page.read_text(encoding="utf-8")
-        if page.stem in rules:
-            text = with_points_at(text, rules[page.stem])
+    for name, pages in TABLES.items():
+        path = ROOT / name
+        changed += _write(path, with_table(path.read_text(encoding="utf-8"), rules, pages))
+    for rule in rules:
+        page = ROOT / "rules" / f"{rule.code}.md"
+        text = with_sections(page.read_text(encoding="utf-8"), rule)
         examples = doc_examples(text)
         if examples.failing is not None and examples.output is not None:
             fresh = render_example(examples.failing, examples.files)
-            if fresh != examples.output:
-                text = text.replace(f"```text\n{examples.output}```", f"```text\n{fresh}```", 1)
-        if text != original:
-            page.write_text(text, encoding="utf-8")
-            changed += 1
-            print(f"updated {page.relative_to(ROOT)}")
-    print(f"{changed} page(s) updated")
+            text = text.replace(f"```text\n{examples.output}```", f"```text\n{fresh}```", 1)
+        changed += _write(page, text)
+    print(f"{changed} file(s) updated")
     return 0
 
 

@@ -25,9 +25,9 @@ def _launch(args: list[str], columns: str | None) -> tuple[int, str, list[str]]:
     probe = textwrap.dedent("""\
         import json, sys
         sys.argv = ["planlint", *sys.argv[1:]]
-        from planlint.launch import main
+        from planlint.launch import run
         try:
-            code = main()
+            code = run()
         except SystemExit as exc:
             code = exc.code
         sys.stdout.flush()

@@ -284,6 +284,39 @@ def test_a_collision_is_exit_2_on_the_command_line(make, cli, monkeypatch):
         "(taken); uninstall one or ask its author to renumber\n"))
 
 
+CLAIMS_AN_ITEM = """
+    from planlint.checklist import ChecklistItem
+    from planlint.hooks import hookimpl
+
+    @hookimpl
+    def planlint_checklist_items():
+        return [type("Item", (ChecklistItem,), {"id": "compute-budget", "title": "t"})]
+    """
+
+
+def test_check_reads_no_checklist_so_a_checklist_collision_stops_only_the_commands_that_do(make, cli, monkeypatch):
+    with pytest.raises(RegistryError):
+        make(acme=CLAIMS_AN_ITEM)  # leaves the colliding entry point installed
+    monkeypatch.setattr(plugins, "_REGISTRY", None)
+    monkeypatch.setattr(plugins, "_AUTOLOAD", None)
+    monkeypatch.delenv("PLANLINT_NO_PLUGINS", raising=False)
+    assert (cli("check", "examples/chinchilla-70b.yaml").exit_code, plugins._REGISTRY.checklist) == (0, {})
+    listed = cli("checklist", "examples/chinchilla-70b.yaml")  # the registry is built again, with the items
+    assert (listed.exit_code, listed.output) == (2, (
+        "planlint: error: checklist item compute-budget is claimed by both plugin 'checklist' and plugin 'acme'; "
+        "uninstall one or ask its author to rename it\n"))
+
+
+def test_a_registry_without_the_checklist_is_built_again_for_a_command_that_reads_it(monkeypatch):
+    monkeypatch.setattr(plugins, "_REGISTRY", None)
+    without = plugins.registry(checklist=False)
+    assert (without.checklist, "checklist" in without.plugins) == ({}, False)
+    assert plugins.registry(checklist=False) is without
+    full = plugins.registry()
+    assert full is not without and list(full.checklist)[0] == "compute-budget" and "checklist" in full.plugins
+    assert plugins.registry(checklist=False) is full  # what was collected is kept
+
+
 # -- what plugins contribute ----------------------------------------------------------------
 
 @pytest.fixture
@@ -455,3 +488,25 @@ def test_a_format_that_is_neither_a_formatter_nor_a_function_is_skipped_with_a_w
         "plugin 'odd': format odd-text is 'csv', not a planlint.report.Formatter (nor a function render(results, "
         "stream)); format skipped"]
     assert "odd-class" not in registry.formats and "odd-text" not in registry.formats
+
+
+BROKEN_CHECKLIST = ("import sys\n"
+                    "import planlint.checklist.items as items\n"
+                    "del items.ITEMS  # the built-in checklist bundle's hook now raises ImportError\n"
+                    "from planlint.cli import main\n"
+                    "main(sys.argv[1:])\n")
+
+
+@pytest.mark.parametrize("command, code", [("check", 0), ("checklist", 2)])
+def test_a_broken_built_in_checklist_stops_the_commands_that_read_it_not_check(command, code):
+    import os
+    import subprocess
+
+    plan = os.path.join(os.path.dirname(__file__), "..", "examples", "chinchilla-70b.yaml")
+    done = subprocess.run([sys.executable, "-c", BROKEN_CHECKLIST, command, plan], capture_output=True, text=True)
+    assert done.returncode == code
+    if code:
+        assert done.stdout == "" and done.stderr.startswith("planlint: error: planlint's own 'checklist' bundle failed "
+                                                            "to load (planlint_checklist_items() raised ImportError(")
+    else:
+        assert done.stderr == "" and done.stdout.endswith("no findings.\n")

@@ -3,6 +3,7 @@
 After a deliberate change to a message: `python scripts/update_rule_docs.py`, then review.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,59 @@ def test_explain_shows_the_page(cli):
 
 def test_explain_by_name(cli):
     assert cli("explain", "data-repetition").output == PAGES["PL102"].rstrip() + "\n"
+
+
+# -- what the rules' metadata generates (planlint.catalogue) -----------------------------------
+
+STALE = "is stale: run `python scripts/update_rule_docs.py` and review the diff"
+
+
+@pytest.mark.parametrize("name, pages", [("README.md", "rules/"), ("rules/README.md", "")])
+def test_the_rule_tables_are_the_ones_the_metadata_makes(name, pages):
+    from planlint.catalogue import builtin_rules, with_table
+
+    text = (ROOT / name).read_text(encoding="utf-8")
+    assert with_table(text, builtin_rules(), pages) == text, f"the rule table in {name} {STALE}"
+
+
+def test_the_rule_tables_list_every_builtin_rule_once():
+    from planlint.catalogue import TABLE_END, TABLE_START
+
+    for name, link in (("README.md", "rules/"), ("rules/README.md", "")):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        table = text[text.index(TABLE_START):text.index(TABLE_END)]
+        rows = [line for line in table.splitlines() if line.startswith("| [")]
+        assert [row.split("]")[0][3:] for row in rows] == BUILTIN
+        assert all(f"]({link}{code}.md) | {RULES[code].name}" in row for code, row in zip(BUILTIN, rows))
+
+
+@pytest.mark.parametrize("code", BUILTIN)
+def test_a_page_cites_what_its_rule_cites(code):
+    """The page's ``## Sources`` are the rule's ``sources``: the ones ``rules --format json``,
+    SARIF and ``explain`` give."""
+    from planlint.catalogue import with_sections
+
+    assert with_sections(PAGES[code], RULES[code]) == PAGES[code], f"rules/{code}.md {STALE}"
+    listed = re.search(r"^## Sources\n\n(.*?)\n\n", PAGES[code] + "\n\n", re.M | re.S)
+    assert (listed.group(1).splitlines() if listed else []) == [f"- {source}" for source in RULES[code].sources]
+
+
+def test_a_new_section_goes_before_the_examples_and_an_empty_one_is_left_out():
+    from planlint.catalogue import with_sections
+
+    class Cited:
+        points_at = "`name`"
+        sources = ("A 2024, *B*.",)
+
+    class Uncited:
+        points_at = "`name`"
+        sources = ()
+
+    head = "# PL9 x\n\n**Default severity:** info\n\n**Points at:** `name`\n\n"
+    page = head + "## Why\n\ntext\n\n## Failing example\n\nyaml\n"
+    cited = head + "## Why\n\ntext\n\n## Sources\n\n- A 2024, *B*.\n\n## Failing example\n\nyaml\n"
+    assert with_sections(page, Cited) == cited
+    assert with_sections(cited, Uncited) == page
+    assert with_sections(head + "## Sources\n\n- old\n", Cited) == head + "## Sources\n\n- A 2024, *B*.\n"
+    untold = "# PL9 x\n\n**Default severity:** info\n\n## Why\n\ntext\n"
+    assert with_sections(untold, Uncited) == head + "## Why\n\ntext\n"  # the line a page lacked

@@ -91,6 +91,90 @@ def test_checking_an_invalid_plan_uses_jsonschema(tmp_path):
     assert "jsonschema" in _imported_by(["check", str(plan)])
 
 
+def test_checking_a_plan_loads_no_other_command_or_format():
+    """``check`` with the text format: no checklist, no other report format, no launch-config
+    adapter, no baseline or report page."""
+    modules = _imported_by(["check", str(ROOT / "examples" / "chinchilla-70b.yaml")])
+    assert "planlint.report.text" in modules
+    unused = ("planlint.adapters", "planlint.baseline", "planlint.link", "planlint.page", "planlint.importer",
+              "planlint.checklist", "planlint.report.sarif", "planlint.report.junit", "planlint.report.json",
+              "planlint.report.gitlab", "planlint.report.github", "planlint.report.job_summary",
+              "planlint.report.estimate_table", "planlint.report.statistics", "matplotlib", "difflib",
+              "concurrent.futures", "multiprocessing")
+    assert [m for m in modules if any(m == u or m.startswith(u + ".") for u in unused)] == []
+
+
+def test_every_dataclass_a_check_builds_has_a_docstring():
+    """A dataclass without one computes its signature when its module is imported, to write
+    one: a cost every ``check`` would pay, for text nobody reads."""
+    probe = textwrap.dedent("""\
+        import dataclasses, json, sys
+        from planlint.cli import main
+        try:
+            main(sys.argv[1:])
+        except SystemExit:
+            pass
+        found = [f"{name}.{value.__name__}" for name, module in list(sys.modules.items()) if name.startswith("planlint")
+                 for value in vars(module).values()
+                 if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == name
+                 and (value.__dict__.get("__doc__") or "").startswith(value.__name__ + "(")]
+        print(json.dumps(found))
+        """)
+    out = subprocess.run([sys.executable, "-c", probe, "check", str(ROOT / "examples" / "chinchilla-70b.yaml")],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+# -- the end of a run: flushed, without the interpreter's teardown -----------------------------
+
+_AT_EXIT = textwrap.dedent("""\
+    import atexit, runpy, sys
+    atexit.register(lambda: sys.stderr.write("teardown ran\\n"))
+    sys.argv = ["planlint", *sys.argv[1:]]
+    runpy.run_module("planlint", run_name="__main__", alter_sys=True)
+    """)
+
+
+@pytest.mark.parametrize("args, code", [
+    (["check", "examples/gpt3-175b.yaml"], 1),
+    (["check", "--exit-zero", "examples/gpt3-175b.yaml"], 0),
+    (["check", "no-such-plan.yaml"], 2),
+    (["--version"], 0),
+    (["rules"], 0),
+])
+def test_python_m_planlint_ends_without_the_interpreters_teardown(args, code):
+    """``python -m planlint`` flushes both streams and ends the process itself: the exit code
+    and every byte of output are kept, and nothing registered for the teardown runs."""
+    out = subprocess.run([sys.executable, "-c", _AT_EXIT, *args], capture_output=True, text=True, cwd=ROOT)
+    reference = subprocess.run([sys.executable, "-c", "from planlint.cli import main; main()", *args],
+                               capture_output=True, text=True, cwd=ROOT)
+    assert (out.returncode, out.stdout, out.stderr) == (code, reference.stdout, reference.stderr)
+    assert "teardown ran" not in out.stderr and out.stdout + out.stderr
+
+
+def test_a_long_report_through_a_pipe_is_written_whole(tmp_path):
+    """The last flush before the fast exit: a report larger than any buffer arrives complete."""
+    text = (ROOT / "examples" / "gpt3-175b.yaml").read_text(encoding="utf-8")
+    for i in range(150):
+        (tmp_path / f"plan-{i:02d}.yaml").write_text(text, encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "planlint", "check", "--format", "json", str(tmp_path)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert (out.returncode, out.stderr) == (1, "")
+    assert len(out.stdout) > 128 * 1024  # more than a pipe and the stream buffers hold
+    assert len({finding["file"] for finding in json.loads(out.stdout)}) == 150
+
+
+def test_a_full_standard_output_at_the_last_flush_is_one_line_and_exit_2():
+    """Output still buffered when the command ends, into a full device: the same one line and exit 2."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    probe = "import sys; from planlint import launch; launch.run = lambda: sys.stdout.write('x') and 0; launch.main()"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # so that 'x' waits in the buffer
+    with open("/dev/full", "w") as full:
+        out = subprocess.run([sys.executable, "-c", probe], stdout=full, stderr=subprocess.PIPE, text=True, env=env)
+    assert (out.returncode, out.stderr) == (2, "planlint: error: cannot write the output: No space left on device\n")
+
+
 # -- validate: the compiled check agrees with jsonschema ---------------------------------------
 
 def _jsonschema_says_valid(data) -> bool:

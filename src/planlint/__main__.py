@@ -1,5 +1,5 @@
-import sys
+"""``python -m planlint``: the console script's own path (planlint.launch), fast exit included."""
 
 from planlint.launch import main
 
-sys.exit(main())
+main()

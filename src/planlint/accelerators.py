@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Accelerator:
+    """An accelerator's peak throughput, memory and bandwidth, with the source."""
+
     name: str
     label: str
     peak_tflops: float  # dense BF16 tensor (FP16 where the chip has no BF16)

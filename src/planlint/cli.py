@@ -178,11 +178,11 @@ class _Planlint(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-def _registry():
+def _registry(checklist: bool = True):
     from planlint.plugins import RegistryError, registry
 
     try:
-        reg = registry()
+        reg = registry(checklist)
     except RegistryError as exc:
         _fail(str(exc))
         sys.exit(2)
@@ -413,7 +413,7 @@ def check(paths, fmt, output_file, fail_on, exit_zero, min_severity, config_file
     from planlint.findings import NOT_CHECKED
     from planlint.parallel import lint_many
 
-    registry = _registry()
+    registry = _registry(checklist=False)  # check reads no checklist
     if fmt is not None and fmt not in FORMATS and fmt not in registry.formats:
         from planlint.report import names
 

@@ -64,6 +64,8 @@ class ConfigError(Exception):
 
 @dataclass
 class Config:
+    """The settings that apply to one plan: the rules selected, severities, options and limits."""
+
     select: tuple[str, ...] = ("",)  # "" is ALL: every installed rule, plugins' included
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

@@ -46,6 +46,8 @@ _WIDE = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
 
 @dataclass(frozen=True)
 class Target:
+    """A file to lint, and whether it was named (rather than found in a folder)."""
+
     path: str  # what to open
     explicit: bool  # named on the command line (linted even without a `planlint:` key)
 

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class FileResult:
+    """One file's outcome: its findings and what each stage made of it."""
+
     name: str
     findings: list[Finding] = field(default_factory=list)  # every stage's, after configuration
     doc: Document | None = None  # stage 1's output (source lines for reports)

@@ -248,6 +248,8 @@ def hoffmann_exact_flops_per_token(shape: Shape, context: int) -> float:
 
 @dataclass(frozen=True)
 class LossFit:
+    """A fitted loss law L(N, D) = E + A / N^alpha + B / D^beta, with its source."""
+
     key: str
     label: str
     E: float
@@ -655,6 +657,8 @@ def distinct_experts(experts: int, top_k: int, tokens: int) -> float:
 
 @dataclass(frozen=True)
 class DecodeEstimate:
+    """The roofline estimate of decoding: time per token, throughput and cost."""
+
     weight_bytes: float
     kv_bytes: float
     memory_time_s: float

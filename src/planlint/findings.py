@@ -60,6 +60,8 @@ class Span:
 
 @dataclass
 class Finding:
+    """One finding: a rule's message and fix at a place in a file, with its numbers."""
+
     code: str
     rule: str
     severity: Severity

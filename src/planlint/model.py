@@ -70,11 +70,15 @@ class _Section:
 
 
 class MoeLayers(_Section):
+    """model.moe_layers: which layers are mixture-of-experts layers."""
+
     first_dense: Optional[Whole] = None
     every: Optional[Whole] = None
 
 
 class Mla(_Section):
+    """model.mla: multi-head latent attention's compressed dimensions."""
+
     kv_lora_rank: Whole
     rope_head_dim: Whole
     q_lora_rank: Optional[Whole] = None
@@ -82,6 +86,8 @@ class Mla(_Section):
 
 
 class ModelSpec(_Section):
+    """model: the size and, where the plan states it, the shape of the network."""
+
     params: Count
     active_params: Optional[Count] = None
     layers: Optional[Whole] = None
@@ -117,6 +123,8 @@ class ModelSpec(_Section):
 
 
 class MixEntry(_Section):
+    """One source of data.mix: its share and what it holds."""
+
     source: str
     share: Share
     unique_tokens: Optional[Count] = None
@@ -128,11 +136,15 @@ class MixEntry(_Section):
 
 
 class StageShare(_Section):
+    """One source of a data stage's mix."""
+
     source: str
     share: Share
 
 
 class DataStage(_Section):
+    """One pre-training stage of data.stages."""
+
     tokens: Count
     name: Optional[str] = None
     kind: Optional[Literal["main", "anneal", "long-context", "other"]] = None
@@ -141,6 +153,8 @@ class DataStage(_Section):
 
 
 class DataSpec(_Section):
+    """data: the training tokens, the unique data and the mix."""
+
     train_tokens: Count
     unique_tokens: Optional[Count] = None
     deduplicated: Optional[bool] = None
@@ -151,6 +165,8 @@ class DataSpec(_Section):
 
 
 class Compute(_Section):
+    """compute: the budget, the accelerators and the expected utilization."""
+
     flops: Optional[Count] = None
     gpu_hours: Optional[Count] = None
     accelerator: Optional[str] = None
@@ -170,17 +186,23 @@ class Compute(_Section):
 
 
 class Stage(_Section):
+    """One stage of alignment.stages."""
+
     kind: Literal["sft", "preference", "rl", "distillation", "other"]
     tokens: Optional[Count] = None
     gpu_hours: Optional[Count] = None
 
 
 class Alignment(_Section):
+    """alignment: the post-training reserved for the model."""
+
     stages: Optional[list[Stage]] = None
     gpu_hours: Optional[Count] = None
 
 
 class Serving(_Section):
+    """serving: how and how much the model will be served."""
+
     params: Optional[Count] = None
     precision: Optional[Literal["fp32", "bf16", "fp16", "fp8", "int8", "int4"]] = None
     accelerator: Optional[str] = None
@@ -193,12 +215,16 @@ class Serving(_Section):
 
 
 class LossTracking(_Section):
+    """evaluation.loss_tracking: how often the loss is checked, and what a knee in it triggers."""
+
     every_tokens: Optional[Count] = None
     on_knee: Optional[Literal["stop", "lower-lr"]] = None
     rule: Optional[str] = None
 
 
 class Evaluation(_Section):
+    """evaluation: the metrics tracked, the loss tracking and the benchmarks."""
+
     metrics: Optional[list[str]] = None
     smooth_metrics: Optional[list[str]] = None
     task_metrics: Optional[list[str]] = None
@@ -207,12 +233,16 @@ class Evaluation(_Section):
 
 
 class Rationale(_Section):
+    """rationale: the alternatives to pre-training considered, and the data advantage."""
+
     alternatives_considered: Optional[list[Literal["fine-tuning", "retrieval", "prompting", "distillation",
                                                    "other"]]] = None
     data_advantage: Optional[str] = None
 
 
 class CustomAccelerator(_Section):
+    """One accelerator of custom_accelerators, declared by the plan."""
+
     peak_tflops: Count
     memory_gb: Count
     memory_bandwidth_gbps: Count
@@ -221,6 +251,8 @@ class CustomAccelerator(_Section):
 
 
 class PlanLossFit(_Section):
+    """loss_fit: a loss fit the plan defines, its constants and their source."""
+
     name: str
     E: Count
     A: Count
@@ -234,6 +266,8 @@ class PlanLossFit(_Section):
 
 
 class Distillation(_Section):
+    """distillation: the teacher a smaller model learns from."""
+
     teacher_params: Count
     teacher_tokens: Optional[Count] = None
     teacher_exists: Optional[bool] = None
@@ -241,6 +275,8 @@ class Distillation(_Section):
 
 
 class Training(_Section):
+    """training: the batch size, learning rate, warmup and schedule."""
+
     global_batch_tokens: Optional[Count] = None
     peak_lr: Optional[Count] = None
     warmup_tokens: Optional[Count] = None
@@ -248,11 +284,15 @@ class Training(_Section):
 
 
 class Launch(_Section):
+    """launch: the launch config the plan is checked against."""
+
     config: str
     framework: Optional[str] = None
 
 
 class Plan(_Section):
+    """A whole plan: every section the format defines."""
+
     planlint: Literal[1]
     name: str
     goal: Optional[Literal["base", "assistant", "research"]] = None

@@ -67,6 +67,8 @@ class Assumptions:
 
 @dataclass(frozen=True)
 class Convention:
+    """A FLOPs convention: how training compute is counted from the plan."""
+
     key: str
     label: str  # as outputs name it
     needs: tuple[str, ...]  # model fields beyond params
@@ -91,6 +93,8 @@ DEFAULT_CONVENTION = "6nd"
 
 @dataclass(frozen=True)
 class ResolvedShape:
+    """The model's shape as counted, with the defaults assumed for what it omits."""
+
     shape: est.Shape
     assumed: tuple[str, ...]  # defaults the plan did not state, as outputs say them
     experts_declared: bool
@@ -217,6 +221,8 @@ def ratio_sizes(baseline: float, params: float, tokens: float) -> str:
 
 @dataclass(frozen=True)
 class ServingEstimate:
+    """What serving the model takes on one replica: memory, decode time and cost."""
+
     accelerator: Any  # planlint.accelerators.Accelerator
     accelerators: int
     precision: str

@@ -36,7 +36,8 @@ from planlint.rule import Rule
 
 BUILTIN = "builtin"
 # planlint's own bundles, by entry-point name: no other distribution may register these names
-BUILTINS = {BUILTIN: "planlint.rules", "checklist": "planlint.checklist.builtin"}
+CHECKLIST = "checklist"
+BUILTINS = {BUILTIN: "planlint.rules", CHECKLIST: "planlint.checklist.builtin"}
 NO_PLUGINS_ENV = "PLANLINT_NO_PLUGINS"
 # Seconds for one plugin's import, and for one hook: an import takes milliseconds, so only a
 # hang (a network call, a lock, a loop) reaches it.
@@ -54,11 +55,14 @@ class RegistryError(Exception):
 
 @dataclass
 class Registry:
+    """Everything the plugins contribute, with who contributed it and what went wrong."""
+
     rules: dict[str, type[Rule]] = field(default_factory=dict)  # by code, sorted
     owner: dict[str, str] = field(default_factory=dict)  # code -> plugin name
     warnings: list[str] = field(default_factory=list)
     checklist: dict[str, type] = field(default_factory=dict)  # item id -> ChecklistItem; built-in first
     checklist_owner: dict[str, str] = field(default_factory=dict)
+    checklist_loaded: bool = True  # False: built for `check`, which reads no checklist (see registry())
     accelerators: dict[str, Any] = field(default_factory=dict)  # contributed by plugins (not the built-ins)
     accelerator_owner: dict[str, str] = field(default_factory=dict)
     formats: dict[str, Any] = field(default_factory=dict)  # name -> planlint.report.Formatter (contained)
@@ -130,7 +134,7 @@ def autoload_disabled() -> bool:
     return os.environ.get(NO_PLUGINS_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
-def _plugin_manager(autoload: bool, registry: Registry):
+def _plugin_manager(autoload: bool, registry: Registry, checklist: bool = True):
     import importlib
 
     import pluggy
@@ -148,8 +152,11 @@ def _plugin_manager(autoload: bool, registry: Registry):
             origin = f"plugin '{entry.name}' ({_label(entry.value)})"
             registry.distributions.setdefault(entry.name, _distribution(entry))
             if BUILTINS.get(entry.name, entry.value) != entry.value:  # only planlint may use these names
-                registry.problem(entry.name, f"{origin} has the name of a planlint bundle; skipped (rename its "
-                                             "entry point)", "its entry point has the name of a planlint bundle")
+                # a warning only: planlint's own bundle of that name still loads (a failure of it is fatal)
+                registry.warnings.append(f"{origin} has the name of a planlint bundle; skipped (rename its "
+                                         "entry point)")
+                continue
+            if entry.name == CHECKLIST and not checklist:  # planlint's checklist, not wanted
                 continue
             # a broken plugin must not take the others down, end the run, or write into the report
             plugin, error, written = contain.call(entry.load, LOAD_TIMEOUT)
@@ -180,7 +187,7 @@ def _plugin_manager(autoload: bool, registry: Registry):
                 registry.warnings.append(f"{origin} defines {attribute}, which is not a planlint hook{guess}; it "
                                          "is never called")
     for name, module in BUILTINS.items():
-        if not manager.has_plugin(name):
+        if not manager.has_plugin(name) and (checklist or name != CHECKLIST):
             # autoloading is off, or a source tree that was never installed: register directly
             manager.register(importlib.import_module(module), name=name)
             registry.plugins[name] = module
@@ -322,17 +329,22 @@ def _read_group(path: str, group: str, dist: str = "") -> list[EntryPoint] | Non
     return entries
 
 
-def build_registry(autoload: bool = True) -> Registry:
+def build_registry(autoload: bool = True, checklist: bool = True) -> Registry:
     """Load the plugins (only the built-in bundles when ``autoload`` is false) and collect what
     they contribute; the accelerators become part of :data:`planlint.accelerators.CATALOGUE`.
+    Without ``checklist`` no plugin's checklist hook is called (``check`` reads no checklist):
+    ``checklist`` stays empty, and a checklist hook that fails or an item id that collides is
+    neither a warning nor an error then.
     Raises RegistryError on a collision, naming the first (``registry`` on the error holds
     everything loaded and every collision, for ``planlint plugins``)."""
-    registry = Registry(autoload=autoload)
-    manager = _plugin_manager(autoload, registry)
+    registry = Registry(autoload=autoload, checklist_loaded=checklist)
+    manager = _plugin_manager(autoload, registry, checklist)
     # the built-in bundles first, so that their checklist items come first
     named = sorted(manager.list_name_plugin(), key=lambda pair: _order(pair[0]))
     registry.plugins = {name: registry.plugins[name] for name in sorted(registry.plugins, key=_order)}
     for kind in _KINDS:
+        if kind.table == "checklist" and not checklist:
+            continue
         collected = []
         for plugin_name, plugin in named:
             collected.extend((plugin_name, value) for value in _contributed(plugin_name, plugin, kind, registry))
@@ -347,6 +359,12 @@ def build_registry(autoload: bool = True) -> Registry:
                 registry.refused.setdefault(plugin_name, []).append((kind.table, kind.key(value)))
     registry.rules = dict(sorted(registry.rules.items()))
     registry.loaded_plugins = named
+    broken = [name for name in BUILTINS if name in registry.failed]
+    if broken:  # planlint's own rules or checklist did not load: no run may pass on what is left
+        error = RegistryError(f"planlint's own '{broken[0]}' bundle failed to load ({registry.failed[broken[0]]}): "
+                              "the installation is broken; reinstall planlint")
+        error.registry = registry
+        raise error
     if registry.collisions:
         error = RegistryError(registry.collisions[0])
         error.registry = registry
@@ -365,6 +383,8 @@ def _order(plugin_name: str) -> tuple:
 
 @dataclass(frozen=True)
 class _Kind:
+    """One kind of contribution: its hook, how it is checked and where it is kept."""
+
     hook: str
     noun: str  # "rule", ...: in warnings
     what: str  # what the hook must return, in warnings
@@ -480,10 +500,13 @@ def _contain_documentation(klass, who: str) -> None:
     """Make a plugin class's own ``documentation()`` (a rule's or a checklist item's page, read
     by ``planlint explain`` and the SARIF report) run contained: one that raises, exits, hangs
     or returns no ``str`` raises :class:`planlint.contain.PluginFailure` naming it."""
-    from planlint.checklist import ChecklistItem
-
     method = getattr(klass, "documentation", None)
-    base = Rule if issubclass(klass, Rule) else ChecklistItem
+    if issubclass(klass, Rule):
+        base = Rule
+    else:
+        from planlint.checklist import ChecklistItem
+
+        base = ChecklistItem
     if method is None or getattr(method, "_contained", False) or \
             getattr(method, "__func__", None) is base.documentation.__func__:
         return
@@ -688,12 +711,14 @@ def disable_autoload() -> None:
     _AUTOLOAD = False
 
 
-def registry() -> Registry:
-    """The process-wide registry (plugins are loaded once, not per file)."""
+def registry(checklist: bool = True) -> Registry:
+    """The process-wide registry (plugins are loaded once, not per file). ``checklist=False``
+    is for a command that reads no checklist: its items are not collected, unless they were
+    already; a later call that needs them builds the registry again, with them."""
     global _REGISTRY
-    if _REGISTRY is None:
+    if _REGISTRY is None or (checklist and not _REGISTRY.checklist_loaded):
         autoload = _AUTOLOAD if _AUTOLOAD is not None else not autoload_disabled()
-        _REGISTRY = build_registry(autoload)
+        _REGISTRY = build_registry(autoload, checklist)
     return _REGISTRY
 
 

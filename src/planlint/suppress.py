@@ -70,6 +70,8 @@ _WHERE = {"line": "on this line", "next-line": "on the next line", "file": "in t
 
 @dataclass
 class Suppression:
+    """One suppression comment: where it is, what it names and why."""
+
     line: int
     column: int
     end_column: int

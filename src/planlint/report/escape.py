@@ -91,9 +91,11 @@ def no_surrogates(text: str) -> str:
 
 
 # --- JSON --------------------------------------------------------------------------------------
+# (the patterns of the JSON, XML and Markdown escapes are compiled on first use, through re's
+# cache: a text report, the common case, never pays for them)
 
 # json.dumps escapes C0 itself; these it writes raw
-_JSON_RAW = re.compile(f"[\x7f-\x9f{_INVISIBLE}{_NONCHARACTERS}]")
+_JSON_RAW = f"[\x7f-\x9f{_INVISIBLE}{_NONCHARACTERS}]"
 
 
 def _json_escape(match: re.Match) -> str:
@@ -126,7 +128,7 @@ def json_text(value, *, indent: int | None = 2, default=None) -> str:
 
     fallback = None if default is None else (lambda obj: json_ready(default(obj)))
     text = json.dumps(json_ready(value), indent=indent, ensure_ascii=False, allow_nan=False, default=fallback)
-    text = _JSON_RAW.sub(_json_escape, text)
+    text = re.sub(_JSON_RAW, _json_escape, text)
     return _LEGACY_COMMAND.sub(r"\\u0023", text)
 
 
@@ -148,14 +150,14 @@ def write_json(value, stream, **options) -> None:
 # --- XML ---------------------------------------------------------------------------------------
 
 # what XML 1.0 cannot carry at all, even as a character reference
-_NOT_XML = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_NONCHARACTERS}{_SURROGATES}]")
+_NOT_XML = f"[\x00-\x08\x0b\x0c\x0e-\x1f{_NONCHARACTERS}{_SURROGATES}]"
 # what XML can carry, written as a character reference so the file holds none of it raw
-_XML_RAW = re.compile(f"[\x7f-\x9f{_INVISIBLE}]")
+_XML_RAW = f"[\x7f-\x9f{_INVISIBLE}]"
 
 
 def xml_text(text) -> str:
     """``text`` with the characters XML 1.0 forbids spelled out."""
-    return _NOT_XML.sub(_spell, str(text))
+    return re.sub(_NOT_XML, _spell, str(text))
 
 
 def xml_char_refs(document: str) -> str:
@@ -163,7 +165,7 @@ def xml_char_refs(document: str) -> str:
     references, and no line that begins with a colon or holds a legacy CI command marker
     (``&#58;``, ``&#35;``): the parsed text is unchanged. Markup never holds these characters
     and its lines begin with '<', so only text and attribute values change."""
-    document = _XML_RAW.sub(lambda m: f"&#x{ord(m.group()):x};", document).replace("\r", "&#13;")
+    document = re.sub(_XML_RAW, lambda m: f"&#x{ord(m.group()):x};", document).replace("\r", "&#13;")
     document = _LEGACY_COMMAND.sub("&#35;", document)
     return _LEADING_COLON.sub(r"\1&#58;", document)
 
@@ -173,13 +175,13 @@ def xml_char_refs(document: str) -> str:
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that start
 # markup inside a line: code, emphasis, strike-through, links and images, tables, escapes
 # (an underscore inside a word never starts emphasis, so only one at a word's edge is escaped)
-_MARKDOWN_INLINE = re.compile(r"([\\`*~\[\]|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+_MARKDOWN_INLINE = r"([\\`*~\[\]|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))"
 # what starts a block at the beginning of a list item's text: headings, lists, rules
-_MARKDOWN_BLOCK = re.compile(r"^(?:[#+=-]|\d{1,9}(?=[.)](?:\s|$)))")
+_MARKDOWN_BLOCK = r"^(?:[#+=-]|\d{1,9}(?=[.)](?:\s|$)))"
 # GitHub links these in plain text: URLs, www. names, @mentions (which notify), e-mail
 # addresses and #123 references
-_MARKDOWN_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=www)(\.)|(?<![a-z0-9_])(@)|(@)(?=[\w.-]+\.\w)"
-                                r"|(#)(?=\d)")
+_MARKDOWN_AUTOLINK = (r"(?i)(?<=[a-z])(:)(?=//)|(?<=www)(\.)|(?<![a-z0-9_])(@)|(@)(?=[\w.-]+\.\w)"
+                      r"|(#)(?=\d)")
 
 
 def _defuse_link(match: re.Match) -> str:
@@ -197,10 +199,10 @@ def markdown_text(text) -> str:
     mention or reference, and no line of its own."""
     text = visible(str(text).strip(), line_start=False)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MARKDOWN_INLINE.sub(r"\\\1", text)
-    text = _MARKDOWN_AUTOLINK.sub(_defuse_link, text)
+    text = re.sub(_MARKDOWN_INLINE, r"\\\1", text)
+    text = re.sub(_MARKDOWN_AUTOLINK, _defuse_link, text)
     # a quote cannot start: '>' is an entity by now
-    return _MARKDOWN_BLOCK.sub(lambda m: m.group() + "\\" if m.group()[0].isdigit() else "\\" + m.group(), text)
+    return re.sub(_MARKDOWN_BLOCK, lambda m: m.group() + "\\" if m.group()[0].isdigit() else "\\" + m.group(), text)
 
 
 def markdown_code(text) -> str:

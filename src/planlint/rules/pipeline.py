@@ -24,6 +24,9 @@ class YamlSyntax(Rule):
     severity = Severity.ERROR
     summary = "The file is not well-formed YAML, or not UTF-8 text."
     points_at = "where the YAML breaks, or the first byte that is not UTF-8 text; never suppressed"
+    sources = (
+        "YAML Ain't Markup Language, version 1.2.2 (yaml.org/spec/1.2.2), and YAML 1.1, which PyYAML implements.",
+    )
     stage = "pipeline"
 
 
@@ -33,6 +36,9 @@ class Schema(Rule):
     severity = Severity.ERROR
     summary = "The plan breaks the plan format (schemas/plan.schema.json)."
     points_at = "the key or value that breaks the format; never suppressed"
+    sources = (
+        "The plan format, version 1: `schemas/plan.schema.json` (`planlint schema`).",
+    )
     stage = "pipeline"
 
 
@@ -44,6 +50,12 @@ class DuplicateKey(Rule):
                "a duplicate anchor, `on` or `1:30`).")
     points_at = ("the repeated key, at its second and later occurrences, or the construct read two ways; never "
                  "suppressed")
+    sources = (
+        "YAML Ain't Markup Language, version 1.2.2 (yaml.org/spec/1.2.2), §3.2.1.1: the keys of a mapping are "
+        "unique.",
+        "YAML merge key, version 1.1 (yaml.org/type/merge.html): keys in mappings earlier in a merged sequence "
+        "override keys in later ones.",
+    )
     stage = "pipeline"
 
 
@@ -54,6 +66,9 @@ class InputLimit(Rule):
     summary = "The file exceeds a safety bound: size, nesting depth, alias expansion, findings or time."
     points_at = ("where the bound is crossed (line 1 for the file's size, the first key for the time bound); never "
                  "suppressed")
+    sources = (
+        "YAML Ain't Markup Language, version 1.2.2 (yaml.org/spec/1.2.2), §3.2.2.2: anchors and aliases.",
+    )
     stage = "pipeline"
 
 
@@ -83,6 +98,9 @@ class LaunchConfig(Rule):
                "checked against what launches.")
     points_at = ("`launch.config`'s value (in a launch config checked on its own: the line it cannot read); never "
                  "suppressed")
+    sources = (
+        "planlint's launch-config adapters (`planlint plugins` lists them).",
+    )
     stage = "pipeline"
 
 
@@ -93,4 +111,7 @@ class LaunchConfigReading(Rule):
     summary = ("A value in the launch config could not be read (an unresolved variable, an unknown flag), or needs "
                "an input the plan does not state.")
     points_at = "`launch.config`'s value (in a launch config checked on its own: the config's line)"
+    sources = (
+        "The frameworks' own argument definitions, which planlint's adapters follow.",
+    )
     stage = "pipeline"

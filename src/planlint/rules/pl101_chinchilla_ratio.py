@@ -38,11 +38,16 @@ class TokensPerParam(Rule):
                            "The compute-optimal tokens per parameter quoted in messages and fixes."),
     }
     sources = (
-        "Hoffmann et al. 2022, Training Compute-Optimal Large Language Models, arXiv:2203.15556, Table 3",
-        "Besiroglu et al. 2024, Chinchilla Scaling: A replication attempt, arXiv:2404.10102",
-        "Sardana et al. 2023, Beyond Chinchilla-Optimal, arXiv:2401.00448",
-        "Ludziejewski et al. 2025, Joint MoE Scaling Laws: Mixture of Experts Can Be Memory Efficient, "
-        "arXiv:2502.05172, Table 1 and Finding 1",
+        "Hoffmann et al. 2022, *Training Compute-Optimal Large Language Models*, arXiv:2203.15556, Table 3 and "
+        "Eq. 4.",
+        "Besiroglu, Erdil, Barnett, You 2024, *Chinchilla Scaling: A replication attempt*, arXiv:2404.10102.",
+        "Sardana et al. 2023, *Beyond Chinchilla-Optimal: Accounting for Inference in Language Model Scaling "
+        "Laws*, arXiv:2401.00448.",
+        "Ludziejewski et al. 2025, *Joint MoE Scaling Laws: Mixture of Experts Can Be Memory Efficient*, "
+        "arXiv:2502.05172, Eq. 1, Table 1, Table 3 (a 35.91, α −0.1889, δ −0.2285, γ 0.0098, b 35.98, β −0.1775, "
+        "ω 0.5529, ζ −0.0259, E_start 2.0732, E_max 290.4521, c 1.3637) and Finding 1.",
+        "Krajewski et al. 2024, *Scaling Laws for Fine-Grained Mixture of Experts*, arXiv:2402.07871, Eq. 9, "
+        "Tables 1 and 2.",
     )
 
     def check(self, plan, ctx):

@@ -26,7 +26,8 @@ class DataRepetition(Rule):
                                     "is the half-life of repeated data)."),
     }
     sources = (
-        "Muennighoff et al. 2023, Scaling Data-Constrained Language Models, NeurIPS 2023, arXiv:2305.16264",
+        "Muennighoff et al. 2023, *Scaling Data-Constrained Language Models*, NeurIPS 2023, arXiv:2305.16264, "
+        "Eq. 5, App. A and Fig. 1.",
     )
 
     def check(self, plan, ctx):

@@ -17,6 +17,10 @@ class DataMix(Rule):
     severity = Severity.ERROR
     summary = "Data-mix shares do not add up to 100%, or a source appears twice."
     points_at = "`data.mix` for shares that do not add up; a repeated source's `source:` value"
+    sources = (
+        "Muennighoff et al. 2023, *Scaling Data-Constrained Language Models*, arXiv:2305.16264: epochs are "
+        "counted per source from the tokens drawn and the unique tokens behind them (see PL102).",
+    )
     options = {"tolerance": Option(0.005, "How far the shares may sum from 100% (0.005 is half a point).")}
 
     def check(self, plan, ctx):

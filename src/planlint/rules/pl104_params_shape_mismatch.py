@@ -19,11 +19,21 @@ class ParamsShapeMismatch(Rule):
                  "`model.experts_per_token` when it exceeds `model.experts`")
     options = {"tolerance": Option(0.25, "Largest relative difference allowed between declared and counted params.")}
     sources = (
-        "Kaplan et al. 2020, arXiv:2001.08361, Eq. 2.1 (N = 12 L d^2 for an ungated 4d feed-forward)",
-        "Ainslie et al. 2023, GQA, arXiv:2305.13245 (grouped key/value heads)",
-        "Shazeer 2020, GLU Variants Improve Transformer, arXiv:2002.05202 (gated feed-forward)",
-        "Jiang et al. 2024, Mixtral of Experts, arXiv:2401.04088 (46.7B total, 12.9B active)",
-        "DeepSeek-AI 2024, DeepSeek-V2, arXiv:2405.04434, §2.1 (multi-head latent attention) and §3.1.2",
+        "Kaplan et al. 2020, *Scaling Laws for Neural Language Models*, arXiv:2001.08361, Eq. 2.1 (N ≈ 12 · "
+        "layers · d² for an ungated 4d feed-forward).",
+        "Ainslie et al. 2023, *GQA: Training Generalized Multi-Query Transformer Models from Multi-Head "
+        "Checkpoints*, arXiv:2305.13245 (grouped key and value heads).",
+        "Shazeer 2020, *GLU Variants Improve Transformer*, arXiv:2002.05202 (gated feed-forward).",
+        "Brown et al. 2020, *Language Models are Few-Shot Learners*, arXiv:2005.14165 (GPT-3 175B).",
+        "Touvron et al. 2023a, *LLaMA: Open and Efficient Foundation Language Models*, arXiv:2302.13971, Table 2 "
+        "(LLaMA sizes and shapes).",
+        "Touvron et al. 2023b, *Llama 2: Open Foundation and Fine-Tuned Chat Models*, arXiv:2307.09288 (Llama 2 "
+        "70B, grouped-query attention).",
+        "Gemma Team 2024, *Gemma: Open Models Based on Gemini Research and Technology*, arXiv:2403.08295, Tables "
+        "1 and 2.",
+        "Jiang et al. 2024, *Mixtral of Experts*, arXiv:2401.04088, Table 1 (46.7B total, 12.9B active).",
+        "DeepSeek-AI 2024, *DeepSeek-V2: A Strong, Economical, and Efficient Mixture-of-Experts Language Model*, "
+        "arXiv:2405.04434, §2.1 (MLA) and §3.1.2 (236B total, 21B active).",
     )
 
     def check(self, plan, ctx):

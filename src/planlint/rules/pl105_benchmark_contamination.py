@@ -64,11 +64,12 @@ class BenchmarkContamination(Rule):
     points_at = ("the `source:` value of a mix entry that is a benchmark; `data.decontaminated`, or `data` when "
                  "the plan does not say it")
     sources = (
-        "Zhou et al. 2023, Don't Make Your LLM an Evaluation Benchmark Cheater, arXiv:2311.01964",
-        "Sainz et al. 2023, NLP Evaluation in trouble: On the Need to Measure LLM Data Contamination for each "
-        "Benchmark, Findings of EMNLP 2023, arXiv:2310.18018",
-        "Golchin and Surdeanu 2023, Time Travel in LLMs: Tracing Data Contamination in Large Language Models, "
-        "arXiv:2308.08493",
+        "Zhou et al. 2023, *Don't Make Your LLM an Evaluation Benchmark Cheater*, arXiv:2311.01964.",
+        "Sainz et al. 2023, *NLP Evaluation in trouble: On the Need to Measure LLM Data Contamination for each "
+        "Benchmark*, Findings of EMNLP 2023, arXiv:2310.18018.",
+        "Golchin and Surdeanu 2023, *Time Travel in LLMs: Tracing Data Contamination in Large Language Models*, "
+        "arXiv:2308.08493.",
+        "Llama Team 2024, *The Llama 3 Herd of Models*, arXiv:2407.21783, §3.1.3.",
     )
 
     def check(self, plan, ctx):

@@ -43,10 +43,13 @@ class CapabilityData(Rule):
             0.05, "Share of languages other than English below which a multilingual plan is warned."),
     }
     sources = (
-        "Aryabumi et al. 2024, To Code, or Not To Code? Exploring Impact of Code in Pre-training, arXiv:2408.10914",
-        "Shao et al. 2024, DeepSeekMath, arXiv:2402.03300 (a 56% math-corpus mix)",
-        "Chang et al. 2024, When Is Multilinguality a Curse?, EMNLP 2024, arXiv:2311.09205",
-        "Llama Team 2024, The Llama 3 Herd of Models, arXiv:2407.21783, §3.1.2",
+        "Aryabumi et al. 2024, *To Code, or Not To Code? Exploring Impact of Code in Pre-training*, "
+        "arXiv:2408.10914.",
+        "Shao et al. 2024, *DeepSeekMath: Pushing the Limits of Mathematical Reasoning in Open Language Models*, "
+        "arXiv:2402.03300.",
+        "Chang et al. 2024, *When Is Multilinguality a Curse? Language Modeling for 250 High- and Low-Resource "
+        "Languages*, EMNLP 2024, arXiv:2311.09205.",
+        "Llama Team 2024, *The Llama 3 Herd of Models*, arXiv:2407.21783, §3.1.2.",
     )
 
     def check(self, plan, ctx):

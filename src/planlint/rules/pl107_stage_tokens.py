@@ -18,6 +18,11 @@ class StageTokens(Rule):
     summary = "The stages' tokens do not add up to data.train_tokens, or a stage's mix does not add up to 100%."
     points_at = ("`data.stages` for a token total that differs from `data.train_tokens`; a stage's `mix` for its "
                  "shares")
+    sources = (
+        "Llama Team 2024, *The Llama 3 Herd of Models*, arXiv:2407.21783, §3.4 (pre-training, long-context and "
+        "annealing stages).",
+        "OLMo Team 2024, *2 OLMo 2 Furious*, arXiv:2501.00656 (stage 1 and mid-training).",
+    )
     options = {"tolerance": Option(0.005, "How far the sums may be from train_tokens or 100% (0.005 is half a "
                                           "percent).")}
 

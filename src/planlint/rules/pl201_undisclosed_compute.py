@@ -19,7 +19,9 @@ class UndisclosedCompute(Rule):
     severity = Severity.WARNING
     summary = "The plan declares no compute budget (neither compute.flops nor compute.gpu_hours)."
     points_at = "`compute`, or the first key of the plan when there is no compute section"
-    sources = ("Kaplan et al. 2020, Scaling Laws for Neural Language Models, arXiv:2001.08361, §2.1 (C = 6ND)",)
+    sources = (
+        "Kaplan et al. 2020, *Scaling Laws for Neural Language Models*, arXiv:2001.08361, §2.1 (C = 6ND).",
+    )
 
     def check(self, plan, ctx):
         compute, numbers = plan.compute, ctx.numbers

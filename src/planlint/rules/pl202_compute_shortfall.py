@@ -23,10 +23,18 @@ class ComputeShortfall(Rule):
                  "the shape it counts from is incomplete")
     options = {"tolerance": Option(0.05, "Shortfall ignored, as published budgets round their params and tokens "
                                          "(Chinchilla's 70B x 1.4T is 2% over its 5.76e23 FLOPs).")}
-    sources = ("Kaplan et al. 2020, arXiv:2001.08361, §2.1 (C = 6ND)",
-               "Hoffmann et al. 2022, arXiv:2203.15556, §4 and App. F",
-               "Chowdhery et al. 2022, PaLM, arXiv:2204.02311, App. B",
-               "Llama Team 2024, The Llama 3 Herd of Models, arXiv:2407.21783 (3.8e25 FLOPs = 6ND)")
+    sources = (
+        "Kaplan et al. 2020, *Scaling Laws for Neural Language Models*, arXiv:2001.08361, §2.1 (C ≈ 6ND).",
+        "Hoffmann et al. 2022, *Training Compute-Optimal Large Language Models*, arXiv:2203.15556, App. F and "
+        "Table A4 (exact FLOPs against 6ND; the table comes out without the embeddings and logits App. F lists, "
+        "which `hoffmann-exact` follows).",
+        "Chowdhery et al. 2022, *PaLM: Scaling Language Modeling with Pathways*, arXiv:2204.02311, App. B (the "
+        "attention term, 12 L H Q T).",
+        "Brown et al. 2020, *Language Models are Few-Shot Learners*, arXiv:2005.14165, Table D.1 (GPT-3 175B: "
+        "3.14e23 FLOPs).",
+        "Llama Team 2024, *The Llama 3 Herd of Models*, arXiv:2407.21783, §1 (405B: 3.8e25 FLOPs, 15.6T tokens).",
+        "Dao 2023, *FlashAttention-2*, arXiv:2307.08691 (causal attention counted at half the FLOPs).",
+    )
 
     def check(self, plan, ctx):
         compute, numbers = plan.compute, ctx.numbers

@@ -23,9 +23,14 @@ class ImplausibleMfu(Rule):
         "error_above": Option(1.0, "Implied MFU above which the GPU-hours cannot deliver the FLOPs at all."),
     }
     sources = (
-        "Llama Team 2024, The Llama 3 Herd of Models, arXiv:2407.21783, Table 4 (BF16 MFU 38-43%)",
-        "Chowdhery et al. 2022, PaLM, arXiv:2204.02311, Table 3 (46.2% MFU)",
-        "Zhang et al. 2024, TinyLlama, arXiv:2401.02385 (56% MFU without activation checkpointing)",
+        "Llama Team 2024, *The Llama 3 Herd of Models*, arXiv:2407.21783, Table 4 (BF16 MFU 38-43%); Llama 3.1 "
+        "model card (30.84M GPU-hours for 405B).",
+        "Chowdhery et al. 2022, *PaLM: Scaling Language Modeling with Pathways*, arXiv:2204.02311, Table 3 "
+        "(46.2% MFU) and App. B (the MFU definition and attention term).",
+        "Zhang et al. 2024, *TinyLlama: An Open-Source Small Language Model*, arXiv:2401.02385, and its README "
+        "(github.com/jzhang38/TinyLlama): 56% MFU without activation checkpointing.",
+        "Touvron et al. 2023a, *LLaMA: Open and Efficient Foundation Language Models*, arXiv:2302.13971, Table "
+        "15 (1,022,362 GPU-hours for LLaMA-65B).",
     )
 
     def check(self, plan, ctx):

@@ -18,7 +18,13 @@ class DeadlineOverrun(Rule):
     severity = Severity.WARNING
     summary = "Training takes longer than compute.deadline_days on the declared accelerators."
     points_at = "`compute.deadline_days`"
-    sources = ("wall-clock = C / (accelerators x peak x MFU), the scaling reference §6.5",)
+    sources = (
+        "Kaplan et al. 2020, *Scaling Laws for Neural Language Models*, arXiv:2001.08361, §2.1 (C ≈ 6ND).",
+        "Chowdhery et al. 2022, *PaLM: Scaling Language Modeling with Pathways*, arXiv:2204.02311, App. B (the "
+        "attention term and MFU).",
+        "Touvron et al. 2023a, *LLaMA: Open and Efficient Foundation Language Models*, arXiv:2302.13971, §2.4 "
+        "and Table 15 (LLaMA-65B: 2,048 A100-80GB, about 21 days, 1,022,362 GPU-hours).",
+    )
 
     def check(self, plan, ctx):
         compute, numbers = plan.compute, ctx.numbers

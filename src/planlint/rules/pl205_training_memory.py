@@ -25,8 +25,10 @@ class TrainingMemory(Rule):
     severity = Severity.ERROR
     summary = "Mixed-precision Adam model states do not fit per accelerator without sharding, or at all."
     points_at = "`compute.accelerators`, or `compute.zero_stage` when the declared stage is too low"
-    sources = ("Rajbhandari et al. 2019, ZeRO: Memory Optimizations Toward Training Trillion Parameter Models, "
-               "arXiv:1910.02054, §3.1 and Fig. 1",)
+    sources = (
+        "Rajbhandari et al. 2019, *ZeRO: Memory Optimizations Toward Training Trillion Parameter Models*, "
+        "arXiv:1910.02054, §3.1 (16Ψ bytes of model states) and Fig. 1 (per-device memory at each stage).",
+    )
 
     def check(self, plan, ctx):
         compute, numbers = plan.compute, ctx.numbers

@@ -17,7 +17,13 @@ class BudgetUnderused(Rule):
     summary = "The plan needs under half the compute it declares: a larger or longer run fits."
     points_at = "`compute.flops`, or `compute.gpu_hours` when the plan gives no flops"
     options = {"below": Option(0.5, "Share of the declared compute under which the plan is noted.")}
-    sources = ("Besiroglu et al. 2024, arXiv:2404.10102 (the compute-optimal split for the full budget)",)
+    sources = (
+        "Hoffmann et al. 2022, *Training Compute-Optimal Large Language Models*, arXiv:2203.15556, Eq. 4 (the "
+        "compute-optimal split).",
+        "Besiroglu, Erdil, Barnett, You 2024, *Chinchilla Scaling: A replication attempt*, arXiv:2404.10102 (the "
+        "fitted constants).",
+        "Kaplan et al. 2020, *Scaling Laws for Neural Language Models*, arXiv:2001.08361, §2.1 (C ≈ 6ND).",
+    )
 
     def check(self, plan, ctx):
         numbers = ctx.numbers

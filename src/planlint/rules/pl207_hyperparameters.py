@@ -25,8 +25,12 @@ class Hyperparameters(Rule):
             100.0, "How many times past the fits' largest budget (2e19 FLOPs) a plan is still warned; beyond it the "
                    "finding is a note, since published runs there train far from the extrapolated fits."),
     }
-    sources = ("Bi et al. 2024, DeepSeek LLM: Scaling Open-Source Language Models with Longtermism, "
-               "arXiv:2401.02954, §3.1, Eqs. 1 and 2",)
+    sources = (
+        "Bi et al. 2024, *DeepSeek LLM: Scaling Open-Source Language Models with Longtermism*, arXiv:2401.02954, "
+        "§3.1, Eqs. 1 and 2, Table 2.",
+        "Llama Team 2024, *The Llama 3 Herd of Models*, arXiv:2407.21783, §3.4.1 (batch sizes and learning rate "
+        "of the 405B run).",
+    )
 
     def check(self, plan, ctx):
         training, numbers, opts = plan.training, ctx.numbers, ctx.options

@@ -16,7 +16,10 @@ class DistillationTeacher(Rule):
     severity = Severity.WARNING
     summary = "The plan distills from a teacher that must be trained for this one student: supervised training wins."
     points_at = "`distillation.teacher_exists`, or `distillation` when the plan does not say it"
-    sources = ("Busbridge et al. 2025, Distillation Scaling Laws, arXiv:2502.08606, abstract and §5.3",)
+    sources = (
+        "Busbridge et al. 2025, *Distillation Scaling Laws*, ICML 2025, arXiv:2502.08606, abstract, Eq. 9, Table "
+        "2 and §5.3.",
+    )
 
     def check(self, plan, ctx):
         distillation = plan.distillation

@@ -16,8 +16,12 @@ class TrainingPrecision(Rule):
     severity = Severity.ERROR
     summary = "FP8 training on an accelerator without FP8 tensor cores, or an MFU against a peak the run does not use."
     points_at = "`compute.precision`, or `compute.mfu_peak` for an MFU against a peak the run does not use"
-    sources = ("DeepSeek-AI 2024, DeepSeek-V3 Technical Report, arXiv:2412.19437, §3.3 (FP8 mixed precision)",
-               "torchtitan, components/metrics.py: no MFU is reported with FP8, since the BF16 peak would mislead")
+    sources = (
+        "DeepSeek-AI 2024, *DeepSeek-V3 Technical Report*, arXiv:2412.19437, §3.3 (FP8 mixed-precision training).",
+        "torchtitan, `torchtitan/components/metrics.py` and `benchmarks/llama3_h100_202412_torchtitan.md` (no "
+        "MFU with Float8).",
+        "NVIDIA H100, H200, B200, L4 and L40S datasheets; AMD MI300X data sheet, footnote MI300-18 (FP8 peaks).",
+    )
 
     def check(self, plan, ctx):
         compute, numbers = plan.compute, ctx.numbers

@@ -24,9 +24,11 @@ class MissingAlignmentBudget(Rule):
     summary = "A model meant for users (goal: assistant, or no goal) has no alignment stage or budget."
     points_at = "`goal`, or the first key of the plan when it declares no goal"
     sources = (
-        "Ouyang et al. 2022, Training language models to follow instructions with human feedback, arXiv:2203.02155",
-        "Touvron et al. 2023, Llama 2: Open Foundation and Fine-Tuned Chat Models, arXiv:2307.09288",
-        "DeepSeek-AI 2024, DeepSeek-V3 Technical Report, arXiv:2412.19437, Table 1",
+        "Ouyang et al. 2022, *Training language models to follow instructions with human feedback*, "
+        "arXiv:2203.02155.",
+        "Touvron et al. 2023, *Llama 2: Open Foundation and Fine-Tuned Chat Models*, arXiv:2307.09288.",
+        "DeepSeek-AI 2024, *DeepSeek-V3 Technical Report*, arXiv:2412.19437, Table 1 (training costs in H800 "
+        "GPU-hours).",
     )
 
     def check(self, plan, ctx):

@@ -34,8 +34,13 @@ class ServeCostOverrun(Rule):
         "error_factor": Option(2.0, "Cost over this multiple of the budget is an error, not a warning."),
     }
     sources = (
-        "Kaplan et al. 2020, arXiv:2001.08361, §2.1: 2N FLOPs per generated token",
-        "kipply 2022, Transformer Inference Arithmetic: decode reads all weights and the KV cache every step",
+        "Kaplan et al. 2020, *Scaling Laws for Neural Language Models*, arXiv:2001.08361, §2.1: about 2N FLOPs "
+        "per token in the forward pass.",
+        "kipply 2022, *Transformer Inference Arithmetic* (kipp.ly/transformer-inference-arithmetic): each decode "
+        "step reads all weights and the KV cache; the KV cache holds 2 × bytes × layers × kv_heads × d_head per "
+        "token.",
+        "cli99/llm-analysis, `examples/llama2/run_infer.sh`: `flops_efficiency=0.7`, `hbm_memory_efficiency=0.9` "
+        "(the tool's defaults are 1).",
     )
 
     def check(self, plan, ctx):

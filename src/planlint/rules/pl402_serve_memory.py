@@ -24,8 +24,11 @@ class ServeMemory(Rule):
             USABLE_MEMORY_FRACTION, "Share of accelerator memory a serving runtime can use (vLLM's default "
                                     "gpu_memory_utilization)."),
     }
-    sources = ("kipply 2022, Transformer Inference Arithmetic (KV cache = 2 x bytes x layers x kv_heads x d_head "
-               "per token)",)
+    sources = (
+        "kipply 2022, *Transformer Inference Arithmetic* (kipp.ly/transformer-inference-arithmetic): KV cache = "
+        "2 × bytes × layers × kv_heads × d_head per token.",
+        "vLLM engine arguments: `gpu_memory_utilization`, default 0.9.",
+    )
 
     def check(self, plan, ctx):
         numbers = ctx.numbers

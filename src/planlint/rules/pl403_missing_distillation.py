@@ -16,7 +16,9 @@ class MissingDistillation(Rule):
     severity = Severity.WARNING
     summary = "The served model is smaller than the trained one, and no distillation stage is planned."
     points_at = "`serving.params`"
-    sources = ("Hinton et al. 2015, Distilling the Knowledge in a Neural Network, arXiv:1503.02531",)
+    sources = (
+        "Hinton, Vinyals, Dean 2015, *Distilling the Knowledge in a Neural Network*, arXiv:1503.02531.",
+    )
 
     def check(self, plan, ctx):
         serving = plan.serving

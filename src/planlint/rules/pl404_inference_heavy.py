@@ -17,8 +17,16 @@ class InferenceHeavy(Rule):
     summary = "Given its lifetime serving volume, the model is over twice the inference-aware optimal size."
     points_at = "`serving.lifetime_tokens`"
     options = {"factor": Option(2.0, "How many times the inference-aware optimum the model may be.")}
-    sources = ("Sardana et al. 2023, Beyond Chinchilla-Optimal: Accounting for Inference in Language Model "
-               "Scaling Laws, arXiv:2401.00448",)
+    sources = (
+        "Sardana et al. 2023, *Beyond Chinchilla-Optimal: Accounting for Inference in Language Model Scaling "
+        "Laws*, arXiv:2401.00448 (the objective 6ND + 2N·T_inference at fixed loss).",
+        "Besiroglu, Erdil, Barnett, You 2024, *Chinchilla Scaling: A replication attempt*, arXiv:2404.10102 (the "
+        "loss fit).",
+        "Hoffmann et al. 2022, *Training Compute-Optimal Large Language Models*, arXiv:2203.15556 (the "
+        "parametric loss).",
+        "Kaplan et al. 2020, *Scaling Laws for Neural Language Models*, arXiv:2001.08361, §2.1 (2N FLOPs per "
+        "generated token).",
+    )
 
     def check(self, plan, ctx):
         serving, numbers = plan.serving, ctx.numbers

@@ -19,7 +19,9 @@ class QuantizedOvertrained(Rule):
     points_at = "`serving.precision`"
     options = {"tokens_per_param_above": Option(
         100.0, "Tokens per (active) parameter above which 4-bit serving is warned (5x the ~20:1 baseline).")}
-    sources = ("Kumar et al. 2024, Scaling Laws for Precision, arXiv:2411.04330, §3.1 (Finding 1)",)
+    sources = (
+        "Kumar et al. 2024, *Scaling Laws for Precision*, arXiv:2411.04330, §3.1 (Finding 1) and App. K.",
+    )
 
     def check(self, plan, ctx):
         serving, numbers = plan.serving, ctx.numbers

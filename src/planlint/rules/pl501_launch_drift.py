@@ -32,7 +32,11 @@ class LaunchDrift(Rule):
                "check a plan nobody runs.")
     points_at = ("the value of the plan key that disagrees with the launch config (in a launch config checked on "
                  "its own: the config's line)")
-    sources = ("the framework's own argument definitions, read by planlint's adapters (`planlint plugins`)",)
+    sources = (
+        "The frameworks' own argument definitions, which planlint's adapters follow (Megatron-LM "
+        "`megatron/training/arguments.py`, NeMo, GPT-NeoX `neox_arguments`, torchtitan, OLMo, LitGPT, MaxText "
+        "`base.yml`, levanter, nanotron, transformers' config classes).",
+    )
     options = {
         "tolerance": Option(0.05, "Largest relative difference between a rounded plan value (params, tokens, "
                                   "batch, learning rate) and the config's."),
