@@ -102,3 +102,66 @@ def test_extreme_plans_never_break_a_command(plan):
     for output in outputs:
         assert BAD_NUMBER.search(output) is None, BAD_NUMBER.search(output).group()
 
+
+
+# Values no real run has, in every kind of quantity: the messages and fixes show such a value
+# as YAML writes it or by its size, never inf, nan or hundreds of digits; for the sizes of a
+# run (params, tokens, FLOPs) every one of them is a PL002.
+OUT_OF_RANGE = [".inf", "-.inf", ".nan", ".NaN", "1.0e-300", "1.0e+300", "-1.0e+300", "1" + "0" * 400, "1e-300",
+                "0x" + "f" * 300, "1e308B", "5e-324", "1.3e-9", "'1e-300%'", "'1e300%'", "'$1e300'", "1.0e-30",
+                "'1e999'", "1.0e+31"]
+QUANTITY_FIELDS = [("model", "params"), ("data", "train_tokens"), ("compute", "flops"), ("compute", "mfu"),
+                   ("compute", "usd_per_gpu_hour"), ("compute", "gpu_hours"), ("compute", "accelerators"),
+                   ("training", "peak_lr"), ("serving", "max_usd_per_million_tokens"), ("loss_fit", "alpha"),
+                   ("compute", "deadline_days"), ("share", "share")]
+_BASE = ("planlint: 1\nname: t\ngoal: base\nmodel:\n  params: 1B\ndata:\n  train_tokens: 20B\n"
+         "  mix:\n    - {source: web, share: 1}\ncompute:\n  flops: 1.2e20\n")
+
+
+def _with(section: str, field: str, value: str) -> str:
+    if section == "share":
+        return _BASE.replace("share: 1}", f"share: {value}}}")
+    for written in ("params: 1B", "train_tokens: 20B", "flops: 1.2e20"):
+        if written.startswith(field + ":"):
+            return _BASE.replace(written, f"{field}: {value}")
+    if f"\n{section}:\n" in _BASE:
+        return _BASE.replace(f"\n{section}:\n", f"\n{section}:\n  {field}: {value}\n", 1)
+    return _BASE + f"{section}:\n  {field}: {value}\n"
+
+
+def test_out_of_range_quantities_are_errors_that_print_no_inf_nan_or_long_digits():
+    for value in OUT_OF_RANGE:
+        for section, field in QUANTITY_FIELDS:
+            found = lint_text(_with(section, field, value)).findings
+            if field in ("params", "train_tokens", "flops"):  # no real run is near any of these values
+                assert [f.code for f in found if f.code == "PL002"], (section, field, value)
+            for finding in found:
+                for text in (finding.message, finding.fix):
+                    assert BAD_NUMBER.search(text.replace(",", "")) is None, (section, field, value, text)
+
+
+def test_params_below_a_million_and_an_exponent_sign_typo_say_what_was_meant():
+    def message(value):
+        [finding] = [f for f in lint_text(_with("model", "params", value)).findings if f.code == "PL002"]
+        return finding.message
+
+    assert message("999999") == "model.params: 999,999 must be at least 1M: no real run is smaller (check the unit suffix)"
+    assert message("1.3e-9") == "model.params: 1.3e-9 must be at least 1M: no real run is smaller; did you mean 1.3e9?"
+    assert message("1.0e-300") == "model.params: 1e-300 must be at least 1M: no real run is smaller (check the unit suffix)"
+    assert message(".inf") == "model.params: .inf is infinite: write a finite count such as 1.3B or 1.3e9"
+    assert message(".nan") == "model.params: .nan is not a number: write a count such as 1.3B or 1.3e9"
+    [flops] = [f for f in lint_text(_with("compute", "flops", "1e-300")).findings if f.code == "PL002"]
+    assert flops.message == "compute.flops: '1e-300' must be at least 1e12: no real run is smaller (check the unit suffix)"
+
+
+def test_number_formatting_never_prints_inf_nan_or_long_digits():
+    from planlint import units
+
+    for x in (1e-300, 5e-324, 1e300, -1e300, float("inf"), float("-inf"), float("nan"), 999_999.6, 1e15, 1e-5):
+        for shown in (units.count(x), units.sci(x), units.number(x), units.ratio(x), units.pct(x), units.usd(x),
+                      units.bytes_(x), units.duration(x)):
+            assert BAD_NUMBER.search(shown.replace(",", "")) is None and len(shown) <= 25, (x, shown)
+    assert (units.count(float("inf")), units.sci(float("-inf")), units.number(float("nan"))) == (
+        "unbounded", "-unbounded", "undefined")
+    assert (units.count(1e-300), units.pct(1e-30), units.usd(1e300), units.bytes_(1e300)) == (
+        "1e-300", "1e-28%", "$1e300", "1e288 TB")

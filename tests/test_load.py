@@ -147,3 +147,28 @@ def test_a_large_legitimate_mix_is_within_bounds():
     doc = load_bytes((MINIMAL.replace("  train_tokens: 20B\n", "  train_tokens: 20B\n  mix:\n" + mix)).encode(), "big")
     assert doc.findings == []
     assert len(doc.data["data"]["mix"]) == 10_000
+
+
+def test_a_quoted_merge_key_is_a_plain_key_as_pyyaml_reads_it(lint):
+    plan = "x-d: &d {params: 1B}\n" + MINIMAL.replace("model:\n  params: 1B\n", "model:\n  '<<': *d\n")
+    assert [(code, line, column) for code, line, column, _ in lint(plan)] == [
+        ("PL002", 5, 1), ("PL002", 6, 3)]  # model.params missing, and '<<' is an unknown key
+    assert "'<<'" in lint(plan)[1][3]
+
+
+def test_merged_defaults_that_disagree_on_a_fact_are_reported_where_they_merge(lint):
+    plan = ("x-small: &small {params: 1B}\nx-big: &big {params: 70B}\n"
+            + MINIMAL.replace("model:\n  params: 1B\n", "model:\n  <<: [*small, *big]\n"))
+    assert lint(plan) == [
+        ("PL003", 7, 3, "'params' in model is merged twice, with different values")]
+
+
+def test_a_duplicate_anchor_is_reported_at_the_second(lint):
+    plan = "x-a: &p 1B\nx-b: &p 1B\n" + MINIMAL.replace("params: 1B", "params: *p")
+    assert [(code, line, column) for code, line, column, _ in lint(plan)] == [("PL003", 2, 6)]
+
+
+def test_a_yaml_1_1_boolean_in_a_fact_is_reported_and_in_a_note_is_not(lint):
+    plan = MINIMAL + "evaluation:\n  loss_tracking: {enabled: on}\nx-reviewed: yes\n"
+    found = [(code, line, column) for code, line, column, _ in lint(plan)]
+    assert ("PL003", 11, 28) in found and not [f for f in found if f[1] == 12]

@@ -1,5 +1,6 @@
-import pytest
 """Stage 2: schema errors, all of them, located and in words a person understands."""
+
+import pytest
 
 from conftest import MINIMAL
 
@@ -60,15 +61,16 @@ def test_format_version(lint):
 
 def test_booleans_are_not_numbers(lint):
     found = lint(MINIMAL.replace("params: 1B", "params: yes"))
-    assert found == [("PL002", 5, 11, "model.params: True is a boolean, not a count: write a number such as "
+    assert found == [("PL003", 5, 11, "yes is the boolean true in YAML 1.1 (PyYAML), text in YAML 1.2"),
+                     ("PL002", 5, 11, "model.params: True is a boolean, not a count: write a number such as "
                                       "1.3B or 1.3e9")]
 
 
 def test_nan_and_infinity(lint):
     found = lint(MINIMAL.replace("params: 1B", "params: .nan").replace("flops: 1.2e20", "flops: .inf"))
     assert [m for *_, m in found] == [
-        "model.params: NaN is not a count: write a number such as 1.3B or 1.3e9",
-        "compute.flops: inf is infinite: write a finite count such as 1.3B or 1.3e9",
+        "model.params: .nan is not a number: write a count such as 1.3B or 1.3e9",
+        "compute.flops: .inf is infinite: write a finite count such as 1.3B or 1.3e9",
     ]
 
 
@@ -113,6 +115,30 @@ def test_empty_section(lint):
 def test_custom_accelerator(lint):
     plan = MINIMAL + "  accelerator: my-asic\ncustom_accelerators:\n  my-asic: {peak_tflops: 400, memory_gb: 96, memory_bandwidth_gbps: 2800}\n"
     assert lint(plan) == []
+
+
+@pytest.mark.parametrize("name", ["H100-SXM", " h100-sxm ", "h100\u200b-sxm", "\uff48100-sxm"])
+def test_a_custom_accelerator_cannot_redefine_a_catalogue_one(lint, name):
+    """A plan that declares its own, faster h100-sxm would judge itself by its own figures;
+    names that read alike are the same name."""
+    def plan(declared):
+        return MINIMAL.replace("  flops: 1.2e20\n", "  flops: 1.2e20\n  accelerator: h100-sxm\n  accelerators: 8\n") + (
+            f'custom_accelerators:\n  "{declared}": {{peak_tflops: 100000, memory_gb: 80, memory_bandwidth_gbps: 3000}}\n')
+
+    assert lint(plan("h100-sxm")) == [
+        ("PL002", 13, 3, "custom_accelerators: 'h100-sxm' is a catalogue accelerator; a plan cannot redefine it")]
+    assert lint(plan(name)) == [
+        ("PL002", 13, 3, f"custom_accelerators: '{name}' reads as the catalogue's 'h100-sxm'; a plan cannot "
+                         "redefine it")]
+
+
+def test_the_catalogue_wins_over_a_plan_in_lookup():
+    from planlint.accelerators import BUILTIN, lookup
+    from planlint.model import CustomAccelerator
+
+    fake = CustomAccelerator(peak_tflops=100000, memory_gb=80, memory_bandwidth_gbps=3000)
+    assert lookup("h100-sxm", {"h100-sxm": fake}) == BUILTIN["h100-sxm"]
+    assert lookup("my-asic", {"my-asic": fake}).peak_tflops == 100000
 
 
 def test_shares_and_money(lint):

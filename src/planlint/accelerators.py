@@ -95,9 +95,12 @@ def use_plugin_accelerators(contributed: dict[str, Accelerator]) -> None:
 
 
 def lookup(name: str, custom: dict | None = None) -> Accelerator | None:
-    """An accelerator by catalogue name, or from the plan's ``custom_accelerators``."""
+    """An accelerator by catalogue name, or from the plan's ``custom_accelerators``. The
+    catalogue comes first: a plan cannot redefine a catalogue entry (validation refuses one)."""
+    if name in CATALOGUE:
+        return CATALOGUE[name]
     if custom and name in custom:
         spec = custom[name]
         return Accelerator(name, name, spec.peak_tflops, spec.memory_gb, spec.memory_bandwidth_gbps,
                            spec.source or "declared in the plan (custom_accelerators)", spec.fp8_tflops)
-    return CATALOGUE.get(name)
+    return None

@@ -4,7 +4,10 @@ Safety first: the YAML is read as an event stream (libyaml when available) and t
 plain data here, so no tag ever builds an object (``!!python/...`` is reported, not run).
 Building from events, rather than with ``yaml.safe_load``, also lets us
 
-* report every duplicate key (PL003) instead of silently keeping the last one;
+* report every duplicate key (PL003) instead of silently keeping the last one, and every
+  construct YAML readers read two ways (PL003: a repeated merge key, merged mappings that
+  disagree, a duplicate anchor, YAML 1.1 scalars such as `on` and `1:30`); otherwise the data
+  is what ``yaml.safe_load`` builds (tests/test_yaml_differential.py), dates kept as text;
 * bound nesting depth and alias expansion while parsing (PL004), so a billion-laughs file
   or ten thousand nested brackets finish in milliseconds;
 * keep the key and value span of every node for file:line:column findings.
@@ -91,6 +94,9 @@ class Document:
     spans: dict[PathT, NodeSpans] = field(default_factory=dict)
     findings: FindingList = None  # type: ignore[assignment]  # made in __post_init__
     max_findings: int = Limits.max_findings
+    # A plan is read by any YAML reader, so values YAML 1.1 and 1.2 read differently are
+    # reported; a launch config is read by its launcher's PyYAML, as planlint reads it.
+    any_reader: bool = True
     _lines: list[str] | None = None
 
     def __post_init__(self):
@@ -372,11 +378,52 @@ def _feed_from_libyaml(text: str, builder: _Builder, quiet: bool = False) -> Non
 
 
 _MISSING = object()
+_MERGE = type("_MergeKey", (), {"__repr__": lambda self: "<<"})()  # a merge key: never a key's text
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_KINDS = {"int": "an integer", "float": "a number", "bool": "a boolean", "null": "null", "timestamp": "a date"}
+_CORE_BOOLS = {"true", "True", "TRUE", "false", "False", "FALSE"}  # the booleans of YAML 1.2 too
+
+
+def _yaml12_text(text: str, tag: str) -> bool:
+    """Whether a YAML 1.2 (core schema) reader reads ``text``, which PyYAML types as ``tag``,
+    as text: `on`, `yes`, a date, sexagesimal `1:30`, binary `0b1`, `1_000`."""
+    if tag == _YAML + "bool":
+        return text not in _CORE_BOOLS
+    if tag == _YAML + "timestamp":
+        return True
+    return ":" in text or "_" in text or text.lstrip("+-").startswith("0b")
+
+
+def _tag_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return _YAML + "bool"
+    return _YAML + ("int" if isinstance(value, int) else "float" if isinstance(value, float) else "str")
+
+
+def _number(value: int | float) -> str:
+    """A number for a message: as Python writes it while short, else in scientific notation
+    or by its size (a sexagesimal or binary text can stand for hundreds of digits)."""
+    from planlint import units
+    from planlint.quantities import decimal_digits
+
+    if isinstance(value, float):
+        return units.sci(value) if not 1e-4 <= abs(value) < 1e15 and value else f"{value:g}"
+    if abs(value) < 10 ** 15:
+        return str(value)
+    return units.sci(float(value)) if value.bit_length() < 1000 else f"a {decimal_digits(value):,}-digit number"
+
+
+def _same(a: Any, b: Any) -> bool:
+    """The same value, 1 and True and 1.0 told apart (at the top: enough for a merge)."""
+    return a is b or (type(a) is type(b) and a == b)
+
+
 _MAX_INT_BITS = 14_000  # about 4,200 decimal digits: under Python's 4,300-digit str() limit
 # Stateless helpers, shared by every file rather than built per file.
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _PLAIN: dict[tuple[str, Any], Any] = {}  # (untagged scalar, implicit) -> its value, across files
+_TEXT_KEYS: set[str] = set()  # plain keys PyYAML reads as text, across files
 
 
 class _Frame:
@@ -404,6 +451,9 @@ class _Builder:
         self.constructor = _CONSTRUCTOR
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchor_lines: dict[str, int] = {}  # anchor -> line of its first definition
+        self.alias_names: dict[int, str] = {}  # id of an aliased mapping -> its anchor
+        self.mapping_starts: dict[int, tuple[int, int]] = {}  # id of a mapping merged in place -> its start
         self.root: Any = _MISSING
         self.documents = 0
         self.nodes = 0
@@ -439,28 +489,137 @@ class _Builder:
         start, end = event.start_mark, event.end_mark
         span = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
         if frame is not None and isinstance(frame.container, dict) and frame.key is None and not frame.swallow:
-            merge = event.tag is None and event.implicit[0] and event.value == "<<"
-            if event.anchor:
-                self.anchors[event.anchor] = (event.value, 1)
-            return self._key(frame, event.value, span, merge)
+            # PyYAML merges on the key's tag: a plain << or an explicit !!merge, never a quoted '<<'
+            tag = event.tag
+            if tag == _MERGE_TAG or (tag is None and event.implicit[0] and event.value == "<<"):
+                self._anchor(event, _MERGE)
+                return self._key(frame, _MERGE, span)
+            key, typed = self._key_text(event, span, frame)
+            self._anchor(event, typed)
+            return self._key(frame, key, span)
         value = self._construct(event, span)
-        if event.anchor:
-            self.anchors[event.anchor] = (value, 1)
+        if frame is not None and event.tag is None and event.implicit[0] and not frame.swallow and self.doc.any_reader:
+            self._check_plain(event.value, value, span, frame)
+        self._anchor(event, value)
         return self._place(value, span, 1)
 
-    def _key(self, frame: _Frame, key: str, span: _Pos, merge: bool = False) -> bool:
-        if merge:
-            frame.key, frame.key_span = "<<", span  # a merge key: its value is merged at the end
-            return True
+    def _anchor(self, event, value) -> None:
+        if event.anchor:
+            self._anchor_line(event)
+            self.anchors[event.anchor] = (value, 1)
+
+    def _anchor_line(self, event) -> None:
+        """PyYAML refuses a file that defines an anchor twice; YAML 1.2 readers take the later
+        one, as planlint does: read two ways, so reported."""
+        anchor = event.anchor
+        first = self.anchor_lines.get(anchor)
+        if first is not None:
+            self.doc.findings.add(
+                "PL003", "duplicate-key",
+                f"anchor &{units.clip(anchor)} is defined twice (first at line {first})",
+                _span(event.start_mark, event.end_mark),
+                fix=f"rename one of the anchors: every &{anchor} must be unique in the file",
+                details=("PyYAML refuses the file; other YAML readers take the later definition, as planlint does",))
+        else:
+            self.anchor_lines[anchor] = event.start_mark.line + 1
+
+    def _key_text(self, event, span: _Pos, frame: _Frame) -> tuple[str, Any]:
+        """A scalar key: its text, and the value PyYAML builds from it (what an alias of an
+        anchored key repeats). A key PyYAML reads as a number, boolean, null or date is not the
+        key the plan's format sees: reported."""
+        value, tag = event.value, event.tag
+        if tag is None:
+            if not event.implicit[0] or value in _TEXT_KEYS:  # quoted, or a plain key seen before
+                return value, value
+            tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)
+            if tag == _YAML + "str" and len(_TEXT_KEYS) < 512 and len(value) < 32:  # the format's names, mostly
+                _TEXT_KEYS.add(value)
+            if tag == _YAML + "value":  # PyYAML reads a plain `=` key as text
+                return value, value
+        elif tag == "!":
+            tag = _YAML + "str"
+        if tag not in _SCALAR_TAGS:
+            self._tag_finding(tag, span)
+            return value, value
+        if tag == _YAML + "str":
+            return value, value
+        before = len(self.doc.findings)
+        typed = self._typed(value, tag, span)
+        if len(self.doc.findings) == before:
+            self._non_text_key(value, tag, span, frame.path)
+        return value, typed
+
+    def _non_text_key(self, written: str, tag: str, span: _Pos, path: PathT) -> None:
+        kind = _KINDS[tag[len(_YAML):]]
+        shown = units.quoted(written)
+        if _yaml12_text(written, tag):
+            code, rule = "PL003", "duplicate-key"
+            message = f"the key {shown} is {kind} in YAML 1.1 (PyYAML), text in YAML 1.2"
+        else:
+            code, rule = "PL002", "schema"
+            message = f"the key {shown} is read as {kind} by YAML readers such as PyYAML, not as text"
+        self.doc.findings.add(code, rule, message, span, path=path + (written,),
+                              fix=f"quote the key ({shown}) so that every reader sees the same text",
+                              details=("planlint reads the key as text, as a plan's keys are",))
+
+    def _check_plain(self, written: str, value: Any, span: _Pos, frame: _Frame) -> None:
+        """A plain value that YAML 1.1 (PyYAML, and planlint) and YAML 1.2 readers read
+        differently: `on`, sexagesimal `1:30`, octal `017`, binary `0b101`. Values under x-
+        keys are the plan's notes, not its facts: not reported."""
+        text = units.clip(written, 20)
+        if isinstance(value, bool):
+            if text in _CORE_BOOLS:
+                return
+            read, other = f"the boolean {str(value).lower()}", "text"
+            fix = f"write {str(value).lower()}, or quote '{text}' if it is text"
+        elif isinstance(value, (int, float)):
+            digits = written.lstrip("+-")
+            if ":" in digits:
+                read, other = f"{_number(value)} (base 60)", "text"
+            elif digits.startswith("0b"):
+                read, other = f"{_number(value)} (binary)", "text"
+            elif isinstance(value, int) and len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
+                try:
+                    decimal = int(digits.replace("_", ""), 10) * (-1 if written[0] == "-" else 1)
+                except ValueError:  # not octal after all (a resolver another library added)
+                    return
+                if decimal == value:  # 00, 01: the same number either way
+                    return
+                read, other = f"{_number(value)} (octal)", _number(decimal)
+            else:
+                return
+            fix = f"write {_number(value)} in decimal, or quote '{text}' if it is text"
+        elif written[:1].isdigit() and "-" in written and len(written) < 64 and \
+                _RESOLVER.resolve(yaml.ScalarNode, written, (True, False)) == _YAML + "timestamp":
+            fix = f"quote '{text}', so that every reader sees text"
+            return self._report_plain(f"{text} is a date in YAML 1.1 (PyYAML), text in YAML 1.2", span, frame, fix,
+                                      "planlint keeps it as text, as JSON has no dates")
+        else:
+            return
+        self._report_plain(f"{text} is {read} in YAML 1.1 (PyYAML), {other} in YAML 1.2", span, frame, fix,
+                           "planlint reads it as PyYAML does")
+
+    def _report_plain(self, message: str, span: _Pos, frame: _Frame, fix: str, detail: str) -> None:
+        path = self._child_path(frame)
+        if any(isinstance(part, str) and part.startswith("x-") for part in path):
+            return
+        self.doc.findings.add("PL003", "duplicate-key", message, span, path=path, fix=fix, details=(detail,))
+
+    def _key(self, frame: _Frame, key, span: _Pos) -> bool:
+        """``key`` is the key's text, or ``_MERGE`` for a merge key (its value is merged at the
+        end). A second merge key in one mapping is a duplicate key like any other: readers
+        differ on which of the two wins."""
         first = frame.keys.get(key)
         if first is not None:
             where = dotted(frame.path)
+            shown = "<<" if key is _MERGE else key
             self.doc.findings.add(
                 "PL003", "duplicate-key",
-                f"duplicate key {units.quoted(key)} in {where} (first at line {first[0]})",
-                span, path=frame.path + (key,),
+                f"duplicate key {units.quoted(shown)} in {where} (first at line {first[0]})",
+                span, path=frame.path + (() if key is _MERGE else (key,)),
                 details=("PyYAML silently keeps the last value and strict YAML readers reject the file",),
-                fix=f"keep one '{key}' and delete the other",
+                fix=(f"keep one '{key}' and delete the other" if key is not _MERGE else
+                     "merge the mappings with one key, in the order they take precedence: `<<: [*first, *second]`"),
             )
         else:
             frame.keys[key] = span
@@ -479,6 +638,9 @@ class _Builder:
         parent = self.stack[-1] if self.stack else None
         path = self._child_path(parent)
         frame = _Frame(container, path, event.start_mark, event.anchor)
+        if event.anchor:
+            self._anchor_line(event)
+            self.anchors.pop(event.anchor, None)  # defined again when it ends
         if parent is not None and isinstance(parent.container, dict) and parent.key is None and not parent.swallow:
             # a mapping or list used as a key: not a plan; swallow it and its value
             self.doc.findings.add("PL002", "schema", "a key must be a plain string, not a mapping or list",
@@ -496,6 +658,11 @@ class _Builder:
             self._merge(frame)
         if frame.anchor:
             self.anchors[frame.anchor] = (value, frame.size)
+        parent = self.stack[-1] if self.stack else None
+        if isinstance(value, dict) and frame.path and (frame.path[-1] is _MERGE or (
+                isinstance(parent.container, list) and parent.path and parent.path[-1] is _MERGE)):
+            # a mapping written in a merge key's value: where it starts, for the message of a conflict
+            self.mapping_starts[id(value)] = (frame.start.line + 1, frame.start.column + 1)
         span = (frame.start.line + 1, frame.start.column + 1, event.end_mark.line + 1, event.end_mark.column + 1)
         if frame.path and frame.path[-1] == "?":  # the swallowed complex key itself
             return True
@@ -507,8 +674,12 @@ class _Builder:
         frame = self.stack[-1] if self.stack else None
         if frame is not None and isinstance(frame.container, dict) and frame.key is None and not frame.swallow:
             # an alias used as a key: fine when it names a string, like any plain key
-            if found is not None and isinstance(found[0], str):
+            if found is not None and (isinstance(found[0], str) or found[0] is _MERGE):
                 return self._key(frame, found[0], span)
+            if found is not None and found[0] is not None and not isinstance(found[0], (dict, list)):
+                text = f"*{event.anchor}"
+                self._non_text_key(text, _tag_of(found[0]), span, frame.path)
+                return self._key(frame, text, span)
             self.doc.findings.add("PL002", "schema", "a key must be a plain string, not an alias of a mapping or list",
                                   span, path=frame.path, fix="write the key as a plain word such as `params`")
             frame.swallow = True
@@ -520,6 +691,11 @@ class _Builder:
                                   details=("an alias cannot refer to a node that contains it",))
             return self._place(None, span, 1)
         value, size = found
+        if isinstance(value, dict) and event.anchor:  # a merge names the mappings it takes
+            self.alias_names[id(value)] = event.anchor
+        if value is _MERGE:  # PyYAML refuses a merge key's scalar used as a value
+            self._tag_finding(_MERGE_TAG, span)
+            value = "<<"
         return self._place(value, span, size)
 
     # -- helpers ------------------------------------------------------------------------
@@ -562,7 +738,7 @@ class _Builder:
             return True
         key, key_span = frame.key, frame.key_span
         frame.key = frame.key_span = None
-        if key == "<<":
+        if key is _MERGE:
             frame.merges.append((value, key_span))
             return True
         frame.container[key] = value
@@ -570,7 +746,14 @@ class _Builder:
         return True
 
     def _merge(self, frame: _Frame) -> None:
-        """YAML merge keys: explicit keys win, then earlier merged mappings."""
+        """YAML merge keys: explicit keys win, then earlier merged mappings.
+
+        When two merged mappings give one key different values and the mapping does not set
+        it itself, readers disagree on which wins (the merge specification, and PyYAML 6.0.4
+        for one-letter keys, keep the first; PyYAML 6.0.4 keeps the last for longer keys, and
+        earlier versions the last of repeated merge keys): planlint keeps the first and reports it."""
+        explicit = set(frame.container)
+        merged: dict = {}  # key -> the mapping that brought it, as the message names it
         for value, key_span in frame.merges:
             sources = value if isinstance(value, list) else [value]
             for source in sources:
@@ -578,10 +761,29 @@ class _Builder:
                     self.doc.findings.add("PL002", "schema", "a merge key (<<) must refer to a mapping",
                                           key_span, path=frame.path, fix="merge an anchored mapping: `<<: *defaults`")
                     continue
+                name = self.alias_names.get(id(source))
+                if name:
+                    name = f"*{name}"
+                else:
+                    line, column = self.mapping_starts.get(id(source), key_span[:2])
+                    name = f"the mapping at {line}:{column}"
                 for key, item in source.items():
-                    if key not in frame.container:
+                    if key in explicit:
+                        continue
+                    if key not in merged:
+                        merged[key] = name
                         frame.container[key] = item
                         self.doc.spans.setdefault(frame.path + (key,), NodeSpans(key_span, key_span))
+                    elif not _same(frame.container[key], item):
+                        where = dotted(frame.path)
+                        self.doc.findings.add(
+                            "PL003", "duplicate-key",
+                            f"{units.quoted(key, 24)} in {units.clip(where, 24)} is merged twice, with different values",
+                            key_span, path=frame.path + (key,),
+                            fix=f"set '{key}' in this mapping itself, so that every reader takes the same value",
+                            details=(f"merge keys (<<) bring it from {merged[key]} and from {name}",
+                                     "YAML readers differ on which one wins; planlint reads the first"))
+                        explicit.add(key)  # one finding per key
 
     def _check_container_tag(self, event) -> None:
         tag = event.tag
@@ -651,10 +853,11 @@ class _Builder:
 UNKNOWN_SIZE = -1  # ``size`` of an input read only up to the limit whose real size is not known (a pipe)
 
 
-def load_bytes(raw: bytes, name: str, limits: Limits = Limits(), size: int | None = None) -> Document:
+def load_bytes(raw: bytes, name: str, limits: Limits = Limits(), size: int | None = None,
+               any_reader: bool = True) -> Document:
     """``size`` is the file's real size when ``raw`` was read only up to the limit (``UNKNOWN_SIZE``
-    for a pipe, which is read no further)."""
-    doc = Document(name=name, max_findings=limits.max_findings)
+    for a pipe, which is read no further); ``any_reader`` as for ``Document``."""
+    doc = Document(name=name, max_findings=limits.max_findings, any_reader=any_reader)
     if len(raw) > limits.max_file_bytes:
         said = f"more than {limits.max_file_bytes:,} bytes" if size == UNKNOWN_SIZE else f"{size or len(raw):,} bytes"
         doc.findings.add("PL004", "input-limit",

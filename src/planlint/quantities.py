@@ -64,9 +64,12 @@ def decimal_digits(value: int) -> int:
 
 
 def _shown(value: object) -> str:
-    """``repr(value)`` for messages; a huge int by its size (``repr`` refuses past 4,300 digits)."""
+    """``repr(value)`` for messages; a huge int by its size (``repr`` refuses past 4,300 digits),
+    and an infinite or NaN float as YAML writes it (.inf, -.inf, .nan), never Python's inf or nan."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1000:
         return f"a {decimal_digits(value)}-digit number"
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
     return repr(value)
 
 
@@ -121,7 +124,7 @@ def parse_count(value: object) -> float:
     else:
         raise QuantityError(f"expected a count such as 1.3B or 1.3e9, found {_kind(value)}")
     if math.isnan(number):
-        raise QuantityError("NaN is not a count: write a number such as 1.3B or 1.3e9")
+        raise QuantityError(f"{_shown(value)} is not a number: write a count such as 1.3B or 1.3e9")
     if math.isinf(number):
         raise QuantityError(f"{_shown(value)} is infinite: write a finite count such as 1.3B or 1.3e9")
     if number < 0:
@@ -155,9 +158,9 @@ def parse_share(value: object) -> float:
         except (ValueError, OverflowError):
             raise QuantityError(f"{_shown(value)} is not a share: write 55% or 0.55") from None
         if number > 1:
+            percent = f"{number:g}%" if number < 1e6 else "55%"  # no 1e+300% (or inf%) as a suggestion
             raise QuantityError(
-                f"{_shown(value)} is not a share: a share is a fraction (0.55) or a percentage "
-                f"({number:g}%)"
+                f"{_shown(value)} is not a share: a share is a fraction (0.55) or a percentage ({percent})"
             )
     else:
         raise QuantityError(f"expected a share such as 55% or 0.55, found {_kind(value)}")

@@ -17,6 +17,7 @@ hide a finding (``tests/test_startup.py`` holds the two to the same verdicts).
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import lru_cache
 from typing import Any, Callable, Iterator
@@ -70,6 +71,9 @@ def _quantity_problem(kind: str, instance: Any, schema: dict) -> str | None:
         return f"{_shown(instance, value)} must be more than {_bound(schema['exclusiveMinimum'])}"
     if "minimum" in schema and value < schema["minimum"]:
         reason = "" if schema["minimum"] <= 1 else ": no real run is smaller (check the unit suffix)"
+        flipped = _sign_typo(value, schema)
+        if flipped is not None:
+            reason = f": no real run is smaller; did you mean {flipped}?"
         return f"{_shown(instance, value)} must be at least {_bound(schema['minimum'])}{reason}"
     if "maximum" in schema and value > schema["maximum"]:
         from planlint import units
@@ -85,6 +89,18 @@ def _quantity_problem(kind: str, instance: Any, schema: dict) -> str | None:
     return None
 
 
+def _sign_typo(value: float, schema: dict) -> str | None:
+    """``1.3e9`` when ``value`` is 1.3e-9 and 1.3e9 is within the field's bounds, else None."""
+    if not 0 < value < 1 or schema["minimum"] <= 1:
+        return None
+    mantissa, exponent = f"{value:.6e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    flipped = float(f"{mantissa}e{-int(exponent)}")
+    if flipped < schema["minimum"] or flipped > schema.get("maximum", math.inf):
+        return None
+    return f"{mantissa}e{-int(exponent)}"
+
+
 def _bound(limit: float) -> str:
     from planlint import units
 
@@ -96,7 +112,11 @@ def _bound(limit: float) -> str:
 def _shown(instance: Any, value: float) -> str:
     from planlint import units
 
-    return repr(units.clip(instance, 20)) if isinstance(instance, str) else units.count(value)
+    if isinstance(instance, str):
+        return repr(units.clip(instance, 20))
+    if isinstance(instance, int) and not isinstance(instance, bool) and abs(instance) < 1e15:
+        return f"{instance:,}"  # 999,999 rather than 1000K next to a bound of 1M
+    return units.count(value, 6)
 
 
 # -- the compiled check ------------------------------------------------------------------
@@ -584,6 +604,42 @@ def _fix_for(path: PathT, wanted: str) -> str:
     return f"write {wanted}" + (f" ({field}: {about[0].lower() + about[1:]})" if about else "")
 
 
+@lru_cache(maxsize=4)
+def _catalogue_keys(names: tuple[str, ...]) -> dict[str, str]:
+    """The catalogue's names by the form they share with names that read alike."""
+    from planlint.names import name_key
+
+    return {name_key(name): name for name in names}
+
+
+def _check_custom_names(out: FindingList, doc: Document, custom: dict) -> None:
+    """A plan cannot redefine a catalogue accelerator (plugins cannot either): its figures
+    are the facts the plan is judged by. A name that differs from a catalogue name only by
+    case, Unicode form, invisible characters or spaces reads as that name, so it is refused too."""
+    from planlint.accelerators import CATALOGUE
+    from planlint.names import name_key
+
+    if not custom:
+        return
+    catalogue = _catalogue_keys(tuple(CATALOGUE))
+    for name in custom:
+        taken = catalogue.get(name_key(name))
+        if taken is None:
+            continue
+        from planlint import units
+
+        if taken == name:
+            headline = f"custom_accelerators: '{taken}' is a catalogue accelerator; a plan cannot redefine it"
+        else:
+            headline = (f"custom_accelerators: {units.quoted(name, 20)} reads as the catalogue's "
+                        f"{units.quoted(taken, 16)}; a plan cannot redefine it")
+        out.add("PL002", "schema", headline, doc.locate(("custom_accelerators", name), "key"),
+                path=("custom_accelerators", name),
+                fix=f"use '{taken}' from the catalogue as it is, or give the chip a name of its own "
+                    f"(`{taken}-custom`)",
+                details=(f"the catalogue's '{taken}': {CATALOGUE[taken].label}",))
+
+
 def _check_accelerators(out: FindingList, doc: Document, data: dict) -> None:
     """Accelerator names must be in the catalogue or declared under custom_accelerators."""
     from planlint import units
@@ -591,6 +647,7 @@ def _check_accelerators(out: FindingList, doc: Document, data: dict) -> None:
 
     custom = data.get("custom_accelerators")
     custom = custom if isinstance(custom, dict) else {}
+    _check_custom_names(out, doc, custom)
     for section in ("compute", "serving"):
         block = data.get(section)
         if not isinstance(block, dict) or not isinstance(block.get("accelerator"), str):

@@ -188,7 +188,7 @@ def read_yaml(path: str, text: str) -> tuple[Located | None, list[Problem]]:
     loader's findings (syntax errors, duplicate keys, tags) become Problems."""
     from planlint.load import load_bytes
 
-    doc = load_bytes(text.encode("utf-8"), path)
+    doc = load_bytes(text.encode("utf-8"), path, any_reader=False)  # the launcher's PyYAML reads it
     problems = [Problem(f.message, f.line, f.column, f.fix, "error" if f.code in ("PL001", "PL004") else "warning",
                         f.details) for f in doc.findings]
     if not doc.usable or not isinstance(doc.data, dict):

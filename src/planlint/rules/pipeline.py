@@ -46,11 +46,15 @@ class DuplicateKey(Rule):
     code = "PL003"
     name = "duplicate-key"
     severity = Severity.ERROR
-    summary = "A mapping repeats a key; YAML readers silently keep only one value."
-    points_at = "the repeated key, at its second and later occurrences; never suppressed"
+    summary = ("A mapping repeats a key, or the file holds YAML that readers read two ways (merge keys that disagree, "
+               "a duplicate anchor, `on` or `1:30`).")
+    points_at = ("the repeated key, at its second and later occurrences, or the construct read two ways; never "
+                 "suppressed")
     sources = (
         "YAML Ain't Markup Language, version 1.2.2 (yaml.org/spec/1.2.2), §3.2.1.1: the keys of a mapping are "
         "unique.",
+        "YAML merge key, version 1.1 (yaml.org/type/merge.html): keys in mappings earlier in a merged sequence "
+        "override keys in later ones.",
     )
     stage = "pipeline"
 

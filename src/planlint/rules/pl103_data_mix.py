@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from planlint import units
 from planlint.findings import Severity
+from planlint.names import name_key
 from planlint.rule import Option, Rule
 
 
@@ -38,14 +39,20 @@ class DataMix(Rule):
             yield ctx.finding(("data", "mix"), f"the mix shares add up to {units.pct(total, 4)}, not 100%", fix,
                               details=[f"they draw {units.count(claimed)} tokens for a {units.count(tokens)}-token run"],
                               shares_total=total)
+        # sources that read alike are one source: 'Web', 'web ' and 'we\u200bb' are 'web'
         first_seen: dict[str, int] = {}
         for index, entry in enumerate(mix):
-            if entry.source in first_seen:
+            key = name_key(entry.source)
+            if key in first_seen:
+                first = mix[first_seen[key]].source
                 yield ctx.finding(("data", "mix", index, "source"),
                                   f"source {units.quoted(entry.source)} appears twice in the mix (first as entry "
-                                  f"{first_seen[entry.source] + 1})",
+                                  f"{first_seen[key] + 1})",
                                   "merge the two entries into one with the summed share", target="value",
-                                  details=[f"the source's whole name: '{entry.source}'"]
-                                  if units.clip(entry.source) != entry.source else [])
+                                  details=[f"the source's whole name: '{entry.source}'"
+                                           if units.clip(entry.source) != entry.source else "",
+                                           f"entry {first_seen[key] + 1} writes it '{first}': names that differ only "
+                                           "by case, spaces, invisible characters or Unicode form are one source"
+                                           if first != entry.source else ""])
             else:
-                first_seen[entry.source] = index
+                first_seen[key] = index
