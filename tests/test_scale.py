@@ -101,7 +101,9 @@ def test_memory_grows_by_kilobytes_per_plan(tmp_path):
     per_plan_kib = (peak - base) * 1024 / (SCALE - 200)
     # 30,000 plans at this rate, over the 200-plan run: well under 300 MiB
     assert base + per_plan_kib * (30_000 - 200) / 1024 < 200, (base, peak, per_plan_kib)
-    assert per_plan_kib < 5, (base, peak, per_plan_kib)  # measured: about 3
+    # measured: about 3 KiB before findings carried their details, about 5 since (each finding keeps
+    # its headline, details, fix and facts, and the source lines it points at)
+    assert per_plan_kib < 6.5, (base, peak, per_plan_kib)
 
 
 # -- the default job count -------------------------------------------------------------------
