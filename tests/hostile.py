@@ -21,8 +21,8 @@ from xml.etree import ElementTree
 JSON_FORMATS = {"json", "sarif", "gitlab"}
 XML_FORMATS = {"junit", "checkstyle"}
 LINE_FORMATS = {"github"}  # one line per finding
-# YAML line breaks, as planlint.load splits lines (YAML 1.1 also counts NEL, LS and PS)
-LINE_BREAK = re.compile("\r\n|\r|\n|\x85|\u2028|\u2029")
+# the lines an editor shows, which positions count (U+2028, U+2029 and NEL do not end one)
+LINE_BREAK = re.compile("\r\n|\r|\n")
 
 
 # Failures already reported, each pinned by a strict xfail test in tests/test_fuzz_regressions.py.

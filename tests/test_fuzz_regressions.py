@@ -142,3 +142,15 @@ def _seeds():
 def test_every_seed_of_the_fuzz_corpus_passes_the_oracle(name):
     with open(os.path.join(CORPUS, name), "rb") as handle:
         hostile.check(handle.read(), name, known=hostile.KNOWN)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    # NEL and U+2028 end a line for YAML, not for an editor: a byte error after them is on the editor's line 1
+    (b"planlint: 1\xc2\x85name: t\xe2\x80\xa8model: \xda\n",
+     [("PL001", 1, 28, "the file is not UTF-8: byte 0xda cannot be decoded")]),
+    (b"planlint: 1\xc2\x85name: \x00\n",
+     [("PL001", 1, 19, "the file holds a NUL byte at offset 19: it looks binary, not a YAML plan")]),
+])
+def test_a_byte_error_after_a_yaml_only_line_break_is_at_the_editors_position(raw, expected):
+    # the oracle counted YAML's line breaks for a file that did not decode, planlint the editor's
+    assert [f[:4] for f in located(raw)] == expected
