@@ -172,3 +172,18 @@ def test_a_yaml_1_1_boolean_in_a_fact_is_reported_and_in_a_note_is_not(lint):
     plan = MINIMAL + "evaluation:\n  loss_tracking: {enabled: on}\nx-reviewed: yes\n"
     found = [(code, line, column) for code, line, column, _ in lint(plan)]
     assert ("PL003", 11, 28) in found and not [f for f in found if f[1] == 12]
+
+
+@pytest.mark.parametrize("text, data, found", [
+    # the mapping's own b wins over its nested merge (the merge specification); merged once more,
+    # PyYAML 6.0.4 takes the nested merge's 2: read two ways, so reported
+    ("m: {<<: {a: 1, b: 1, <<: {b: 2}}}\n", {"m": {"a": 1, "b": 1}},
+     [("PL003", 1, 5, "'b' is set over its own merge in the mapping at 1:9, then merged again")]),
+    # the same value either way, or a mapping that is not merged again: one reading
+    ("m: {<<: {b: 1, <<: {b: 1}}}\n", {"m": {"b": 1}}, []),
+    ("m: {b: 1, <<: {b: 2}}\n", {"m": {"b": 1}}, []),
+])
+def test_a_key_set_over_a_nested_merge_is_read_two_ways(text, data, found):
+    doc = load_bytes(text.encode("utf-8"), "x.yaml")
+    assert doc.data == data
+    assert [(f.code, f.line, f.column, f.message) for f in doc.findings] == found

@@ -454,6 +454,9 @@ class _Builder:
         self.anchor_lines: dict[str, int] = {}  # anchor -> line of its first definition
         self.alias_names: dict[int, str] = {}  # id of an aliased mapping -> its anchor
         self.mapping_starts: dict[int, tuple[int, int]] = {}  # id of a mapping merged in place -> its start
+        # id of a mapping -> keys it sets itself over a different value its own merge brings:
+        # merged into another mapping, PyYAML 6.0.4 may take the nested merge's value
+        self.overridden: dict[int, set] = {}
         self.root: Any = _MISSING
         self.documents = 0
         self.nodes = 0
@@ -767,9 +770,22 @@ class _Builder:
                 else:
                     line, column = self.mapping_starts.get(id(source), key_span[:2])
                     name = f"the mapping at {line}:{column}"
+                shadowed = self.overridden.get(id(source), ())
                 for key, item in source.items():
                     if key in explicit:
+                        if key in frame.container and not _same(frame.container[key], item) and key not in merged:
+                            self.overridden.setdefault(id(frame.container), set()).add(key)
                         continue
+                    if key in shadowed:
+                        self.doc.findings.add(
+                            "PL003", "duplicate-key",
+                            f"{units.quoted(key, 24)} is set over its own merge in {units.clip(name, 24)}, "
+                            "then merged again",
+                            key_span, path=frame.path + (key,),
+                            fix=f"set '{key}' in this mapping itself, or drop the nested merge's '{key}'",
+                            details=("the mapping's own value wins by the merge specification (planlint reads it); "
+                                     "PyYAML 6.0.4 can take the nested merge's value",))
+                        explicit.add(key)
                     if key not in merged:
                         merged[key] = name
                         frame.container[key] = item
