@@ -154,3 +154,17 @@ def test_every_seed_of_the_fuzz_corpus_passes_the_oracle(name):
 def test_a_byte_error_after_a_yaml_only_line_break_is_at_the_editors_position(raw, expected):
     # the oracle counted YAML's line breaks for a file that did not decode, planlint the editor's
     assert [f[:4] for f in located(raw)] == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    # a syntax error at the end of the stream, after a NEL or U+2028: YAML marks a line past the
+    # editor's last one, which was left unmoved (line 3 of a one-line file)
+    (b"(:\xc2\x85!", [("PL001", 1, 5, "syntax error: could not find expected ':'")]),
+    (b"planlparams: 1B}\ndata: {traie_okt\xe2\x80\xa8, <<: *a", None),
+    (b"#planlint: 1\xc2\x85name: seed\xc2\x85goal: assistant\xc2\x85model:\xe2\x80\xa8  params: Phi- 45%}\nc1.5 (M",
+     None),
+])
+def test_a_syntax_error_at_the_end_after_a_yaml_only_line_break_is_inside_the_file(raw, expected):
+    found = located(raw)  # the oracle raises on a position outside the file
+    if expected is not None:
+        assert found == expected

@@ -203,14 +203,21 @@ def _to_editor_positions(text: str, doc: Document, findings_before: int) -> None
             line += 1
         table.append((line + 1, start - editor_starts[line]))
 
+    # a mark past YAML's last line (a syntax error at the end of the stream) is the file's end
+    end = (len(editor_starts), len(text) - editor_starts[-1] + 1)
+
     def moved(pos):
         if pos is None:
             return None
         first, column, last, end_column = pos.line, pos.column, pos.end_line, pos.end_column
         if 1 <= first <= len(table):
             first, column = table[first - 1][0], column + table[first - 1][1]
+        elif first > len(table):
+            first, column = end
         if 1 <= last <= len(table):
             last, end_column = table[last - 1][0], end_column + table[last - 1][1]
+        elif last > len(table):
+            last, end_column = end
         return Span(first, column, last, end_column)
 
     for path, spans in doc.spans.items():
