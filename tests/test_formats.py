@@ -281,7 +281,7 @@ def test_github_exact_lines():
         "within 4 epochs",
         "::notice file=examples/harbor-analytics.yaml,line=38,col=3,endLine=38,endColumn=7,"
         "title=PL206 budget-underused::the plan needs 10%25 of the 3e21 FLOPs it declares%0Ait needs 3.12e20 FLOPs "
-        "(6ND)%0Athe budget: compute.flops%0Afix: train 4.88B params on 102B tokens (full budget: compute-optimal for 3e21 FLOPs, Besiroglu et al. 2024 "
+        "(6ND)%0Athe budget comes from compute.flops%0Afix: train 4.88B params on 102B tokens (full budget: compute-optimal for 3e21 FLOPs, Besiroglu et al. 2024 "
         "refit); "
         "or lower the budget to free the rest",
     ]

@@ -36,5 +36,5 @@ class BudgetUnderused(Rule):
             f"the plan needs {units.pct(used)} of the {units.sci(budget)} FLOPs it declares",
             f"{numbers.full_budget.suggest()}; or lower the budget to free the rest",
             details=[f"it needs {units.sci(numbers['needed_flops'])} FLOPs ({numbers.convention.label})",
-                     f"the budget: {numbers.notes['budget_flops']}"],
+                     f"the budget comes from {numbers.notes['budget_flops']}"],
             used_share=used, budget_flops=budget)
