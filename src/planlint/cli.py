@@ -164,7 +164,6 @@ class _Planlint(click.Group):
             _say("Aborted!")
             sys.exit(1)
         except Exception as exc:  # a bug in planlint itself: one line and exit 2, never a green run
-            import os.path
             import traceback
 
             from planlint.contain import tracebacks_shown

@@ -498,22 +498,8 @@ def inference_optimal(fit: LossFit, loss: float, inference_tokens: float) -> tup
         params = math.exp(log_n)
         return 6.0 * params * tokens(params) + 2.0 * params * inference_tokens
 
-    low, high = math.log(n_min) + 1e-9, math.log(n_min) + 12.0
-    ratio = (math.sqrt(5.0) - 1.0) / 2.0
-    a, b = high - ratio * (high - low), low + ratio * (high - low)
-    fa, fb = total(a), total(b)
-    for _ in range(200):
-        if fa < fb:
-            high, b, fb = b, a, fa
-            a = high - ratio * (high - low)
-            fa = total(a)
-        else:
-            low, a, fa = a, b, fb
-            b = low + ratio * (high - low)
-            fb = total(b)
-        if high - low < 1e-10:
-            break
-    params = math.exp((low + high) / 2.0)
+    log_n, _ = _golden_min(total, math.log(n_min) + 1e-9, math.log(n_min) + 12.0, tolerance=1e-10)
+    params = math.exp(log_n)
     return params, tokens(params)
 
 

@@ -780,7 +780,7 @@ class _Builder:
                 shadowed = self.overridden.get(id(source), ())
                 for key, item in source.items():
                     if key in explicit:
-                        if key in frame.container and not _same(frame.container[key], item) and key not in merged:
+                        if not _same(frame.container[key], item):
                             self.overridden.setdefault(id(frame.container), set()).add(key)
                         continue
                     if key in shadowed:
