@@ -9,10 +9,11 @@ and Google Cloud TPU documentation).
 from __future__ import annotations
 
 from collections import ChainMap
-from dataclasses import dataclass
+
+from planlint.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Accelerator:
     """An accelerator's peak throughput, memory and bandwidth, with the source."""
 

@@ -21,7 +21,9 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from planlint.records import record
 
 YAML_SUFFIXES = (".yaml", ".yml")
 PLAN_SUFFIXES = (*YAML_SUFFIXES, ".json")  # the files a folder is searched for; only these can be plans
@@ -44,7 +46,7 @@ _WIDE = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Target:
     """A file to lint, and whether it was named (rather than found in a folder)."""
 
@@ -52,7 +54,7 @@ class Target:
     explicit: bool  # named on the command line (linted even without a `planlint:` key)
 
 
-@dataclass
+@record
 class Discovery:
     """What ``discover`` found: the files to lint, messages for paths that do not exist, and
     what was skipped as ``(path, reason)``; ``irregular`` repeats the skipped ones a run

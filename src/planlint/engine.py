@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -30,12 +30,13 @@ from planlint.findings import NOT_CHECKED, Finding, Severity, Span
 from planlint.limits import Limits, hint
 from planlint.load import Document, load_bytes
 from planlint.plugins import Registry
+from planlint.records import record
 
 if TYPE_CHECKING:
     from planlint.model import Plan
 
 
-@dataclass
+@record
 class FileResult:
     """One file's outcome: its findings and what each stage made of it."""
 
@@ -99,7 +100,7 @@ class SourceLines(Sequence):
         return self._kept.get(index, "")
 
 
-@dataclass
+@record
 class Checked:
     """Stages 2 to 5 on one loaded document."""
 

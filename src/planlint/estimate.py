@@ -7,7 +7,8 @@ C is training FLOPs. "6ND" uses active parameters for a mixture of experts.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from planlint.records import record
 
 # ---------------------------------------------------------------------------------------
 # Training compute
@@ -87,7 +88,7 @@ def activation_bytes(layers: int, d_model: int, heads: int, context: int, micro_
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MLA:
     """Multi-head latent attention (DeepSeek-AI 2024, DeepSeek-V2, §2.1): keys and values are
     rebuilt per head from one compressed latent of ``kv_rank`` values, plus a ``rope_dim``-wide
@@ -100,7 +101,7 @@ class MLA:
     v_head_dim: float | None = None  # default: the shape's head_dim
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Shape:
     """A decoder-only transformer as the plan declares it, with every default resolved.
 
@@ -246,7 +247,7 @@ def hoffmann_exact_flops_per_token(shape: Shape, context: int) -> float:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LossFit:
     """A fitted loss law L(N, D) = E + A / N^alpha + B / D^beta, with its source."""
 
@@ -348,7 +349,7 @@ MUENNIGHOFF_C4 = LossFit("muennighoff2023", "Muennighoff et al. 2023 C4 fit", E=
                          source="Muennighoff et al. 2023, arXiv:2305.16264, App. B, Eq. 20",
                          data="C4, GPT-2 tokenizer", params_range=(7e6, 9e9), tokens_range=(100e6, 900e9))
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class JointMoeFit:
     """Ludziejewski et al. 2025, "Joint MoE Scaling Laws" (arXiv:2502.05172), Eq. 1 with the
     Table 3 constants: L(N_act, D, E) = a E'^delta N_act^(alpha + gamma ln E')
@@ -393,7 +394,7 @@ LUDZIEJEWSKI_2025 = JointMoeFit()
 CHINCHILLA_TOKENS_PER_PARAM = 20.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TokensPerParamRule:
     """The plain rule of thumb: D = 20 N, so N = sqrt(C / 120) under C = 6ND. It has no loss
     function, so it predicts no loss and prices no waste."""
@@ -641,7 +642,7 @@ def distinct_experts(experts: int, top_k: int, tokens: int) -> float:
     return experts * (1.0 - (1.0 - min(top_k, experts) / experts) ** tokens)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DecodeEstimate:
     """The roofline estimate of decoding: time per token, throughput and cost."""
 

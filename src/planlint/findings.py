@@ -7,8 +7,10 @@ against the source positions that ``load`` recorded, so rules never deal with li
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from planlint.records import record
 
 PathT = tuple  # a JSON path into the plan: mapping keys (str) and list indices (int)
 
@@ -48,7 +50,7 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r}: use error, warning or info") from None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Span:
     """1-based line and column of the first character, and of the character just past the end."""
 
@@ -58,7 +60,7 @@ class Span:
     end_column: int
 
 
-@dataclass
+@record
 class Finding:
     """One finding: a rule's message and fix at a place in a file, with its numbers."""
 

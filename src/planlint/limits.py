@@ -6,7 +6,9 @@ takes it (``max-depth``), so that the fix can be applied as written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
+
+from planlint.records import record
 
 # configuration key -> (default, what it bounds). The defaults leave plans a wide margin: a
 # plan is a few KB, nests 3 or 4 deep, has a few dozen values and a handful of mistakes.
@@ -24,7 +26,7 @@ def key_of(attribute: str) -> str:
     return attribute.replace("_", "-")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limits:
     """The bounds for one file, as the loader and the engine read them."""
 

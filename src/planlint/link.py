@@ -18,12 +18,13 @@ import copy
 import math
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from planlint import units
 from planlint.findings import HEADLINE_LIMIT, Finding, PathT, Severity, Span, dotted
+from planlint.records import record
 
 # Where each launch-config field (planlint.adapters.FIELDS) goes in a plan: most keep their
 # name; training.precision is compute.precision; steps are not a plan field (they are in the
@@ -54,7 +55,7 @@ def plan_path(name: str) -> PathT | None:
     return tuple(name.split("."))
 
 
-@dataclass
+@record
 class Filled:
     """A plan value taken from the launch config."""
 
@@ -63,7 +64,7 @@ class Filled:
     origin: str  # "scripts/train.sh:14 (--num-layers)"
 
 
-@dataclass
+@record
 class Pair:
     """A value both the plan and its launch config give, for PL501."""
 
@@ -75,7 +76,7 @@ class Pair:
     how: str = ""
 
 
-@dataclass
+@record
 class Link:
     """What a plan's launch config added to it."""
 

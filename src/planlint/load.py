@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import yaml
@@ -31,6 +31,7 @@ import yaml
 from planlint import units
 from planlint.findings import FindingList, PathT, Span, dotted
 from planlint.limits import Limits, hint
+from planlint.records import record
 
 try:
     from yaml.cyaml import CParser as _CParser
@@ -82,7 +83,7 @@ class NodeSpans:
         return f"NodeSpans(key={self.key!r}, value={self.value!r})"
 
 
-@dataclass
+@record
 class Document:
     """Stage 1's output: one file's text, its plain data and where every key and value stands,
     and the problems of reading it (``findings``: PL001, PL003, PL004 and the PL002 of tags)."""

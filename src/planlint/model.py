@@ -15,13 +15,12 @@ object pydantic makes (``tests/test_startup.py`` compares them); anything the di
 does not expect is handed to pydantic, which then validates and reports as before.
 """
 
-from __future__ import annotations
-
 import dataclasses
 import typing
 from typing import Annotated, Any, Callable, Literal, Optional
 
 from planlint.quantities import parse_count, parse_fraction, parse_integer, parse_share, parse_usd
+from planlint.records import record
 
 
 class Parsed:
@@ -60,7 +59,7 @@ class _Section:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        dataclasses.dataclass(frozen=True, kw_only=True)(cls)
+        record(frozen=True, kw_only=True)(cls)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source, handler):

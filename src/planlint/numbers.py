@@ -14,11 +14,12 @@ The formulas themselves live in :mod:`planlint.estimate`, each with its source.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from planlint import estimate as est
 from planlint import units
+from planlint.records import record
 
 # ---------------------------------------------------------------------------------------
 # What the numbers assume
@@ -30,7 +31,7 @@ BANDWIDTH_EFFICIENCY = 0.9
 COMPUTE_EFFICIENCY = 0.7
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Assumptions:
     """Inputs of the numbers that are not in the plan, with the rule option each one comes from."""
 
@@ -65,7 +66,7 @@ class Assumptions:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Convention:
     """A FLOPs convention: how training compute is counted from the plan."""
 
@@ -91,7 +92,7 @@ DEFAULT_CONVENTION = "6nd"
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ResolvedShape:
     """The model's shape as counted, with the defaults assumed for what it omits."""
 
@@ -166,7 +167,7 @@ def moe_layer_count(layers: int, spec) -> int:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Split:
     """A model size and token count that answers one question about the plan; ``describe``
     gives the words every output uses for it, so a size never appears without its question."""
@@ -219,7 +220,7 @@ def ratio_sizes(baseline: float, params: float, tokens: float) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ServingEstimate:
     """What serving the model takes on one replica: memory, decode time and cost."""
 
@@ -267,7 +268,7 @@ STABLE_KEYS = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SourceRepetition:
     """How often one source of the mix is repeated (Muennighoff et al. 2023)."""
 
@@ -280,7 +281,7 @@ class SourceRepetition:
     effective_tokens: float  # D', what the repeats are worth in fresh tokens
 
 
-@dataclass
+@record
 class PlanNumbers:
     """Every number about one plan (``values``, by stable key) and what each assumed (``notes``)."""
 

@@ -27,11 +27,12 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from planlint import contain
 from planlint.contain import shown
+from planlint.records import record
 from planlint.rule import Rule
 
 BUILTIN = "builtin"
@@ -53,7 +54,7 @@ class RegistryError(Exception):
     registry: Registry | None = None
 
 
-@dataclass
+@record
 class Registry:
     """Everything the plugins contribute, with who contributed it and what went wrong."""
 
@@ -231,7 +232,7 @@ def entry_points(group: str) -> list:
     return list(metadata_entry_points(group=group))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EntryPoint:
     """An entry point read from an ``entry_points.txt``; ``load`` as importlib.metadata's."""
 
@@ -381,7 +382,7 @@ def _order(plugin_name: str) -> tuple:
     return (builtin.index(plugin_name), "") if plugin_name in builtin else (len(builtin), plugin_name)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Kind:
     """One kind of contribution: its hook, how it is checked and where it is kept."""
 

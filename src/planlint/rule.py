@@ -8,10 +8,10 @@ built-in rules, or its docstring for plugin rules; ``planlint explain`` shows ei
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
 from planlint.findings import Finding, PathT, Severity
+from planlint.records import record
 
 if TYPE_CHECKING:
     from planlint.load import Document
@@ -36,7 +36,7 @@ class OptionError(ValueError):
         self.expected, self.value, self.at = expected, value, at
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Option:
     """A rule option: its default (which also fixes its type) and what it means.
 

@@ -41,10 +41,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from planlint.config import ALWAYS_ON
 from planlint.findings import Finding, Severity, Span
+from planlint.records import record
 
 # Where a directive starts inside a comment: at its '#' or at a later '#' after whitespace.
 _DIRECTIVE = re.compile(r"(?:^|(?<=\s))#\s*(?:(?P<planlint>planlint\s*:)|(?P<noqa>(?i:noqa))(?![\w-]))")
@@ -68,7 +69,7 @@ _SPELLED = {"line": "disable", "block": "disable", "next-line": "disable-next-li
 _WHERE = {"line": "on this line", "next-line": "on the next line", "file": "in this file"}
 
 
-@dataclass
+@record
 class Suppression:
     """One suppression comment: where it is, what it names and why."""
 

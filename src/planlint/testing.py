@@ -43,11 +43,12 @@ import io
 import re
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from planlint.findings import Finding
+from planlint.records import record
 
 CASE_FILE_KEYS = ("rule", "cases")
 CASE_KEYS = ("name", "plan", "options", "expect", "all_codes", "file", "files")
@@ -297,7 +298,7 @@ def run_case(case: dict) -> None:
 # -- catalogue pages -------------------------------------------------------------------
 
 
-@dataclass
+@record
 class DocExamples:
     failing: str | None
     output: str | None

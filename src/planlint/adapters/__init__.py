@@ -17,8 +17,10 @@ as a third party's are.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, ClassVar
+
+from planlint.records import record
 
 # The plan fields an adapter may derive, with what each means. Adapters use these names and no
 # others (tests hold them to it); values are in the plan's units (counts as numbers, shares as
@@ -59,7 +61,7 @@ FIELDS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     """One entry of a config file: where it is, and what the config calls it."""
 
@@ -69,7 +71,7 @@ class Source:
     key: str  # as the config spells it: "--num-layers", "model.hidden_size", "[model] flavor"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Derived:
     """A plan field's value as the config gives it.
 
@@ -95,7 +97,7 @@ class Derived:
         return self.formula(inputs)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     """Something in the config the adapter could not read, at its position."""
 
@@ -107,7 +109,7 @@ class Problem:
     details: tuple[str, ...] = ()  # what supports the message, as a finding's details
 
 
-@dataclass
+@record
 class LaunchConfig:
     """What one launch config says, in the plan's vocabulary."""
 

@@ -11,12 +11,13 @@ what it was trained at) and hardware are the plan's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Optional
 
 from planlint.adapters import Adapter, LaunchConfig, read_yaml
 from planlint.adapters.megatron import UNPLACED, moe_layers_field
 from planlint.adapters.reading import ConfigReader, count, open_config, show
+from planlint.records import record
 
 DOCUMENTATION = """\
 Reads a Hugging Face config.json (the shape only):
@@ -38,7 +39,7 @@ CANNOT_SAY = ("data.train_tokens", "data.unique_tokens", "data.mix", "model.cont
               "training.global_batch_tokens", "training.steps", "compute.accelerators", "compute.accelerator")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Family:
     """What transformers does with one architecture's config.json."""
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from typing import Any, Callable
+
+from planlint.records import record
 
 # The resolvers NeMo registers for its configs (nemo/core/config/hydra_runner.py:
 # ``multiply: x * y``, ``sum: x + y``), and the ceiling and floor divisions of the NeMo
@@ -43,7 +44,7 @@ class Unresolved(Exception):
     """Why a value cannot be resolved from the document alone."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Resolution:
     """A key's value with its interpolations resolved (``resolved``), or the reason it could
     not be (``reason``: "the environment variable DATA_DIR"). ``references`` are the dotted
@@ -55,12 +56,12 @@ class Resolution:
     references: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Ref:
     path: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Call:
     name: str
     args: tuple  # each a template: a tuple of str and _Ref/_Call parts

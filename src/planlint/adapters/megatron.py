@@ -15,12 +15,13 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, Optional
 
 from planlint import units
 from planlint.adapters import Adapter, Derived, LaunchConfig, Problem, Source
 from planlint.adapters.shell import Command, Script, Word, read_arguments, read_script
+from planlint.records import record
 
 # The flags this adapter reads, with what argparse makes of their values (arguments.py and the
 # config dataclasses it builds flags from): "flag" takes no value (store_true), "int"/"float"/"str"
@@ -106,13 +107,13 @@ written (micro-batch x data-parallel size, computed once the plan gives compute.
 # -- command-line arguments ------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class Occurrence:
     flag: Word
     values: list[Word]
 
 
-@dataclass
+@record
 class Arguments:
     """The flags of one command line, in order: the last occurrence of a flag wins, as in argparse."""
 
@@ -181,7 +182,7 @@ def parse_arguments(words: list[Word]) -> Arguments:
 # -- batch schedules -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BatchSchedule:
     """The global batch size as Megatron-LM varies it with the samples consumed.
 

@@ -34,10 +34,11 @@ from __future__ import annotations
 import bisect
 import fnmatch
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Optional
 
 from planlint.adapters import Problem
+from planlint.records import record
 
 MAX_TEXT = 2_000_000  # characters of a script read; a launch script is a few kilobytes
 MAX_STEPS = 50_000  # commands and expansions interpreted (a launch script runs a few hundred)
@@ -61,7 +62,7 @@ _OPENERS = ("if", "then", "elif", "else", "do", "while", "until", "!", "{", "for
 # -- results ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Word:
     """One word of a command after expansion.
 
@@ -81,7 +82,7 @@ class Word:
     default_of: str = ""
 
 
-@dataclass
+@record
 class Command:
     """A simple command as it would run: its words after expansion (assignments and
     redirections left out). ``conditional`` says why it may not run ("" when it runs)."""
@@ -91,7 +92,7 @@ class Command:
     conditional: str = ""
 
 
-@dataclass
+@record
 class Script:
     text: str
     commands: list[Command] = field(default_factory=list)
@@ -125,7 +126,7 @@ class _Exit(Exception):
 # which marks a word that had quotes (so that "" is a word).
 
 
-@dataclass
+@record
 class Token:
     kind: str  # word, op, newline, array, arith_cmd, eof
     start: int
@@ -884,7 +885,7 @@ class Parser:
 # -- values ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Text:
     """Expanded text with the file offset each character came from (-1: computed). ``gaps``
     are the (start, end, why) spans of characters whose value is unknown, kept as written
@@ -919,7 +920,7 @@ def unknown_text(why: str, shown: str, origin: int) -> Text:
     return Text(shown, (origin,) * len(shown), ((0, len(shown), why),))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unknown:
     """A value from outside the script (the environment, its arguments, a loop it does not
     unroll), as a whole."""
@@ -928,7 +929,7 @@ class Unknown:
     shown: str = ""  # how the value is written ("$DATA_PATH")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Array:
     items: tuple  # of Text
 

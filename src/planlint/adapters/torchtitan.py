@@ -12,11 +12,11 @@ entry of torchtitan's model-args tables, which :data:`FLAVORS` restates.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from planlint.adapters import Adapter, LaunchConfig, Located, read_toml
 from planlint.adapters.reading import ConfigReader, count, open_config, positive
+from planlint.records import record
 
 
 def llama_ffn_dim(dim: int, multiple_of: int, ffn_dim_multiplier: float | None, hidden: int | None = None) -> int:
@@ -42,7 +42,7 @@ def llama4_expert_dim(dim: int, multiple_of: int, ffn_dim_multiplier: float | No
     return width + (-width % multiple_of)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Flavor:
     """One entry of a torchtitan model-args table, as the plan's shape fields."""
 
@@ -320,7 +320,7 @@ def _micro_batch(reader: ConfigReader, legacy: bool, local: Any, local_key: str,
                    f"batch_size {count(local)} over {count(microbatches)} pipeline microbatches")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DataParallel:
     """The data-parallel degree: ``degree`` when the config fixes it, else the degrees the
     rest of the world size is divided by (torchtitan's ParallelDims: dp_shard = -1 takes

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import enum
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, ClassVar
 
 from planlint.findings import PathT, dotted
+from planlint.records import record
 
 if TYPE_CHECKING:
     from planlint.load import Document
@@ -33,7 +34,7 @@ class Status(str, enum.Enum):
         return self.value
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Evidence:
     """What settles an item: a sentence about the value at ``path``, and where it is."""
 
@@ -47,7 +48,7 @@ class Evidence:
         return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in self.path)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Verdict:
     status: Status
     reason: str  # one sentence: why the item has this status
@@ -143,7 +144,7 @@ class ItemContext:
         return Verdict(Status.NOT_APPLICABLE, reason, tuple(evidence))
 
 
-@dataclass
+@record
 class ItemResult:
     id: str
     title: str
@@ -151,7 +152,7 @@ class ItemResult:
     verdict: Verdict
 
 
-@dataclass
+@record
 class PlanChecklist:
     file: str
     name: str

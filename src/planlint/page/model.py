@@ -5,14 +5,15 @@ charts that compare the plans with each other."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from planlint.findings import NOT_CHECKED, Severity
 from planlint.page import series
+from planlint.records import record
 from planlint.report.escape import visible
 
 
-@dataclass
+@record
 class Section:
     number: int  # 1-based, in the order the plans were read
     result: object  # planlint.engine.FileResult: findings, doc, plan
@@ -52,7 +53,7 @@ class Section:
         return f"{total} finding{'' if total == 1 else 's'} ({shown}){tail}"
 
 
-@dataclass
+@record
 class Report:
     sections: list[Section]
     fit_label: str

@@ -8,10 +8,10 @@ model, the numbers are the example's (a test holds them equal).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from planlint.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Recipe:
     name: str
     params: float  # every parameter

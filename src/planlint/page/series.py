@@ -14,12 +14,13 @@ plan's charts and says why a chart is left out (the plan lacks its input),
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from planlint import estimate as est
 from planlint import units
 from planlint.numbers import finite
 from planlint.page.recipes import RECIPES
+from planlint.records import record
 
 # The iso-FLOP curves beside the plan's own: a decade of compute either way (Hoffmann et al.
 # 2022, Fig. 3 draws nine budgets a few times apart; two neighbours keep one plan's chart legible).
@@ -32,7 +33,7 @@ SERVE_FLOPS_PER_PARAM = 2.0
 GRID = 97  # points per curve: smooth at any width the page draws
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Point:
     x: float
     y: float
@@ -42,7 +43,7 @@ class Point:
     index: int = 0  # which plan, in a comparison
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Curve:
     xs: tuple[float, ...]
     ys: tuple[float, ...]
@@ -50,7 +51,7 @@ class Curve:
     label: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Band:
     """A shaded range of y: PL101's regions on the tokens-per-parameter chart."""
 
@@ -60,7 +61,7 @@ class Band:
     label: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Marker:
     """A vertical line at x: an epoch count, the plan's compute where no loss is predicted."""
 
@@ -69,7 +70,7 @@ class Marker:
     label: str
 
 
-@dataclass
+@record
 class Panel:
     title: str
     x_label: str
@@ -91,7 +92,7 @@ class Panel:
         return next((c for c in self.curves if c.role == role), None)
 
 
-@dataclass
+@record
 class Chart:
     key: str  # frontier, tokens-per-param, repetition, serving
     title: str
@@ -102,7 +103,7 @@ class Chart:
     rendered: dict = field(default_factory=dict, repr=False, compare=False)  # SVG by id prefix, drawn once
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One plan as the charts see it: its name and its numbers."""
 
