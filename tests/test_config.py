@@ -49,13 +49,13 @@ def test_pyproject_tool_table(cli, tmp_path):
 def test_pyproject_without_the_table_is_passed_over(tmp_path):
     write(tmp_path / ".planlint.yaml", "ignore: [PL206]\n")
     write(tmp_path / "sub" / "pyproject.toml", '[project]\nname = "x"\n')
-    assert find_config_file(tmp_path / "sub") == (tmp_path / ".planlint.yaml").resolve()
+    assert find_config_file(tmp_path / "sub") == str((tmp_path / ".planlint.yaml").resolve())
 
 
 def test_dedicated_file_wins_over_pyproject_in_the_same_folder(tmp_path):
     write(tmp_path / ".planlint.yaml", "ignore: [PL206]\n")
     write(tmp_path / "pyproject.toml", "[tool.planlint]\nignore = [\"PL101\"]\n")
-    assert find_config_file(tmp_path) == (tmp_path / ".planlint.yaml").resolve()
+    assert find_config_file(tmp_path) == str((tmp_path / ".planlint.yaml").resolve())
 
 
 def test_nearest_file_wins_and_files_are_not_merged(cli, tmp_path):

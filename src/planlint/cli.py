@@ -905,7 +905,7 @@ def _provided_by(registry, plugin: str) -> str:
               help="Print the configuration's schema instead, with the options of every rule loaded (plugins' too).")
 def schema(of_config):
     """Print the plan format's JSON Schema (for editors and check-jsonschema)."""
-    from planlint.resources import data_dir
+    from planlint.resources import data_dir, read_text
 
     if of_config:
         from planlint.plugins import BUILTINS
@@ -918,7 +918,7 @@ def schema(of_config):
             write_json(json_schema(registry), sys.stdout, indent=2)
             return
     name = "config.schema.json" if of_config else "plan.schema.json"
-    click.echo((data_dir("schemas") / name).read_text(encoding="utf-8").rstrip())
+    click.echo(read_text(os.path.join(data_dir("schemas"), name)).rstrip())
 
 
 @main.command()

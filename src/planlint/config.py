@@ -35,12 +35,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import field
 from typing import Any
 
 from planlint.findings import NOT_CHECKED, Severity
 from planlint.limits import LIMITS  # the safety bounds per plan (PL004), defined once there
+from planlint.records import record
 from planlint.rule import OptionError
 
 DEDICATED = ".planlint.yaml"
@@ -62,7 +62,7 @@ class ConfigError(Exception):
     """A configuration file or option planlint cannot use; the message names file and key."""
 
 
-@dataclass
+@record
 class Config:
     """The settings that apply to one plan: the rules selected, severities, options and limits."""
 
@@ -78,14 +78,14 @@ class Config:
     require_plugins: tuple[str, ...] = ()  # names of plugins that must have loaded in full
     fit: str | None = None  # the loss fit chosen by name (None: the plan's own, else the default)
     fits: dict[str, Any] = field(default_factory=dict)  # loss fits the configuration defines, by name
-    path: Path | None = None  # the file it was read from
+    path: str | None = None  # the file it was read from
     # where each setting came from, by dotted key ("ignore", "options.PL101.warn_below")
     sources: dict[str, str] = field(default_factory=dict)
 
     @property
-    def root(self) -> Path:
+    def root(self) -> str:
         """The folder that per-file-ignores globs are relative to."""
-        return self.path.parent if self.path is not None else Path.cwd()
+        return (os.path.dirname(self.path) or ".") if self.path is not None else os.getcwd()
 
     def source(self, key: str) -> str:
         return self.sources.get(key, DEFAULT)
@@ -101,8 +101,10 @@ class Config:
         """Codes and prefixes that per-file-ignores switch off for ``filename``."""
         if not self.per_file_ignores or filename in ("", "-"):
             return ()
+        from pathlib import Path  # only for per-file-ignores: pathlib costs every run a few milliseconds
+
         try:
-            relative = Path(os.path.abspath(filename)).relative_to(self.root.resolve()).as_posix()
+            relative = Path(os.path.abspath(filename)).relative_to(Path(self.root).resolve()).as_posix()
         except ValueError:
             relative = Path(filename).as_posix()
         base = relative.rsplit("/", 1)[-1]
@@ -166,34 +168,49 @@ def _matches(code: str, selectors) -> bool:
 
 # --- reading -------------------------------------------------------------------------------
 
-def find_config_file(start: Path) -> Path | None:
+def find_config_file(start: str) -> str | None:
     """The nearest ``.planlint.yaml`` or ``pyproject.toml`` with ``[tool.planlint]``, walking up."""
-    folder = start if start.is_dir() else start.parent
-    folder = folder.resolve()
-    for candidate in (folder, *folder.parents):
-        dedicated = candidate / DEDICATED
-        if dedicated.is_file():
+    start = os.fspath(start)
+    folder = os.path.realpath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
+    for candidate in _folder_and_parents(folder):
+        dedicated = os.path.join(candidate, DEDICATED)
+        if os.path.isfile(dedicated):
             return dedicated
         if os.path.lexists(dedicated):  # a folder or a device by that name is not "no configuration"
             kind = file_kind(dedicated)
             raise ConfigError(f"{dedicated}: {'a broken link' if kind == 'missing' else kind}, not a "
                               "configuration file; planlint reads the nearest one, so this one cannot be skipped")
-        pyproject = candidate / PYPROJECT
-        if pyproject.is_file() and _has_tool_table(pyproject):
+        pyproject = os.path.join(candidate, PYPROJECT)
+        if os.path.isfile(pyproject) and _has_tool_table(pyproject):
             return pyproject
     return None
 
 
-def _has_tool_table(pyproject: Path) -> bool:
+def _folder_and_parents(folder: str):
+    """``folder`` (absolute) and each folder above it, up to the root."""
+    while True:
+        yield folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
+
+
+def _has_tool_table(pyproject: str) -> bool:
     # a cheap text test first: most pyproject.toml files have no [tool.planlint] at all
     try:
-        text = pyproject.read_text(encoding="utf-8", errors="replace")
+        text = _read_text(pyproject, errors="replace")
     except OSError:
         return False
     return "tool.planlint" in text and "planlint" in _read_pyproject(pyproject, text)
 
 
-def _read_pyproject(path: Path, text: str | None = None) -> dict:
+def _read_text(path: str, errors: str = "strict") -> str:
+    with open(path, encoding="utf-8", errors=errors) as handle:
+        return handle.read()
+
+
+def _read_pyproject(path: str, text: str | None = None) -> dict:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -204,7 +221,7 @@ def _read_pyproject(path: Path, text: str | None = None) -> dict:
                               f"(pip install tomli), or use {DEDICATED}") from None
     try:
         if text is None:
-            text = path.read_text(encoding="utf-8")
+            text = _read_text(path)
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read it: {exc}") from None
@@ -221,12 +238,12 @@ def _unparsable(exc: Exception) -> str:
     return f"a value cannot be read ({str(exc).split(';')[0]})"  # e.g. an integer of 5,000 digits
 
 
-def file_kind(path: Path) -> str | None:
+def file_kind(path: str) -> str | None:
     """None for a regular file, else what the path is (for a message): "a folder", "a FIFO"..."""
     import stat
 
     try:
-        mode = path.stat().st_mode
+        mode = os.stat(path).st_mode
     except OSError:
         return "missing"
     if stat.S_ISREG(mode):
@@ -239,9 +256,10 @@ def file_kind(path: Path) -> str | None:
     return "not a regular file"
 
 
-def read_file(path: Path) -> dict:
+def read_file(path: str) -> dict:
     """The raw settings mapping of a configuration file."""
-    if path.name == PYPROJECT or path.suffix == ".toml":
+    name = os.path.basename(path)
+    if name == PYPROJECT or os.path.splitext(name)[1] == ".toml":
         tool = _read_pyproject(path)
         table = tool.get("planlint", {})
         where = "[tool.planlint]"
@@ -249,7 +267,7 @@ def read_file(path: Path) -> dict:
         import yaml
 
         try:
-            table = yaml.safe_load(path.read_text(encoding="utf-8"))
+            table = yaml.safe_load(_read_text(path))
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read it: {exc}") from None
         except yaml.YAMLError as exc:
@@ -264,11 +282,11 @@ def read_file(path: Path) -> dict:
     return table
 
 
-def from_file(path: Path, registry) -> Config:
+def from_file(path: str, registry) -> Config:
     return build(read_file(path), registry, origin=str(path), path=path)
 
 
-def build(table: dict, registry, origin: str, path: Path | None = None, base: Config | None = None) -> Config:
+def build(table: dict, registry, origin: str, path: str | None = None, base: Config | None = None) -> Config:
     """Check ``table`` (settings from ``origin``) and lay it over ``base`` (the defaults)."""
     config = _copy(base) if base is not None else Config()
     config.path = path if path is not None else config.path
@@ -511,11 +529,11 @@ class Resolver:
         self.isolated = isolated
         self.overrides = overrides or {}
         self._explicit = None
-        self._by_file: dict[Path | None, Config] = {}
-        self._by_folder: dict[Path, Path | None] = {}
-        self._by_name: dict[str, Path | None] = {}  # the folder as named, before resolving
+        self._by_file: dict[str | None, Config] = {}
+        self._by_folder: dict[str, str | None] = {}
+        self._by_name: dict[str, str | None] = {}  # the folder as named, before resolving
         if config_file is not None:
-            path = Path(config_file)
+            path = os.fspath(config_file)
             kind = file_kind(path)
             if kind == "missing":
                 raise ConfigError(f"{config_file}: no such configuration file")
@@ -524,7 +542,7 @@ class Resolver:
                                   "pyproject.toml; --isolated uses no configuration at all)")
             self._explicit = path
 
-    def files(self) -> list[Path]:
+    def files(self) -> list[str]:
         """The configuration files read so far."""
         return [path for path in self._by_file if path is not None]
 
@@ -534,11 +552,11 @@ class Resolver:
         elif self._explicit is not None:
             path = self._explicit
         else:
-            start = Path(filename) if filename not in ("", "-") else Path.cwd()
-            named = str(start if start.is_dir() else start.parent)
+            start = filename if filename not in ("", "-") else os.getcwd()
+            named = start if os.path.isdir(start) else os.path.dirname(start) or "."
             path = self._by_name.get(named, _UNSET)
             if path is _UNSET:  # resolving a path costs more than linting a plan: once a folder
-                folder = Path(named).resolve()
+                folder = os.path.realpath(named)
                 if folder not in self._by_folder:
                     self._by_folder[folder] = find_config_file(folder)
                 path = self._by_name[named] = self._by_folder[folder]

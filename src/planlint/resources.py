@@ -1,37 +1,43 @@
 """Where the published schema and the rule catalogue are, installed or in a checkout.
 
 The wheel carries ``schemas/`` and ``rules/`` as ``planlint/_data/``; an editable install or
-a source checkout reads them from the top of the repository.
+a source checkout reads them from the top of the repository. Paths are strings (``os.path``):
+every ``check`` reads the schema, and importing pathlib would cost it a few milliseconds.
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
-from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = os.path.dirname(os.path.realpath(__file__))
 
 
 @lru_cache(maxsize=None)
-def data_dir(name: str) -> Path:
+def data_dir(name: str) -> str:
     """``schemas`` or ``rules``."""
-    installed = _PACKAGE / "_data" / name
-    if installed.is_dir():
+    installed = os.path.join(_PACKAGE, "_data", name)
+    if os.path.isdir(installed):
         return installed
-    checkout = _PACKAGE.parent.parent / name
-    if checkout.is_dir():
+    checkout = os.path.join(os.path.dirname(os.path.dirname(_PACKAGE)), name)
+    if os.path.isdir(checkout):
         return checkout
     raise FileNotFoundError(f"planlint's {name}/ folder is missing from this installation")
 
 
-def schema_path() -> Path:
-    return data_dir("schemas") / "plan.schema.json"
+def schema_path() -> str:
+    return os.path.join(data_dir("schemas"), "plan.schema.json")
 
 
-def rule_page(code: str) -> Path | None:
+def rule_page(code: str) -> str | None:
     """The catalogue page of a built-in rule, ``rules/PL101.md``."""
     try:
-        page = data_dir("rules") / f"{code}.md"
+        page = os.path.join(data_dir("rules"), f"{code}.md")
     except FileNotFoundError:
         return None
-    return page if page.is_file() else None
+    return page if os.path.isfile(page) else None
+
+
+def read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()

@@ -201,11 +201,11 @@ class Rule:
     @classmethod
     def documentation(cls) -> str:
         """The catalogue page of a built-in rule, else the class docstring."""
-        from planlint.resources import rule_page
+        from planlint.resources import read_text, rule_page
 
         page = rule_page(cls.code) if cls.__module__.startswith("planlint.") else None
         if page is not None:
-            return page.read_text(encoding="utf-8")
+            return read_text(page)
         return inspect.cleandoc(cls.__doc__ or cls.summary)
 
 
