@@ -39,9 +39,13 @@ _INVISIBLE = ("\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2
               "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f")
 _NONCHARACTERS = "\ufffe\uffff"
 _SURROGATES = "\ud800-\udfff"
-_HIDDEN = re.compile(f"[{_CONTROLS}{_INVISIBLE}{_NONCHARACTERS}{_SURROGATES}]")
-_HIDDEN_KEEP_LF = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}{_NONCHARACTERS}{_SURROGATES}]")
-_SURROGATE = re.compile(f"[{_SURROGATES}]")
+# Compiled on first use (through re's cache): the two classes take about a millisecond to
+# compile, and most texts have none of their characters, which str.isprintable() tells in C
+# (every character they hold is one it calls unprintable; tests/test_escape_shortcut.py holds
+# it to that over every code point).
+_HIDDEN = f"[{_CONTROLS}{_INVISIBLE}{_NONCHARACTERS}{_SURROGATES}]"
+_HIDDEN_KEEP_LF = f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}{_NONCHARACTERS}{_SURROGATES}]"
+_SURROGATE = f"[{_SURROGATES}]"
 # the first '#' of "##[", "##vso[", "##teamcity[" (GitHub, Azure Pipelines, TeamCity)
 _LEGACY_COMMAND = re.compile(r"#(?=#[A-Za-z]*\[)")
 # a colon that begins a line after blanks (GitHub's runner trims Unicode blanks before "::")
@@ -65,7 +69,18 @@ def _spell(match: re.Match) -> str:
 def hidden_spelled(text: str) -> str:
     """``text`` with its control, invisible and line-breaking characters spelled out, nothing
     else changed: for text quoted inside a message, which every format then carries as it is."""
-    return _HIDDEN.sub(_spell, text)
+    if not _may_hide(text, "\t"):
+        return text
+    return re.sub(_HIDDEN, _spell, text)
+
+
+def _may_hide(text: str, kept: str) -> bool:
+    """Whether ``text`` can hold a hidden character: only an unprintable one can be, and the
+    characters ``kept`` (tab, LF) are unprintable but never hidden."""
+    for char in kept:
+        if char in text:
+            text = text.replace(char, "")
+    return not text.isprintable()
 
 
 def visible(text, *, multiline: bool = False, line_start: bool = True) -> str:
@@ -78,7 +93,8 @@ def visible(text, *, multiline: bool = False, line_start: bool = True) -> str:
     text = str(text)
     if text.isascii() and text.isprintable() and "#" not in text and not (line_start and ":" in text):
         return text  # the common case, checked in C
-    text = (_HIDDEN_KEEP_LF if multiline else _HIDDEN).sub(_spell, text)
+    if _may_hide(text, "\t\n" if multiline else "\t"):
+        text = re.sub(_HIDDEN_KEEP_LF if multiline else _HIDDEN, _spell, text)
     text = _LEGACY_COMMAND.sub(r"\\x23", text)
     if line_start:
         text = _LEADING_COLON.sub(r"\1\\x3a", text)
@@ -87,7 +103,7 @@ def visible(text, *, multiline: bool = False, line_start: bool = True) -> str:
 
 def no_surrogates(text: str) -> str:
     """Lone surrogates (the bytes of a file name that is not UTF-8) spelled out, the rest kept."""
-    return _SURROGATE.sub(_spell, text)
+    return re.sub(_SURROGATE, _spell, text) if not text.isprintable() else text
 
 
 # --- JSON --------------------------------------------------------------------------------------
