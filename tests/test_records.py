@@ -265,3 +265,8 @@ def test_record_takes_only_the_arguments_it_implements():
         record(order=True)  # type: ignore[call-arg]
     with pytest.raises(TypeError):
         record(slots=True)  # type: ignore[call-arg]
+
+
+def test_an_undocumented_record_gets_the_docstring_dataclasses_writes():
+    ours, theirs = _pair(BODIES["defaults and factories"], frozen=True)
+    assert ours.__doc__ == theirs.__doc__ == "Sample(a: 'int', b: 'int' = 2, c: 'list' = <factory>)"

@@ -194,13 +194,20 @@ def record(cls=None, /, *, frozen: bool = False, kw_only: bool = False):
         for name in ("__setattr__", "__delattr__") if frozen else ():
             if name in cls.__dict__:  # as dataclasses says it
                 raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}")
-        cls.__signature__ = _SIGNATURE
+        documented = bool(cls.__dict__.get("__doc__"))
+        if not documented:  # dataclasses would write one from a signature it cannot see yet
+            cls.__doc__ = cls.__name__
         cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False, kw_only=kw_only)
         pseudo = cls.__dataclass_fields__.keys() - {f.name for f in dataclasses.fields(cls)}
         initvars = [name for name in pseudo if cls.__dataclass_fields__[name]._field_type is _INITVAR]
         if initvars:
             raise TypeError(f"record {cls.__name__} declares InitVar {initvars[0]!r}: records take fields only")
         cls.__record__ = _Layout(cls)
+        cls.__signature__ = _SIGNATURE
+        if not documented:  # as dataclasses writes it: "Point(x: int, y: int = 0)"
+            import inspect
+
+            cls.__doc__ = cls.__name__ + str(inspect.signature(cls)).replace(" -> None", "")
         for name, method in _OWN.items():
             if name not in cls.__dict__:  # a method the class writes itself wins, as with dataclasses
                 setattr(cls, name, method)
