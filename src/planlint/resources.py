@@ -2,7 +2,7 @@
 
 The wheel carries ``schemas/`` and ``rules/`` as ``planlint/_data/``; an editable install or
 a source checkout reads them from the top of the repository. Paths are strings (``os.path``):
-every ``check`` reads the schema, and importing pathlib would cost it a few milliseconds.
+a ``check`` imports this module, and importing pathlib would cost it a few milliseconds.
 """
 
 from __future__ import annotations
@@ -23,10 +23,6 @@ def data_dir(name: str) -> str:
     if os.path.isdir(checkout):
         return checkout
     raise FileNotFoundError(f"planlint's {name}/ folder is missing from this installation")
-
-
-def schema_path() -> str:
-    return os.path.join(data_dir("schemas"), "plan.schema.json")
 
 
 def rule_page(code: str) -> str | None:

@@ -16,7 +16,6 @@ hide a finding (``tests/test_startup.py`` holds the two to the same verdicts).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from functools import lru_cache
@@ -25,7 +24,6 @@ from typing import Any, Callable, Iterator
 from planlint.findings import HEADLINE_LIMIT, FindingList, PathT, Span, dotted
 from planlint.load import Document
 from planlint.quantities import PARSERS, QuantityError
-from planlint.resources import schema_path
 
 _TYPE_WORDS = {
     "object": "a mapping",
@@ -38,10 +36,12 @@ _TYPE_WORDS = {
 }
 
 
-@lru_cache(maxsize=1)
 def plan_schema() -> dict:
-    with open(schema_path(), encoding="utf-8") as handle:
-        return json.load(handle)
+    """schemas/plan.schema.json, read from its Python copy (planlint.plan_schema): no json to
+    import on a check. Shared: callers do not change it."""
+    from planlint.plan_schema import SCHEMA
+
+    return SCHEMA
 
 
 @lru_cache(maxsize=1)
