@@ -41,7 +41,7 @@ _KEYLIKE = re.compile(r"(?m)planlint[\"']?[ \t]*(?::|$)")  # the word as a key c
 _VERSION = re.compile(r"[0-9][0-9._]*")
 # A broken file's last chance: a line that starts (after indentation, a brace, an anchor or a
 # tag) with the key, quoted or not, and a version on the same line.
-_TEXT_KEY = re.compile(r"(?m)^[ \t{]*(?:[&!][^ \t\n]*[ \t]+)*(?:planlint|\"planlint\"|'planlint')[ \t]*:[ \t]*[\"']?[0-9]")
+_TEXT_KEY = r"(?m)^[ \t{]*(?:[&!][^ \t\n]*[ \t]+)*(?:planlint|\"planlint\"|'planlint')[ \t]*:[ \t]*[\"']?[0-9]"
 _WIDE = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
@@ -101,12 +101,12 @@ def is_plan(raw: bytes) -> bool:
         return False
     text = _text(raw)
     if text is None:  # not text the checker reads: it is a plan if it says so, and then reported
-        return _TEXT_KEY.search(raw.decode("latin-1")) is not None
+        return re.search(_TEXT_KEY, raw.decode("latin-1")) is not None
     if _KEYLIKE.search(text) is None:
         return False
     verdict = _top_level_version(text)
     if verdict is None:
-        return _TEXT_KEY.search(text) is not None
+        return re.search(_TEXT_KEY, text) is not None
     return verdict
 
 

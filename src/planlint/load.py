@@ -41,7 +41,7 @@ _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _CONTAINER_TAGS = {_YAML + "map", _YAML + "seq", "!"}
 # YAML line breaks (YAML 1.1 also counts NEL and the Unicode line and paragraph separators)
-_LINE_BREAK = re.compile("\r\n|\r|\n|\x85|\u2028|\u2029")
+_LINE_BREAK = "\r\n|\r|\n|\x85|\u2028|\u2029"  # compiled on first use (re's cache): most runs never need it
 
 
 _Pos = tuple  # (line, column, end line, end column), 1-based: a Span before it is needed
@@ -134,7 +134,7 @@ def _span(start, end) -> _Pos:
 def _position(text: str, index: int) -> tuple[int, int]:
     """1-based line and column of character ``index`` in ``text``."""
     before = text[:index]
-    breaks = list(_LINE_BREAK.finditer(before))
+    breaks = list(re.finditer(_LINE_BREAK, before))
     line_start = breaks[-1].end() if breaks else 0
     return len(breaks) + 1, index - line_start + 1
 
@@ -199,7 +199,7 @@ def _to_editor_positions(text: str, doc: Document, findings_before: int) -> None
     editor_starts = [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
     table = []  # YAML line (0-based) -> (editor line, 1-based; columns to add)
     line = 0
-    for start in [0] + [m.end() for m in _LINE_BREAK.finditer(text)]:
+    for start in [0] + [m.end() for m in re.finditer(_LINE_BREAK, text)]:
         while line + 1 < len(editor_starts) and editor_starts[line + 1] <= start:
             line += 1
         table.append((line + 1, start - editor_starts[line]))
@@ -305,7 +305,7 @@ def _offset(text: str, line: int, column: int) -> int:
     """The character index of 0-based ``line`` and ``column`` in ``text``."""
     index = 0
     for _ in range(line):
-        found = _LINE_BREAK.search(text, index)
+        found = re.compile(_LINE_BREAK).search(text, index)
         if found is None:
             return len(text)
         index = found.end()
@@ -323,7 +323,7 @@ def _feed_from_python(text: str, builder: _Builder, quiet: bool = False) -> None
             raise
 
 
-_FLOW_BRACKET = re.compile(r"[\[\]{}]")
+_FLOW_BRACKET = r"[\[\]{}]"  # compiled on first use (re's cache): most runs never need it
 
 
 def _flow_cut(text: str, depth: int) -> int | None:
@@ -332,7 +332,7 @@ def _flow_cut(text: str, depth: int) -> int | None:
     if text.count("[") + text.count("{") < depth:
         return None
     level = 0
-    for match in _FLOW_BRACKET.finditer(text):
+    for match in re.finditer(_FLOW_BRACKET, text):
         if match.group() in "[{":
             level += 1
             if level >= depth:

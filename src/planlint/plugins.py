@@ -628,7 +628,7 @@ def _check_accelerator(accelerator) -> str | None:
 
     if not isinstance(accelerator, Accelerator):
         return f"{accelerator!r} is not a planlint.accelerators.Accelerator"
-    if not isinstance(accelerator.name, str) or not _ACCELERATOR.match(accelerator.name):
+    if not isinstance(accelerator.name, str) or not re.match(_ACCELERATOR, accelerator.name):
         return f"accelerator {accelerator.name!r} needs a lower-case name like h100-sxm"
     for attribute in ("peak_tflops", "memory_gb", "bandwidth_gbps"):
         number = getattr(accelerator, attribute)
@@ -685,7 +685,7 @@ def _builtin_formats():
     return (*FORMATS, *ALIASES)
 
 
-_ACCELERATOR = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_ACCELERATOR = r"^[a-z0-9][a-z0-9._-]*$"  # compiled on first use (re's cache): most runs never need it
 _KINDS = (
     _Kind("planlint_rules", "rule", "a list of Rule subclasses", lambda r: r.code, _check_rule, "rules", "owner"),
     _Kind("planlint_checklist_items", "checklist item", "a list of ChecklistItem subclasses", lambda i: i.id,

@@ -21,7 +21,7 @@ _NUMBER = r"(?:\d(?:_?\d)*)?(?:\.\d(?:_?\d)*)?"
 _COUNT_RE = re.compile(
     rf"^(?P<num>{_NUMBER})(?P<exp>[eE][+-]?\d+)?(?:\s?(?P<suffix>[kKMBT]))?$"
 )
-_PREFIX_RE = re.compile(r"^\s*(?P<num>\d(?:_?\d)*(?:\.\d+)?)\s*(?P<word>[A-Za-z]*)")
+_PREFIX_RE = r"^\s*(?P<num>\d(?:_?\d)*(?:\.\d+)?)\s*(?P<word>[A-Za-z]*)"  # compiled on first use (re's cache): most runs never need it
 
 
 class QuantityError(ValueError):
@@ -85,7 +85,7 @@ def _plain(x: float) -> str:
 def _suggest_count(value: object) -> str:
     """The forms a user probably meant, built from what they wrote ('7Bn' -> 7B, 7e9, ...)."""
     generic = "write 1.3B, 1.3e9 or 1300000000"
-    match = _PREFIX_RE.match(str(value))
+    match = re.match(_PREFIX_RE, str(value))
     if not match:
         return generic
     try:

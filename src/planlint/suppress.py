@@ -47,16 +47,17 @@ from planlint.config import ALWAYS_ON
 from planlint.findings import Finding, Severity, Span
 from planlint.records import record
 
+# The patterns past _HINT are compiled on first use (re's cache): most plans have no directive.
 # Where a directive starts inside a comment: at its '#' or at a later '#' after whitespace.
-_DIRECTIVE = re.compile(r"(?:^|(?<=\s))#\s*(?:(?P<planlint>planlint\s*:)|(?P<noqa>(?i:noqa))(?![\w-]))")
-_PLANLINT = re.compile(r"\s*(?P<kind>disable-next-line|disable-file|disable|enable)(?![\w-])"
-                       r"(?:\s*=\s*(?P<codes>[^#]*?))?\s*(?:--\s*(?P<reason>.*?))?\s*$")
-_NOQA = re.compile(r"(?:\s*:\s*(?P<codes>[^#]*?))?\s*(?:--\s*(?P<reason>.*?))?\s*$")
+_DIRECTIVE = r"(?:^|(?<=\s))#\s*(?:(?P<planlint>planlint\s*:)|(?P<noqa>(?i:noqa))(?![\w-]))"
+_PLANLINT = (r"\s*(?P<kind>disable-next-line|disable-file|disable|enable)(?![\w-])"
+             r"(?:\s*=\s*(?P<codes>[^#]*?))?\s*(?:--\s*(?P<reason>.*?))?\s*$")
+_NOQA = r"(?:\s*:\s*(?P<codes>[^#]*?))?\s*(?:--\s*(?P<reason>.*?))?\s*$"
 # The cheap test before scanning a file for comments (every plan says `planlint: 1`, so the
 # word alone is no hint).
 _HINT = re.compile(r"#\s*(?:planlint\s*:|noqa)", re.IGNORECASE)
 # A block scalar's indicators (`|`, `>-`, `|2+`); the rest of the header's line may be a comment.
-_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*")
+_BLOCK_HEADER = r"[|>][-+0-9]*"
 _NEVER = set(ALWAYS_ON) | {"PL005", "PL006"}
 # How deep brackets may nest before the pure-Python scanner (quadratic in the depth) stops
 # reading, as libyaml stops near that depth too; past it no comment is read.
@@ -123,7 +124,7 @@ def parse(lines: list[str], text: str | None = None) -> list[Suppression]:
     for number, column in comments:
         line = lines[number - 1]
         comment = line[column - 1:]
-        for match in _DIRECTIVE.finditer(comment):
+        for match in re.finditer(_DIRECTIVE, comment):
             sup = _directive(match, comment, number, column + match.start(), line,
                              alone=not line[:column - 1].strip())
             if sup is not None:
@@ -138,13 +139,13 @@ def _directive(match, comment: str, number: int, column: int, line: str, alone: 
     rest = comment[match.end():]
     end_column = len(line.rstrip()) + 1
     if match.group("noqa"):
-        parsed = _NOQA.match(rest)
+        parsed = re.match(_NOQA, rest)
         if parsed is None:  # `# noqa PL101` or `# noqa, because`: a bare noqa, as flake8 reads it
             return Suppression(number, column, end_column, "line", None, "", noqa=True)
         codes = parsed.group("codes")
         return Suppression(number, column, end_column, "line", None if codes is None else _codes(codes),
                            (parsed.group("reason") or "").strip(), noqa=True)
-    parsed = _PLANLINT.match(rest)
+    parsed = re.match(_PLANLINT, rest)
     if parsed is None:
         return None
     kind = parsed.group("kind")
@@ -229,7 +230,7 @@ def _opaque_spans(text: str, lines: list[str]):
             if end <= start:
                 continue
             if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
-                header = _BLOCK_HEADER.match(lines[start[0]], start[1]) if start[0] < len(lines) else None
+                header = re.compile(_BLOCK_HEADER).match(lines[start[0]], start[1]) if start[0] < len(lines) else None
                 # the header's indicator; the rest of its line may be a comment
                 spans.append((start, (start[0], header.end() if header else start[1] + 1)))
                 if end > (start[0] + 1, 0):

@@ -242,7 +242,7 @@ class _Compiler:
         if not (isinstance(properties, dict) and isinstance(patterns, dict) and isinstance(required, list)):
             return _never
         props = {name: self.node(sub) for name, sub in properties.items()}
-        pats = [(re.compile(pattern), self.node(sub)) for pattern, sub in patterns.items()]
+        pats = [(pattern, self.node(sub)) for pattern, sub in patterns.items()]  # re's cache compiles them
         checked_pats = [(pattern, check) for pattern, check in pats if check is not _always]
         extra = self.node(additional)
         names = tuple(required)
@@ -263,12 +263,12 @@ class _Compiler:
                     if not checked_pats:
                         continue
                     for pattern, sub in checked_pats:
-                        if pattern.search(key) and not sub(value):
+                        if re.search(pattern, key) and not sub(value):
                             return False
                     continue
                 matched = False
                 for pattern, sub in pats:
-                    if pattern.search(key):
+                    if re.search(pattern, key):
                         matched = True
                         if not sub(value):
                             return False
@@ -344,8 +344,7 @@ class _Compiler:
         if keyword == "minLength":
             return lambda x: not isinstance(x, str) or len(x) >= value
         if keyword == "pattern":
-            compiled = re.compile(value)
-            return lambda x: not isinstance(x, str) or compiled.search(x) is not None
+            return lambda x: not isinstance(x, str) or re.search(value, x) is not None  # compiled on first use
         if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
             if not _is_number(value):
                 return None

@@ -24,12 +24,12 @@ BENCHMARKS = {
     "agieval": "AGIEval", "ifeval": "IFEval", "mtbench": "MT-Bench", "alpacaeval": "AlpacaEval",
     "livecodebench": "LiveCodeBench", "swebench": "SWE-bench", "aime": "AIME", "mgsm": "MGSM", "xnli": "XNLI",
 }
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = r"[a-z0-9]+"  # compiled on first use (re's cache): only plans with a mix need it
 
 
 def benchmark_of(name: str) -> str | None:
     """The public benchmark a metric or source name refers to (``mmlu_5shot`` -> MMLU), or None."""
-    words = _WORD.findall(name.lower())
+    words = re.findall(_WORD, name.lower())
     joined = "".join(words)
     if joined in BENCHMARKS:
         return BENCHMARKS[joined]
