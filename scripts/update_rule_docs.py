@@ -1,6 +1,7 @@
 """Re-render what the rule catalogue generates: the rule tables in README.md and
 rules/README.md, each page's ``**Points at:**`` line and sources (from the rules' metadata,
-planlint.catalogue), and the expected output of every failing example in rules/*.md.
+planlint.catalogue), the expected output of every failing example in rules/*.md, and the
+rules' options in schemas/config.schema.json (scripts/update_config_schema.py).
 
 Each catalogue page holds a failing example (a ```yaml block) followed by the output planlint
 prints for it (a ```text block). tests/test_rule_docs.py fails when a page, a table or an
@@ -48,6 +49,10 @@ def main() -> int:
             fresh = render_example(examples.failing, examples.files)
             text = text.replace(f"```text\n{examples.output}```", f"```text\n{fresh}```", 1)
         changed += _write(page, text)
+    import runpy
+
+    config_schema = runpy.run_path(str(ROOT / "scripts" / "update_config_schema.py"))["render"]()
+    changed += _write(ROOT / "schemas" / "config.schema.json", config_schema)
     print(f"{changed} file(s) updated")
     return 0
 
