@@ -8,6 +8,7 @@ import math
 
 import pytest
 
+from planlint import estimate as est
 from planlint.estimate import (
     BESIROGLU_2024,
     HOFFMANN_2022,
@@ -232,3 +233,46 @@ def test_inference_optimal_shrinks_the_model_as_serving_grows():
 
 def test_inference_optimal_out_of_reach():
     assert inference_optimal(BESIROGLU_2024, BESIROGLU_2024.E - 0.1, 1e12) is None
+
+
+# -- the compute a data-constrained plan needs for its loss -----------------------------------
+
+def _bisection(fit, loss, unique_tokens, upper):
+    """The plain 60-step bisection in log C the root finder stands in for."""
+    low, high = math.log(upper) - 30.0, math.log(upper)
+    for _ in range(60):
+        middle = (low + high) / 2.0
+        if est.data_constrained_split(fit, math.exp(middle), unique_tokens)[2] <= loss:
+            high = middle
+        else:
+            low = middle
+    return math.exp(high)
+
+
+@pytest.mark.parametrize("fit_key", ["besiroglu2024", "hoffmann2022", "muennighoff2023"])
+@pytest.mark.parametrize("spent, params, unique", [
+    (1.17e21, 1.3e9, 30e9),      # phi-1.5: 150B tokens over 30B unique
+    (3.0e21, 4.0e9, 2.0e10),     # 6 epochs
+    (3.24e23, 120e9, 106e9),     # Galactica's 106B unique tokens, over-sized model
+    (1e19, 1e7, 1e8),            # tiny, 1,600 epochs
+    (5e25, 4e11, 1e13),          # frontier scale, 2 epochs
+])
+def test_the_compute_for_a_loss_is_the_bisections(fit_key, spent, params, unique):
+    fit = est.FITS[fit_key]
+    tokens = spent / (6 * params)
+    assert tokens > unique
+    loss = est.data_constrained_loss(fit, params, tokens, unique)
+    found = est.data_constrained_flops_for_loss(fit, loss, unique, spent)
+    assert found == pytest.approx(_bisection(fit, loss, unique, spent), rel=1e-9)
+    assert found <= spent * (1 + 1e-12)
+    assert est.data_constrained_split(fit, found, unique)[2] <= loss
+
+
+def test_the_compute_for_a_loss_at_the_ends_of_its_range():
+    fit = est.FITS["besiroglu2024"]
+    optimum = est.data_constrained_split(fit, 1e21, 3e10)[2]
+    assert est.data_constrained_flops_for_loss(fit, optimum - 0.01, 3e10, 1e21) == 1e21  # not reached: upper
+    reached_at_once = est.data_constrained_split(fit, 1e21 * math.exp(-30.0), 3e10)[2] + 1.0
+    assert est.data_constrained_flops_for_loss(fit, reached_at_once, 3e10, 1e21) == pytest.approx(1e21 * math.exp(-30.0))
+    assert _bisection(fit, reached_at_once, 3e10, 1e21) == pytest.approx(1e21 * math.exp(-30.0))
+    assert _bisection(fit, optimum - 0.01, 3e10, 1e21) == pytest.approx(1e21, rel=1e-12)
