@@ -584,19 +584,27 @@ def data_constrained_split(fit, flops: float, unique_tokens: float) -> tuple[flo
 def data_constrained_flops_for_loss(fit, loss: float, unique_tokens: float, upper: float) -> float:
     """The least compute whose data-constrained optimum, with the same U unique tokens, reaches
     ``loss``, in log C between ``upper`` (the compute that reaches it as planned) and e^-30 of
-    it. The optimum falls smoothly with C, so the Illinois form of regula falsi finds it in
-    about ten searches along the IsoFLOP curve where a bisection took 60 (each search is 40
-    evaluations of the loss); it keeps the root bracketed, so it converges wherever the
+    it. The optimum falls smoothly with C, so once the answer is bracketed (by halving C from
+    upper, doubling the step) the Illinois form of regula falsi finds it in a few searches
+    along the IsoFLOP curve, about ten in all where a bisection took 60 (each search is 40
+    evaluations of the loss). The root stays bracketed, so it converges wherever the
     bisection did, to the same C within 1e-12 (tests/test_estimate.py holds it to that)."""
     def gap(log_flops: float) -> float:
         return data_constrained_split(fit, math.exp(log_flops), unique_tokens)[2] - loss
 
-    low, high = math.log(upper) - 30.0, math.log(upper)
-    gap_low, gap_high = gap(low), gap(high)
+    high, bottom = math.log(upper), math.log(upper) - 30.0
+    gap_high = gap(high)
     if gap_high > 0.0:  # not reached even at upper: the bisection stayed there
         return upper
-    if gap_low <= 0.0:  # reached with almost nothing: the bisection went to the bottom
-        return math.exp(low)
+    step = 0.5  # the answer is usually within a factor of a few of upper: bracket it there first
+    while True:
+        low = max(high - step, bottom)
+        gap_low = gap(low)
+        if gap_low > 0.0:
+            break
+        if low == bottom:  # reached with almost nothing: the bisection went to the bottom
+            return math.exp(bottom)
+        high, gap_high, step = low, gap_low, step * 2.0
     side = 0
     for _ in range(200):
         if high - low <= 1e-12:
