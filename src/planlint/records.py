@@ -27,7 +27,7 @@ _INITVAR = dataclasses._FIELD_INITVAR  # noqa: the kind dataclasses gives an Ini
 
 if sys.version_info >= (3, 11):
     from typing import dataclass_transform
-else:  # pragma: no cover - Python 3.10: type checkers read the decorator from the stub
+else:  # pragma: no cover - Python 3.10 has none: there a type checker sees records as plain classes
     def dataclass_transform(**_):
         return lambda function: function
 
