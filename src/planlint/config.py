@@ -41,6 +41,7 @@ from typing import Any
 from planlint.findings import NOT_CHECKED, Severity
 from planlint.limits import LIMITS  # the safety bounds per plan (PL004), defined once there
 from planlint.records import record
+from planlint.resources import read_text
 from planlint.rule import OptionError
 
 DEDICATED = ".planlint.yaml"
@@ -199,15 +200,10 @@ def _folder_and_parents(folder: str):
 def _has_tool_table(pyproject: str) -> bool:
     # a cheap text test first: most pyproject.toml files have no [tool.planlint] at all
     try:
-        text = _read_text(pyproject, errors="replace")
+        text = read_text(pyproject, errors="replace")
     except OSError:
         return False
     return "tool.planlint" in text and "planlint" in _read_pyproject(pyproject, text)
-
-
-def _read_text(path: str, errors: str = "strict") -> str:
-    with open(path, encoding="utf-8", errors=errors) as handle:
-        return handle.read()
 
 
 def _read_pyproject(path: str, text: str | None = None) -> dict:
@@ -221,7 +217,7 @@ def _read_pyproject(path: str, text: str | None = None) -> dict:
                               f"(pip install tomli), or use {DEDICATED}") from None
     try:
         if text is None:
-            text = _read_text(path)
+            text = read_text(path)
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read it: {exc}") from None
@@ -267,7 +263,7 @@ def read_file(path: str) -> dict:
         import yaml
 
         try:
-            table = yaml.safe_load(_read_text(path))
+            table = yaml.safe_load(read_text(path))
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read it: {exc}") from None
         except yaml.YAMLError as exc:

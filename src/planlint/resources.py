@@ -34,6 +34,7 @@ def rule_page(code: str) -> str | None:
     return page if os.path.isfile(page) else None
 
 
-def read_text(path: str) -> str:
-    with open(path, encoding="utf-8") as handle:
+def read_text(path: str, errors: str = "strict") -> str:
+    """A UTF-8 text file, whole."""
+    with open(path, encoding="utf-8", errors=errors) as handle:
         return handle.read()
