@@ -43,7 +43,7 @@ BASELINES = [
     ('{"planlint_baseline": 1, "findings": [{"file": "a", "code": "PL101", "pointer": "", "count": 1e999}]}',
      "findings[0].count must be a whole number from 1 to 1,000,000, not a number with a fraction or an exponent"),
     ('{"planlint_baseline": 1, "findings": [{"file": "a", "code": "PL101", "pointer": "", "count": ' + DIGITS + "}]}",
-     "not a planlint baseline (Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits)"),
+     "not a planlint baseline (a number of 5,000 digits, more than the 4,300 Python reads)"),
     ("[" * 100_000 + "]" * 100_000, "not a planlint baseline (JSON nested too deeply)"),
     ('{"planlint_baseline": 1, "findings": [{"file": "a", "code": "PL101", "pointer": "", "count": NaN}]}',
      "not a planlint baseline (NaN is not a number JSON allows)"),
@@ -122,11 +122,9 @@ CONFIGS = [
     ("pyproject.toml", "[tool.planlint]\nselect = " + "[" * 1000 + "]" * 1000 + "\n",
      "not a usable TOML file: it nests too deeply (a configuration nests three levels)"),
     (".planlint.yaml", f"limits: {{max-nodes: {DIGITS}}}\n",
-     "not a usable YAML file: a value cannot be read (Exceeds the limit (4300 digits) for integer string conversion: "
-     "value has 5000 digits)"),
+     "not a usable YAML file: a value cannot be read (a number of 5,000 digits, more than the 4,300 Python reads)"),
     ("pyproject.toml", f"[tool.planlint.limits]\nmax-nodes = {DIGITS}\n",
-     "not a usable TOML file: a value cannot be read (Exceeds the limit (4300 digits) for integer string conversion: "
-     "value has 5000 digits)"),
+     "not a usable TOML file: a value cannot be read (a number of 5,000 digits, more than the 4,300 Python reads)"),
     (".planlint.yaml", "limits: {max-file-bytes: 100000000000000000000000000000}\n",
      "limits.max-file-bytes must be a whole number from 1 to 1,073,741,824, not 100000000000000000000000000000 "
      "(default 1048576)"),

@@ -84,7 +84,9 @@ def _load(path: str):
     except RecursionError:
         raise BaselineError(f"{path}: not a planlint baseline (JSON nested too deeply)") from None
     except ValueError as exc:  # NaN or Infinity, or an integer past Python's digit limit
-        raise BaselineError(f"{path}: not a planlint baseline ({str(exc).split(';')[0]})") from None
+        from planlint.limits import unreadable_value
+
+        raise BaselineError(f"{path}: not a planlint baseline ({unreadable_value(exc)})") from None
 
 
 def _no_constant(name: str):

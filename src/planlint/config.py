@@ -39,7 +39,7 @@ from dataclasses import field
 from typing import Any
 
 from planlint.findings import NOT_CHECKED, Severity
-from planlint.limits import LIMITS  # the safety bounds per plan (PL004), defined once there
+from planlint.limits import LIMITS, unreadable_value  # the safety bounds per plan (PL004), defined once there
 from planlint.records import record
 from planlint.resources import read_text
 from planlint.rule import OptionError
@@ -231,7 +231,7 @@ def _read_pyproject(path: str, text: str | None = None) -> dict:
 def _unparsable(exc: Exception) -> str:
     if isinstance(exc, RecursionError):
         return "it nests too deeply (a configuration nests three levels)"
-    return f"a value cannot be read ({str(exc).split(';')[0]})"  # e.g. an integer of 5,000 digits
+    return f"a value cannot be read ({unreadable_value(exc)})"  # e.g. an integer of 5,000 digits
 
 
 def file_kind(path: str) -> str | None:

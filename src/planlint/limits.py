@@ -44,3 +44,16 @@ class Limits:
 def hint(attribute: str) -> str:
     """The end of a PL004 fix: which configuration key raises the bound."""
     return f"the bound is the `limits.{key_of(attribute)}` setting"
+
+
+def unreadable_value(exc: ValueError) -> str:
+    """Why a parser could not turn a value into a number, in planlint's words: Python's own
+    message for an integer past its digit limit differs between versions."""
+    import re
+    import sys
+
+    digits = re.search(r"value has (\d+) digits", str(exc))
+    if digits is not None and "integer string conversion" in str(exc):
+        limit = getattr(sys, "get_int_max_str_digits", lambda: 4300)()
+        return f"a number of {int(digits.group(1)):,} digits, more than the {limit:,} Python reads"
+    return str(exc).split(";")[0]
