@@ -304,8 +304,9 @@ def _restart(doc: Document, findings_before: int, limits: Limits) -> _Builder:
 def _offset(text: str, line: int, column: int) -> int:
     """The character index of 0-based ``line`` and ``column`` in ``text``."""
     index = 0
+    breaks = re.compile(_LINE_BREAK)
     for _ in range(line):
-        found = re.compile(_LINE_BREAK).search(text, index)
+        found = breaks.search(text, index)
         if found is None:
             return len(text)
         index = found.end()
