@@ -156,6 +156,25 @@ def test_a_real_ctrl_c_inside_a_rule_still_stops_the_run(installed, watching, mo
         lint_bytes(MINIMAL.encode(), "plan.yaml", registry)
 
 
+def test_a_ctrl_c_that_lands_while_the_streams_are_swapped_still_prints_its_line(cli, monkeypatch, tmp_path):
+    """CPython checks for signals between any two bytecodes, so a Ctrl-C can arrive after a
+    capture swapped standard output and error and before its with statement can undo it: the
+    last line must still reach the real standard error (before, it went into the buffer)."""
+    from planlint import engine
+
+    def interrupted_mid_swap(*args, **kwargs):
+        contain.Captured().__enter__()  # swapped, and never left
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "run_rules", interrupted_mid_swap)
+    monkeypatch.setattr(contain, "_interrupted", True)  # what the handler records when SIGINT arrives
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(MINIMAL, encoding="utf-8")
+    result = cli("check", str(plan))
+    assert (result.exit_code, result.stderr, result.stdout) == (130, "planlint: interrupted\n", "")
+    assert contain._ACTIVE == []
+
+
 def test_a_rule_writing_to_standard_output_does_not_corrupt_json(installed, cli, tmp_path):
     installed(acme=rule_plugin("print('{\"not\": \"json\"}\\x1b[31m')\nyield good"))
     for name in ("a.yaml", "b.yaml", "c.yaml"):

@@ -19,7 +19,7 @@ import sys
 import click
 
 from planlint import __version__
-from planlint.contain import PluginFailure
+from planlint.contain import PluginFailure, restore_streams
 from planlint.report.escape import visible, write_json
 
 SEVERITY_CHOICE = click.Choice(["error", "warning", "info"], case_sensitive=False)
@@ -141,6 +141,7 @@ class _Planlint(click.Group):
             _fail(str(exc))
             sys.exit(2)
         except KeyboardInterrupt:  # exit 130 and one line, not click's "Aborted!" and 1 ("findings")
+            restore_streams()
             _say("planlint: interrupted")
             sys.exit(130)
 
@@ -165,6 +166,8 @@ class _Planlint(click.Group):
             sys.exit(1)
         except Exception as exc:  # a bug in planlint itself: one line and exit 2, never a green run
             import traceback
+
+            restore_streams()
 
             from planlint.contain import tracebacks_shown
 

@@ -180,11 +180,14 @@ class Captured:
 
     def __enter__(self) -> Captured:
         self._saved = sys.stdout, sys.stderr
+        _ACTIVE.append(self)  # before the swap: a Ctrl-C between the two leaves nothing to undo
         sys.stdout, sys.stderr = self.out, self.err
         return self
 
     def __exit__(self, *exc) -> None:
         sys.stdout, sys.stderr = self._saved
+        if self in _ACTIVE:
+            _ACTIVE.remove(self)
 
     def take(self) -> str:
         parts = []
@@ -194,6 +197,20 @@ class Captured:
                 buffer.seek(0)
                 buffer.truncate()
         return " and to ".join(parts)
+
+
+# The captures entered and not yet left, outermost first. A Ctrl-C can land between a with
+# statement's swap and its cleanup (CPython checks for signals between any two bytecodes), so
+# the streams could stay swapped and the last line ("planlint: interrupted") go into a buffer.
+_ACTIVE: list[Captured] = []
+
+
+def restore_streams() -> None:
+    """Put back the standard output and error every capture still swapped out: for the last
+    lines of a run that was interrupted or failed while plugin code ran."""
+    if _ACTIVE:
+        sys.stdout, sys.stderr = _ACTIVE[0]._saved
+        _ACTIVE.clear()
 
 
 SHOWN_CHARACTERS = 120  # of what a plugin wrote, in a warning
