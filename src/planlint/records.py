@@ -36,9 +36,9 @@ class _Layout:
     """What the shared methods read about one record class, worked out once when it is made."""
 
     __slots__ = ("owner", "names", "positional", "keyword_only", "accepted", "order", "defaults", "factories",
-                 "required", "shown", "compared", "hashed", "post_init")
+                 "required", "shown", "compared", "hashed", "post_init", "assign")
 
-    def __init__(self, cls: type):
+    def __init__(self, cls: type, frozen: bool):
         fields = dataclasses.fields(cls)
         self.owner = cls
         self.names = frozenset(f.name for f in fields)
@@ -57,6 +57,7 @@ class _Layout:
         self.compared = tuple(f.name for f in fields if f.compare)
         self.hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
         self.post_init = hasattr(cls, "__post_init__")
+        self.assign = object.__setattr__ if frozen else setattr
         seen_default = False
         for f in (f for f in initialised if not f.kw_only):  # dataclasses checks this when it writes __init__
             if f.default is not _MISSING or f.default_factory is not _MISSING:
@@ -108,14 +109,17 @@ def _init(self, *args, **kwargs):
         positional = [name for name in missing if name in layout.positional]
         kind, names = ("positional", positional) if positional else ("keyword-only", missing)
         raise TypeError(f"{where} missing {_names(kind, names)}")
-    values = self.__dict__
+    # attribute by attribute, as the generated __init__ does (object.__setattr__ when frozen):
+    # writing self.__dict__ would give every instance a dict of its own instead of the values
+    # CPython keeps inline, shared-keys, about 100 bytes more each
+    assign = layout.assign
     for name in layout.order:
         if name in kwargs:
-            values[name] = kwargs[name]
+            assign(self, name, kwargs[name])
         elif name in layout.factories:
-            values[name] = layout.factories[name]()
+            assign(self, name, layout.factories[name]())
         else:
-            values[name] = layout.defaults[name]
+            assign(self, name, layout.defaults[name])
     if layout.post_init:
         self.__post_init__()
 
@@ -202,7 +206,7 @@ def record(cls=None, /, *, frozen: bool = False, kw_only: bool = False):
         initvars = [name for name in pseudo if cls.__dataclass_fields__[name]._field_type is _INITVAR]
         if initvars:
             raise TypeError(f"record {cls.__name__} declares InitVar {initvars[0]!r}: records take fields only")
-        cls.__record__ = _Layout(cls)
+        cls.__record__ = _Layout(cls, frozen)
         cls.__signature__ = _SIGNATURE
         if not documented:  # as dataclasses writes it: "Point(x: int, y: int = 0)"
             import inspect
